@@ -1,0 +1,46 @@
+//! The HTML shell and the one route table of the storefront.
+
+use crate::catalog::pages::{CategoryPage, ComparePage, HomePage, ProductPage, ProductsPage};
+use crate::ui::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#2b1d14"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Meta name="color-scheme" content="light"/>
+        <Link rel="alternate" href="/sitemap.xml" type_="application/xml"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async/>
+                <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

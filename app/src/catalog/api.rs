@@ -1,0 +1,219 @@
+//! Server functions of the catalogue: validate → repo → map errors. Pages reach the
+//! database only through these.
+
+use super::compare::CompareTable;
+use super::model::{HomeData, ProductDetail, SearchResults, Suggestion};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[cfg(feature = "ssr")]
+use {
+    super::model::{CategoryPageInfo, CategoryRef, FacetValue, SearchParams},
+    super::repo::{self, CategoryRow},
+    crate::db::use_db,
+    crate::money::{Currency, Money},
+};
+
+#[server]
+pub async fn load_home() -> Result<HomeData, AppError> {
+    let db = use_db()?;
+    let categories = repo::list_categories(&db).await?;
+    Ok(HomeData {
+        featured: repo::list_featured_products(&db, 6).await?,
+        categories: repo::categories_with_totals(&categories)
+            .into_iter()
+            .filter(|c| c.parent_id.is_none())
+            .collect(),
+        newest: repo::list_newest_products(&db, 4).await?,
+    })
+}
+
+/// Search and filter the catalogue; `category` restricts to that category's subtree.
+#[server]
+pub async fn search_catalog(
+    query: Vec<(String, String)>,
+    category: Option<String>,
+) -> Result<SearchResults, AppError> {
+    let db = use_db()?;
+    let parsed = SearchParams::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let mut params = parsed.params;
+    let mut notices = parsed.notices;
+    let categories = repo::list_categories(&db).await?;
+
+    // A category page's own slug wins over a ?category= filter.
+    let scope_slug = category.clone().or(params.category.clone());
+    let scope = match &scope_slug {
+        Some(slug) => match categories.iter().find(|c| &c.slug == slug) {
+            Some(row) => Some(row.clone()),
+            None if category.is_some() => return Err(AppError::NotFound),
+            None => {
+                notices.push("We ignored a category filter that doesn't exist.".into());
+                params.category = None;
+                None
+            }
+        },
+        None => None,
+    };
+    if category.is_some() {
+        params.category = None; // the path already says it
+    }
+    let scope_ids = scope.as_ref().map(|c| repo::descendant_ids(&categories, c.id));
+    let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
+
+    let page_count = ((page.total + super::model::PAGE_SIZE - 1) / super::model::PAGE_SIZE).max(1);
+    if params.page > page_count && page.total > 0 {
+        notices.push(format!(
+            "There are only {page_count} pages of results; this page is empty."
+        ));
+    }
+
+    let mut facets = page.facets;
+    facets.categories = category_facet(&categories, scope.as_ref(), &page.category_counts);
+    let category_info = match (&category, &scope) {
+        (Some(_), Some(row)) => Some(category_page_info(&categories, row)),
+        _ => None,
+    };
+    Ok(SearchResults {
+        params,
+        notices,
+        products: page.products,
+        total: page.total,
+        facets,
+        category: category_info,
+    })
+}
+
+/// Counts per category, rolled up to the level a visitor can pick next: the top-level
+/// categories on /products, the children on a category page.
+#[cfg(feature = "ssr")]
+fn category_facet(
+    categories: &[CategoryRow],
+    scope: Option<&CategoryRow>,
+    counts: &[(i64, i64)],
+) -> Vec<FacetValue> {
+    let parent = scope.map(|c| c.id);
+    categories
+        .iter()
+        .filter(|c| c.parent_id == parent)
+        .map(|c| {
+            let ids = repo::descendant_ids(categories, c.id);
+            let count = counts
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(_, n)| n)
+                .sum();
+            FacetValue {
+                value: c.slug.clone(),
+                label: c.name.clone(),
+                count,
+            }
+        })
+        .filter(|f| f.count > 0)
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+fn breadcrumbs(categories: &[CategoryRow], leaf: &CategoryRow) -> Vec<CategoryRef> {
+    let mut trail = vec![CategoryRef {
+        slug: leaf.slug.clone(),
+        name: leaf.name.clone(),
+    }];
+    let mut parent = leaf.parent_id;
+    while let Some(id) = parent {
+        let Some(row) = categories.iter().find(|c| c.id == id) else {
+            break;
+        };
+        trail.push(CategoryRef {
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+        });
+        parent = row.parent_id;
+        if trail.len() > 16 {
+            break; // a cycle would be a data bug; never loop forever on it
+        }
+    }
+    trail.reverse();
+    trail
+}
+
+#[cfg(feature = "ssr")]
+fn category_page_info(categories: &[CategoryRow], row: &CategoryRow) -> CategoryPageInfo {
+    CategoryPageInfo {
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        description: row.description.clone(),
+        breadcrumbs: breadcrumbs(categories, row),
+        children: categories
+            .iter()
+            .filter(|c| c.parent_id == Some(row.id))
+            .map(|c| CategoryRef {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[server]
+pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
+    if !super::slug::is_valid_slug(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let db = use_db()?;
+    let product = repo::find_active_product_by_slug(&db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let categories = repo::list_categories(&db).await?;
+    let crumbs = categories
+        .iter()
+        .find(|c| c.id == product.category_id)
+        .map(|c| breadcrumbs(&categories, c))
+        .unwrap_or_default();
+    let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
+    Ok(ProductDetail {
+        description_html: crate::markdown::render_markdown(&product.description_md),
+        images: repo::list_product_images(&db, product.id).await?,
+        specs: repo::list_product_specs(&db, product.id).await?,
+        related: repo::list_related_products(&db, product.id).await?,
+        breadcrumbs: crumbs,
+        price: Money::new(product.price_cents, currency),
+        compare_at: product.compare_at_cents.map(|c| Money::new(c, currency)),
+        slug: product.slug,
+        name: product.name,
+        summary: product.summary,
+        sku: product.sku,
+        stock: product.stock,
+    })
+}
+
+#[server]
+pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppError> {
+    let (slugs, _) = super::compare::parse_compare_slugs(slugs.iter().map(String::as_str));
+    let db = use_db()?;
+    let found = repo::list_active_products_by_slugs(&db, &slugs).await?;
+    let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    let mut specs = repo::list_specs_of_products(&db, &ids).await?;
+    let spec_columns: Vec<_> = ids.iter().map(|id| specs.remove(id).unwrap_or_default()).collect();
+    let missing = slugs
+        .iter()
+        .filter(|s| !found.iter().any(|(_, card)| &card.slug == *s))
+        .cloned()
+        .collect();
+    Ok(CompareTable {
+        rows: super::compare::align_specs(&spec_columns),
+        products: found.into_iter().map(|(_, card)| card).collect(),
+        missing,
+    })
+}
+
+/// Search-as-you-type. GET so browsers and proxies may cache it.
+#[server(input = GetUrl)]
+pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, AppError> {
+    let q: String = q.chars().take(super::model::MAX_QUERY_LEN).collect();
+    if q.trim().chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    let db = use_db()?;
+    Ok(repo::suggest_products(&db, &q, 6).await?)
+}

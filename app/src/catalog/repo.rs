@@ -1,0 +1,826 @@
+//! All SQL of the catalogue. Portable SQL (`$n` binds, integer money, Unix-second times)
+//! except `text_match_cte` and `refresh_search_document`: the full-text dialect seam.
+
+use super::model::{
+    Category, FacetValue, Facets, PriceRange, ProductCard, ProductImage, SearchParams, Sort,
+    Spec, SpecFacet, Suggestion, PAGE_SIZE, PRICE_BUCKETS,
+};
+use crate::db::{now_unix, Backend, Db};
+use crate::money::{Currency, Money};
+use sqlx::any::AnyArguments;
+use sqlx::query::{Query, QueryAs};
+use sqlx::{Any, AnyConnection, FromRow};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub parent_id: Option<i64>,
+    pub icon_svg: String,
+    pub direct_count: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ProductCardRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub price_cents: i64,
+    pub compare_at_cents: Option<i64>,
+    pub currency: String,
+    pub stock: i64,
+    pub image_url: String,
+    pub image_alt: String,
+    pub category_name: String,
+}
+
+impl ProductCardRow {
+    pub fn into_card(self) -> ProductCard {
+        let currency = Currency::parse(&self.currency).unwrap_or(Currency::Usd);
+        ProductCard {
+            slug: self.slug,
+            name: self.name,
+            summary: self.summary,
+            price: Money::new(self.price_cents, currency),
+            compare_at: self.compare_at_cents.map(|c| Money::new(c, currency)),
+            stock: self.stock,
+            image_url: self.image_url,
+            image_alt: self.image_alt,
+            category_name: self.category_name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ProductRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub description_md: String,
+    pub price_cents: i64,
+    pub compare_at_cents: Option<i64>,
+    pub currency: String,
+    pub sku: String,
+    pub stock: i64,
+    pub status: String,
+    pub category_id: i64,
+    pub accent_color: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct SpecRow {
+    product_id: i64,
+    name: String,
+    value: String,
+    unit: Option<String>,
+}
+
+/// Columns of a product card; expects `products p` joined to `categories c`.
+const CARD_COLUMNS: &str = "p.id, p.slug, p.name, p.summary, p.price_cents, p.compare_at_cents, \
+    p.currency, p.stock, \
+    COALESCE((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1), '') AS image_url, \
+    COALESCE((SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1), '') AS image_alt, \
+    c.name AS category_name";
+
+pub async fn list_categories(db: &Db) -> Result<Vec<CategoryRow>, sqlx::Error> {
+    sqlx::query_as::<_, CategoryRow>(
+        "SELECT c.id, c.slug, c.name, c.description, c.parent_id, c.icon_svg, \
+            (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.status = 'active') AS direct_count \
+         FROM categories c ORDER BY c.position, c.name",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The category and every category below it, for "products of this category".
+pub fn descendant_ids(categories: &[CategoryRow], root: i64) -> Vec<i64> {
+    let mut ids = vec![root];
+    let mut i = 0;
+    while i < ids.len() {
+        let parent = ids[i];
+        ids.extend(categories.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
+        i += 1;
+    }
+    ids
+}
+
+/// Categories with their product counts rolled up from descendants.
+pub fn categories_with_totals(categories: &[CategoryRow]) -> Vec<Category> {
+    categories
+        .iter()
+        .map(|c| Category {
+            id: c.id,
+            slug: c.slug.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            parent_id: c.parent_id,
+            product_count: descendant_ids(categories, c.id)
+                .iter()
+                .filter_map(|id| categories.iter().find(|x| x.id == *id))
+                .map(|x| x.direct_count)
+                .sum(),
+        })
+        .collect()
+}
+
+pub async fn list_featured_products(db: &Db, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE p.status = 'active' AND p.featured = 1 ORDER BY p.created_at DESC, p.id LIMIT $1"
+    );
+    cards(sqlx::query_as(&sql).bind(limit), db).await
+}
+
+pub async fn list_newest_products(db: &Db, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE p.status = 'active' ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
+    );
+    cards(sqlx::query_as(&sql).bind(limit), db).await
+}
+
+async fn cards<'q>(
+    query: QueryAs<'q, Any, ProductCardRow, AnyArguments<'q>>,
+    db: &Db,
+) -> Result<Vec<ProductCard>, sqlx::Error> {
+    Ok(query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(ProductCardRow::into_card)
+        .collect())
+}
+
+/// An active product by slug; drafts and archived products are not for customers.
+pub async fn find_active_product_by_slug(
+    db: &Db,
+    slug: &str,
+) -> Result<Option<ProductRow>, sqlx::Error> {
+    sqlx::query_as::<_, ProductRow>(
+        "SELECT id, slug, name, summary, description_md, price_cents, compare_at_cents, currency, \
+            sku, stock, status, category_id, accent_color, updated_at \
+         FROM products WHERE slug = $1 AND status = 'active'",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Any product by slug, whatever its status (the demo picture generator needs drafts too).
+pub async fn find_product_by_slug(db: &Db, slug: &str) -> Result<Option<ProductRow>, sqlx::Error> {
+    sqlx::query_as::<_, ProductRow>(
+        "SELECT id, slug, name, summary, description_md, price_cents, compare_at_cents, currency, \
+            sku, stock, status, category_id, accent_color, updated_at \
+         FROM products WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn list_product_images(db: &Db, product_id: i64) -> Result<Vec<ProductImage>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT url, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
+    )
+    .bind(product_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(url, alt)| ProductImage { url, alt }).collect())
+}
+
+pub async fn list_product_specs(db: &Db, product_id: i64) -> Result<Vec<Spec>, sqlx::Error> {
+    Ok(list_specs_of_products(db, &[product_id])
+        .await?
+        .remove(&product_id)
+        .unwrap_or_default())
+}
+
+/// Specs of several products at once, keyed by product id, each in display order.
+pub async fn list_specs_of_products(
+    db: &Db,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, Vec<Spec>>, sqlx::Error> {
+    if product_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT product_id, name, value, unit FROM product_specs WHERE product_id IN ({}) \
+         ORDER BY product_id, position, id",
+        int_list(product_ids)
+    );
+    let rows: Vec<SpecRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
+    let mut map: HashMap<i64, Vec<Spec>> = HashMap::new();
+    for row in rows {
+        map.entry(row.product_id).or_default().push(Spec {
+            name: row.name,
+            value: row.value,
+            unit: row.unit,
+        });
+    }
+    Ok(map)
+}
+
+pub async fn list_related_products(db: &Db, product_id: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM related_products r \
+         JOIN products p ON p.id = r.related_id JOIN categories c ON c.id = p.category_id \
+         WHERE r.product_id = $1 AND p.status = 'active' ORDER BY r.position, p.id LIMIT 8"
+    );
+    cards(sqlx::query_as(&sql).bind(product_id), db).await
+}
+
+/// Active products by slug, in the order asked for, with their ids (for specs).
+pub async fn list_active_products_by_slugs(
+    db: &Db,
+    slugs: &[String],
+) -> Result<Vec<(i64, ProductCard)>, sqlx::Error> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=slugs.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE p.status = 'active' AND p.slug IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, ProductCardRow>(&sql);
+    for slug in slugs {
+        query = query.bind(slug.as_str());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut ordered = Vec::new();
+    for slug in slugs {
+        if let Some(row) = rows.iter().find(|r| &r.slug == slug) {
+            ordered.push((row.id, row.clone().into_card()));
+        }
+    }
+    Ok(ordered)
+}
+
+/// A bind value for queries assembled at run time.
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// A WHERE clause assembled from search parameters, with `$n` placeholders numbered in
+/// the order of `binds`.
+#[derive(Debug, Default)]
+struct Filter {
+    matches_cte: Option<String>,
+    conditions: Vec<String>,
+    binds: Vec<Bind>,
+    /// Placeholder of the raw search text, for the exact-name boost.
+    exact_name_param: Option<usize>,
+}
+
+impl Filter {
+    fn push(&mut self, bind: Bind) -> usize {
+        self.binds.push(bind);
+        self.binds.len()
+    }
+
+    fn with_cte(&self) -> String {
+        match &self.matches_cte {
+            Some(cte) => format!("WITH {cte} "),
+            None => String::new(),
+        }
+    }
+
+    fn join_matches(&self) -> &'static str {
+        if self.matches_cte.is_some() {
+            " JOIN matches m ON m.product_id = p.id"
+        } else {
+            ""
+        }
+    }
+
+    fn where_clause(&self) -> String {
+        let mut all = vec!["p.status = 'active'".to_string()];
+        all.extend(self.conditions.iter().cloned());
+        all.join(" AND ")
+    }
+
+    fn bind_query<'q>(&self, mut query: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(s) => query.bind(s.clone()),
+                Bind::Int(i) => query.bind(*i),
+            };
+        }
+        query
+    }
+
+    fn bind_query_as<'q, O>(
+        &self,
+        mut query: QueryAs<'q, Any, O, AnyArguments<'q>>,
+    ) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(s) => query.bind(s.clone()),
+                Bind::Int(i) => query.bind(*i),
+            };
+        }
+        query
+    }
+}
+
+/// Splits free text into safe search terms: letters and digits only, so nothing a visitor
+/// types can be read as FTS syntax.
+pub fn search_terms(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase().chars().take(40).collect::<String>())
+        .take(8)
+        .collect()
+}
+
+/// The full-text dialect seam: a CTE `matches(product_id, rank)` where a lower rank is a
+/// better match, every term must match (prefixes allowed, for search-as-you-type).
+fn text_match_cte(backend: Backend, param: usize) -> String {
+    match backend {
+        // bm25 weights: name counts most, then specs, summary, description.
+        Backend::Sqlite => format!(
+            "matches AS (SELECT rowid AS product_id, bm25(product_search, 10.0, 4.0, 1.0, 3.0) AS rank \
+             FROM product_search WHERE product_search MATCH ${param})"
+        ),
+        Backend::Postgres => format!(
+            "matches AS (SELECT product_id, -ts_rank_cd(document, to_tsquery('english', ${param})) AS rank \
+             FROM product_search WHERE document @@ to_tsquery('english', ${param}))"
+        ),
+    }
+}
+
+fn text_match_query(backend: Backend, terms: &[String]) -> String {
+    match backend {
+        Backend::Sqlite => terms
+            .iter()
+            .map(|t| format!("\"{t}\"*"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => terms
+            .iter()
+            .map(|t| format!("{t}:*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
+fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) -> Filter {
+    let mut filter = Filter::default();
+    let terms = search_terms(&params.q);
+    if !terms.is_empty() {
+        let p = filter.push(Bind::Text(text_match_query(db.backend(), &terms)));
+        filter.matches_cte = Some(text_match_cte(db.backend(), p));
+        filter.exact_name_param = Some(filter.push(Bind::Text(params.q.to_lowercase())));
+    }
+    if let Some(ids) = category_ids {
+        filter.conditions.push(format!("p.category_id IN ({})", int_list(ids)));
+    }
+    if let Some(min) = params.min_price {
+        let p = filter.push(Bind::Int(min));
+        filter.conditions.push(format!("p.price_cents >= ${p}"));
+    }
+    if let Some(max) = params.max_price {
+        let p = filter.push(Bind::Int(max));
+        filter.conditions.push(format!("p.price_cents <= ${p}"));
+    }
+    if params.in_stock {
+        filter.conditions.push("p.stock > 0".into());
+    }
+    let mut names: Vec<&str> = params.specs.iter().map(|(n, _)| n.as_str()).collect();
+    names.dedup();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let name_param = filter.push(Bind::Text(name.to_string()));
+        let values: Vec<String> = params
+            .specs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| format!("${}", filter.push(Bind::Text(v.clone()))))
+            .collect();
+        filter.conditions.push(format!(
+            "EXISTS (SELECT 1 FROM product_specs s WHERE s.product_id = p.id AND s.name = ${name_param} \
+             AND s.value IN ({}))",
+            values.join(", ")
+        ));
+    }
+    filter
+}
+
+fn order_by(params: &SearchParams, filter: &Filter) -> String {
+    let relevance = match (filter.matches_cte.is_some(), filter.exact_name_param) {
+        (true, Some(p)) => format!("CASE WHEN LOWER(p.name) = ${p} THEN 0 ELSE 1 END, m.rank, p.id"),
+        _ => "p.featured DESC, p.created_at DESC, p.id DESC".into(),
+    };
+    match params.sort {
+        Sort::Relevance => relevance,
+        Sort::PriceAsc => "p.price_cents ASC, p.id".into(),
+        Sort::PriceDesc => "p.price_cents DESC, p.id".into(),
+        Sort::Newest => "p.created_at DESC, p.id DESC".into(),
+    }
+}
+
+pub struct SearchPage {
+    pub products: Vec<ProductCard>,
+    pub total: i64,
+    pub facets: Facets,
+    /// (category id, matching products directly in it): rolled up by the caller.
+    pub category_counts: Vec<(i64, i64)>,
+}
+
+/// One page of results plus facet counts over the whole filtered result.
+pub async fn search_products(
+    db: &Db,
+    params: &SearchParams,
+    category_ids: Option<&[i64]>,
+) -> Result<SearchPage, sqlx::Error> {
+    let filter = build_filter(db, params, category_ids);
+    let offset = (params.page.max(1) - 1) * PAGE_SIZE;
+    let page_sql = format!(
+        "{}SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id{} \
+         WHERE {} ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
+        filter.with_cte(),
+        filter.join_matches(),
+        filter.where_clause(),
+        order_by(params, &filter),
+    );
+    let products = filter
+        .bind_query_as(sqlx::query_as::<_, ProductCardRow>(&page_sql))
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(ProductCardRow::into_card)
+        .collect();
+
+    // The filtered set as a CTE, reused by every facet query.
+    let filtered = format!(
+        "{}{}filtered AS (SELECT p.id, p.category_id, p.price_cents, p.stock FROM products p{} WHERE {})",
+        filter.with_cte(),
+        if filter.matches_cte.is_some() { ", " } else { "WITH " },
+        filter.join_matches(),
+        filter.where_clause(),
+    );
+
+    let bucket_columns: Vec<String> = PRICE_BUCKETS
+        .iter()
+        .map(|(min, max)| {
+            let mut conds = Vec::new();
+            if let Some(min) = min {
+                conds.push(format!("price_cents >= {min}"));
+            }
+            if let Some(max) = max {
+                conds.push(format!("price_cents < {max}"));
+            }
+            format!("COUNT(CASE WHEN {} THEN 1 END)", conds.join(" AND "))
+        })
+        .collect();
+    let totals_sql = format!(
+        "{filtered} SELECT COUNT(*), COUNT(CASE WHEN stock > 0 THEN 1 END), {} FROM filtered",
+        bucket_columns.join(", ")
+    );
+    let totals_row = filter
+        .bind_query(sqlx::query(&totals_sql))
+        .fetch_one(db.pool())
+        .await?;
+    use sqlx::Row;
+    let total: i64 = totals_row.try_get(0)?;
+    let in_stock: i64 = totals_row.try_get(1)?;
+    let mut price_ranges = Vec::new();
+    for (i, (min, max)) in PRICE_BUCKETS.iter().enumerate() {
+        let count: i64 = totals_row.try_get(i + 2)?;
+        price_ranges.push(PriceRange {
+            min: *min,
+            max: *max,
+            label: price_range_label(*min, *max),
+            count,
+        });
+    }
+
+    let category_sql = format!(
+        "{filtered} SELECT category_id, COUNT(*) FROM filtered GROUP BY category_id"
+    );
+    let category_counts: Vec<(i64, i64)> = filter
+        .bind_query_as(sqlx::query_as(&category_sql))
+        .fetch_all(db.pool())
+        .await?;
+
+    // Facets are the categorical specs (numbers are compared, not filtered by value).
+    let spec_sql = format!(
+        "{filtered} SELECT s.name, s.value, COUNT(*) FROM product_specs s \
+         JOIN filtered f ON f.id = s.product_id WHERE s.value_num IS NULL \
+         GROUP BY s.name, s.value ORDER BY s.name, s.value"
+    );
+    let spec_rows: Vec<(String, String, i64)> = filter
+        .bind_query_as(sqlx::query_as(&spec_sql))
+        .fetch_all(db.pool())
+        .await?;
+
+    Ok(SearchPage {
+        products,
+        total,
+        facets: Facets {
+            categories: Vec::new(),
+            price_ranges,
+            in_stock,
+            specs: group_spec_facets(spec_rows),
+        },
+        category_counts,
+    })
+}
+
+/// Groups (name, value, count) rows into facets, keeping only names that actually help
+/// narrow down: at least two values and not more than a dozen.
+fn group_spec_facets(rows: Vec<(String, String, i64)>) -> Vec<SpecFacet> {
+    let mut facets: Vec<SpecFacet> = Vec::new();
+    for (name, value, count) in rows {
+        match facets.last_mut() {
+            Some(f) if f.name == name => f.values.push(FacetValue {
+                label: value.clone(),
+                value,
+                count,
+            }),
+            _ => facets.push(SpecFacet {
+                name,
+                values: vec![FacetValue {
+                    label: value.clone(),
+                    value,
+                    count,
+                }],
+            }),
+        }
+    }
+    facets.retain(|f| (2..=12).contains(&f.values.len()));
+    for facet in &mut facets {
+        facet.values.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    }
+    facets
+}
+
+fn price_range_label(min: Option<i64>, max: Option<i64>) -> String {
+    let fmt = |m: i64| Money::new(m, Currency::Usd).format_short();
+    match (min, max) {
+        (None, Some(max)) => format!("Under {}", fmt(max)),
+        (Some(min), None) => format!("{} and up", fmt(min)),
+        (Some(min), Some(max)) => format!("{} – {}", fmt(min), fmt(max)),
+        (None, None) => "Any price".into(),
+    }
+}
+
+/// Up to `limit` quick matches for search-as-you-type.
+pub async fn suggest_products(db: &Db, q: &str, limit: i64) -> Result<Vec<Suggestion>, sqlx::Error> {
+    let params = SearchParams {
+        q: q.to_string(),
+        page: 1,
+        ..Default::default()
+    };
+    let filter = build_filter(db, &params, None);
+    if filter.matches_cte.is_none() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{}SELECT p.slug, p.name, p.price_cents, p.currency FROM products p{} WHERE {} ORDER BY {} LIMIT {}",
+        filter.with_cte(),
+        filter.join_matches(),
+        filter.where_clause(),
+        order_by(&params, &filter),
+        limit.clamp(1, 10)
+    );
+    let rows: Vec<(String, String, i64, String)> = filter
+        .bind_query_as(sqlx::query_as(&sql))
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, price, currency)| Suggestion {
+            slug,
+            name,
+            price: Money::new(price, Currency::parse(&currency).unwrap_or(Currency::Usd)),
+        })
+        .collect())
+}
+
+/// (slug, last modified) of every active product, for the sitemap.
+pub async fn list_active_product_slugs(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT slug, updated_at FROM products WHERE status = 'active' ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+}
+
+pub async fn count_products(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM products")
+        .fetch_one(db.pool())
+        .await
+}
+
+fn int_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
+// ---- Writes (seeding today; the admin panel later) ----
+
+pub struct NewCategory<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub parent_id: Option<i64>,
+    pub position: i64,
+    pub icon_svg: &'a str,
+}
+
+pub async fn insert_category(conn: &mut AnyConnection, c: &NewCategory<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO categories (slug, name, description, parent_id, position, icon_svg) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(c.slug)
+    .bind(c.name)
+    .bind(c.description)
+    .bind(c.parent_id)
+    .bind(c.position)
+    .bind(c.icon_svg)
+    .fetch_one(conn)
+    .await
+}
+
+pub struct NewProduct<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub summary: &'a str,
+    pub description_md: &'a str,
+    pub price_cents: i64,
+    pub compare_at_cents: Option<i64>,
+    pub currency: &'a str,
+    pub sku: &'a str,
+    pub stock: i64,
+    pub status: &'a str,
+    pub featured: bool,
+    pub category_id: i64,
+    pub accent_color: &'a str,
+    pub created_at: Option<i64>,
+}
+
+pub async fn insert_product(conn: &mut AnyConnection, p: &NewProduct<'_>) -> Result<i64, sqlx::Error> {
+    let now = p.created_at.unwrap_or_else(now_unix);
+    sqlx::query_scalar(
+        "INSERT INTO products (slug, name, summary, description_md, price_cents, compare_at_cents, \
+            currency, sku, stock, status, featured, category_id, accent_color, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+    )
+    .bind(p.slug)
+    .bind(p.name)
+    .bind(p.summary)
+    .bind(p.description_md)
+    .bind(p.price_cents)
+    .bind(p.compare_at_cents)
+    .bind(p.currency)
+    .bind(p.sku)
+    .bind(p.stock)
+    .bind(p.status)
+    .bind(i64::from(p.featured))
+    .bind(p.category_id)
+    .bind(p.accent_color)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn insert_product_spec(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    spec: &Spec,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    let value_num: Option<f64> = spec.value.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    sqlx::query(
+        "INSERT INTO product_specs (product_id, name, value, value_num, unit, position) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(product_id)
+    .bind(spec.name.as_str())
+    .bind(spec.value.as_str())
+    .bind(value_num)
+    .bind(spec.unit.as_deref())
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_product_image(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    image: &ProductImage,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO product_images (product_id, url, alt, position) VALUES ($1, $2, $3, $4)")
+        .bind(product_id)
+        .bind(image.url.as_str())
+        .bind(image.alt.as_str())
+        .bind(position)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_related_product(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    related_id: i64,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO related_products (product_id, related_id, position) VALUES ($1, $2, $3) \
+         ON CONFLICT (product_id, related_id) DO NOTHING",
+    )
+    .bind(product_id)
+    .bind(related_id)
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Rewrites a product's search document from its current name, texts and specs. Call it
+/// in the same transaction as any change to those.
+pub async fn refresh_search_document(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    product_id: i64,
+) -> Result<(), sqlx::Error> {
+    let (name, summary, description): (String, String, String) =
+        sqlx::query_as("SELECT name, summary, description_md FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let specs: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT name, value, unit FROM product_specs WHERE product_id = $1 ORDER BY position",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let spec_text = specs
+        .iter()
+        .map(|(n, v, u)| format!("{n} {v} {}", u.as_deref().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    match backend {
+        Backend::Sqlite => {
+            sqlx::query("DELETE FROM product_search WHERE rowid = $1")
+                .bind(product_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO product_search (rowid, name, summary, description, specs) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(product_id)
+            .bind(name)
+            .bind(summary)
+            .bind(description)
+            .bind(spec_text)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Backend::Postgres => {
+            sqlx::query(
+                "INSERT INTO product_search (product_id, document) VALUES ($1, \
+                    setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $5), 'B') || \
+                    setweight(to_tsvector('english', $3), 'C') || setweight(to_tsvector('english', $4), 'D')) \
+                 ON CONFLICT (product_id) DO UPDATE SET document = EXCLUDED.document",
+            )
+            .bind(product_id)
+            .bind(name)
+            .bind(summary)
+            .bind(description)
+            .bind(spec_text)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_drop_syntax() {
+        assert_eq!(search_terms("\"dual\" OR boiler* -(x)"), vec!["dual", "or", "boiler", "x"]);
+        assert!(search_terms("*** ---").is_empty());
+    }
+
+    #[test]
+    fn price_labels_read_naturally() {
+        assert_eq!(price_range_label(None, Some(5000)), "Under $50");
+        assert_eq!(price_range_label(Some(500000), None), "$5,000 and up");
+    }
+}

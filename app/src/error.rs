@@ -1,0 +1,100 @@
+//! The one error type of the application and its mapping to HTTP statuses.
+//! Causes are logged where they happen; the browser only ever sees the message here.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("We couldn't find what you were looking for.")]
+    NotFound,
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You don't have access to this page.")]
+    Forbidden,
+    #[error("{message}")]
+    BadRequest { message: String },
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    /// The request never reached our code (network, encoding): only seen in the browser.
+    #[error("We couldn't reach the store: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::BadRequest { .. } => 400,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// A short heading for error pages.
+    pub fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "Page not found",
+            AppError::Unauthorized => "Sign in required",
+            AppError::Forbidden => "Access denied",
+            AppError::BadRequest { .. } | AppError::Validation { .. } => "Please check your request",
+            AppError::Conflict { .. } => "That conflicts with something else",
+            AppError::Internal | AppError::Transport(_) => "Something went wrong",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            _ => {
+                tracing::error!(error = %error, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        tracing::error!(error = format!("{error:#}"), "internal error");
+        AppError::Internal
+    }
+}
+
+/// Sets the HTTP status of the page being rendered; a no-op in the browser.
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(status) {
+            response.set_status(code);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

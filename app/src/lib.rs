@@ -1,0 +1,31 @@
+//! Storefront's Leptos application: every page and server function, shared by the
+//! server (SSR) and the browser (islands hydration).
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod catalog;
+pub mod error;
+pub mod money;
+pub mod seo;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+
+pub use app::{shell, App};
+pub use error::AppError;
+
+/// Entry point of the WASM bundle: only islands hydrate, the rest of each page stays
+/// the server-rendered HTML (see README, "Islands, measured").
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+    // Lets browser tests (and curious people) see that the WASM ran.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}

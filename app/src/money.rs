@@ -1,0 +1,130 @@
+//! Money in integer minor units, and how it is shown to people.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    Usd,
+    Eur,
+    Gbp,
+}
+
+impl Currency {
+    pub fn parse(code: &str) -> Option<Currency> {
+        match code.to_ascii_uppercase().as_str() {
+            "USD" => Some(Currency::Usd),
+            "EUR" => Some(Currency::Eur),
+            "GBP" => Some(Currency::Gbp),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Currency::Usd => "$",
+            Currency::Eur => "€",
+            Currency::Gbp => "£",
+        }
+    }
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    /// "$1,234.50"; whole amounts drop the cents only when asked (`format_short`).
+    pub fn format(&self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!(
+            "{sign}{}{}.{:02}",
+            self.currency.symbol(),
+            group_thousands(abs / 100),
+            abs % 100
+        )
+    }
+
+    /// "$1,234" for whole amounts, otherwise the same as `format`.
+    pub fn format_short(&self) -> String {
+        if self.minor % 100 == 0 {
+            let sign = if self.minor < 0 { "-" } else { "" };
+            format!(
+                "{sign}{}{}",
+                self.currency.symbol(),
+                group_thousands(self.minor.unsigned_abs() / 100)
+            )
+        } else {
+            self.format()
+        }
+    }
+
+    /// The machine-readable amount used in JSON-LD and Open Graph: "1234.50".
+    pub fn decimal(&self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+fn group_thousands(mut n: u64) -> String {
+    let mut groups = Vec::new();
+    loop {
+        if n < 1000 {
+            groups.push(n.to_string());
+            break;
+        }
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.reverse();
+    groups.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_thousands_and_cents() {
+        assert_eq!(Money::new(123456, Currency::Usd).format(), "$1,234.56");
+        assert_eq!(Money::new(5, Currency::Eur).format(), "€0.05");
+        assert_eq!(Money::new(100000000, Currency::Gbp).format(), "£1,000,000.00");
+        assert_eq!(Money::new(-2599, Currency::Usd).format(), "-$25.99");
+    }
+
+    #[test]
+    fn short_format_drops_zero_cents_only() {
+        assert_eq!(Money::new(49900, Currency::Usd).format_short(), "$499");
+        assert_eq!(Money::new(49950, Currency::Usd).format_short(), "$499.50");
+    }
+
+    #[test]
+    fn decimal_is_machine_readable() {
+        assert_eq!(Money::new(123456, Currency::Usd).decimal(), "1234.56");
+        assert_eq!(Money::new(7, Currency::Usd).decimal(), "0.07");
+    }
+
+    #[test]
+    fn currency_codes_round_trip() {
+        for c in [Currency::Usd, Currency::Eur, Currency::Gbp] {
+            assert_eq!(Currency::parse(c.code()), Some(c));
+        }
+        assert_eq!(Currency::parse("usd"), Some(Currency::Usd));
+        assert_eq!(Currency::parse("XYZ"), None);
+    }
+}

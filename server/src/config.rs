@@ -1,0 +1,153 @@
+//! All configuration, read once from the environment. This is the only place that reads
+//! environment variables; every variable is documented here and in the README.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `DATABASE_URL` | `sqlite://data/storefront.db` | `sqlite://path` (file created if missing) or `postgres://…` |
+//! | `STOREFRONT_ADDR` | `127.0.0.1:3000` | address the HTTP server binds |
+//! | `STOREFRONT_PUBLIC_URL` | `http://{STOREFRONT_ADDR}` | base URL for canonical links, sitemap, emails |
+//! | `LEPTOS_SITE_ROOT` | `target/site` | folder with the built CSS/WASM (`pkg/`) and public assets |
+//! | `STOREFRONT_LOG_FORMAT` | `pretty` | `json` for one JSON object per log line |
+//! | `RUST_LOG` | `info,sqlx=warn` | log filter (tracing-subscriber syntax) |
+
+use app::db::Backend;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub public_url: String,
+    pub site_root: PathBuf,
+    pub json_logs: bool,
+    pub log_filter: String,
+}
+
+/// A configuration error names the variable, so the operator knows what to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can configure without touching
+    /// the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "sqlite://data/storefront.db".into());
+        validate_database_url(&database_url)?;
+
+        let addr_text = lookup("STOREFRONT_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = SocketAddr::from_str(addr_text.trim()).map_err(|_| ConfigError {
+            variable: "STOREFRONT_ADDR",
+            message: format!("\"{addr_text}\" is not an address like 127.0.0.1:3000"),
+        })?;
+
+        let public_url = match lookup("STOREFRONT_PUBLIC_URL") {
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/').to_string();
+                if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+                    return Err(ConfigError {
+                        variable: "STOREFRONT_PUBLIC_URL",
+                        message: format!("\"{url}\" must be an absolute http(s) URL"),
+                    });
+                }
+                url
+            }
+            None => format!("http://{addr}"),
+        };
+
+        Ok(Config {
+            database_url,
+            addr,
+            public_url,
+            site_root: PathBuf::from(lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            json_logs: lookup("STOREFRONT_LOG_FORMAT").as_deref() == Some("json"),
+            log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
+        })
+    }
+}
+
+fn validate_database_url(url: &str) -> Result<(), ConfigError> {
+    let err = |message: String| ConfigError {
+        variable: "DATABASE_URL",
+        message,
+    };
+    match Backend::from_url(url) {
+        None => Err(err(format!(
+            "\"{}\" is not supported; use sqlite://path/to/file.db or postgres://user@host/db",
+            redact(url)
+        ))),
+        Some(Backend::Sqlite) => {
+            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            if path.split('?').next().unwrap_or("").is_empty() {
+                Err(err("names no SQLite file; use sqlite://path/to/file.db".into()))
+            } else {
+                Ok(())
+            }
+        }
+        Some(Backend::Postgres) => {
+            sqlx::postgres::PgConnectOptions::from_str(url)
+                .map(|_| ())
+                .map_err(|e| err(format!("is not a valid PostgreSQL URL ({e})")))
+        }
+    }
+}
+
+/// Hides a password in a URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_work_on_a_fresh_machine() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/storefront.db");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn malformed_database_url_names_the_variable() {
+        for bad in ["mysql://x", "nonsense", "postgres://user@host:notaport/db", "sqlite://"] {
+            let e = config(&[("DATABASE_URL", bad)]).unwrap_err();
+            assert_eq!(e.variable, "DATABASE_URL", "{bad}");
+            assert!(e.to_string().starts_with("DATABASE_URL: "));
+        }
+    }
+
+    #[test]
+    fn passwords_are_not_echoed() {
+        let e = config(&[("DATABASE_URL", "mysql://admin:hunter2@db/x")]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn public_url_is_normalised() {
+        let c = config(&[("STOREFRONT_PUBLIC_URL", "https://shop.example.com/")]).unwrap();
+        assert_eq!(c.public_url, "https://shop.example.com");
+        assert!(config(&[("STOREFRONT_PUBLIC_URL", "shop.example.com")]).is_err());
+    }
+}

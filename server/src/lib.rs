@@ -1,0 +1,9 @@
+//! The `storefront` server: configuration, startup, plain HTTP endpoints, demo data and
+//! the command line. `main.rs` only calls into here, so tests can start the real app.
+
+pub mod cli;
+pub mod config;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

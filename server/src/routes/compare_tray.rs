@@ -1,0 +1,69 @@
+//! POST /compare/tray: the no-JavaScript path of the "+ Compare" buttons. It updates the
+//! same cookie the island writes, then sends the visitor back where they were.
+
+use app::catalog::compare::{format_tray, parse_tray, toggle_in_tray, TRAY_COOKIE};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct TrayForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    back: String,
+    /// "clear" empties the tray; anything else toggles `slug`.
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn update_tray(headers: HeaderMap, Form(form): Form<TrayForm>) -> Response {
+    let current = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == TRAY_COOKIE)
+        .map(|(_, v)| parse_tray(v))
+        .unwrap_or_default();
+    let next = if form.action == "clear" {
+        Vec::new()
+    } else if app::catalog::slug::is_valid_slug(&form.slug) {
+        toggle_in_tray(&current, &form.slug)
+    } else {
+        return (StatusCode::BAD_REQUEST, "That product can't be compared.").into_response();
+    };
+    let cookie = format!(
+        "{TRAY_COOKIE}={}; Path=/; Max-Age=2592000; SameSite=Lax",
+        format_tray(&next)
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::SET_COOKIE, cookie), (header::LOCATION, safe_back(&form.back))],
+    )
+        .into_response()
+}
+
+/// Only same-site paths: an attacker must not turn this into an open redirect.
+fn safe_back(back: &str) -> String {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && back.len() < 2048 {
+        back.to_string()
+    } else {
+        "/compare".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn back_links_stay_on_site() {
+        assert_eq!(safe_back("/products?q=x"), "/products?q=x");
+        assert_eq!(safe_back("//evil.example"), "/compare");
+        assert_eq!(safe_back("https://evil.example"), "/compare");
+        assert_eq!(safe_back("/\\evil"), "/compare");
+    }
+}

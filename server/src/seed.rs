@@ -1,0 +1,289 @@
+//! Demo data: a coherent coffee-equipment store (categories, products, specs, related
+//! products) loaded by `storefront seed-demo`, plus the bulk catalogue the search
+//! benchmark runs against.
+
+use crate::config::Config;
+use anyhow::Context;
+use app::catalog::model::{ProductImage, SearchParams, Spec};
+use app::catalog::repo::{self, NewCategory, NewProduct};
+use app::db::{now_unix, Db};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+const DEMO_STORE: &str = include_str!("../seed/demo_store.json");
+
+#[derive(Debug, Deserialize)]
+struct DemoStore {
+    categories: Vec<DemoCategory>,
+    products: Vec<DemoProduct>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoCategory {
+    slug: String,
+    name: String,
+    parent: Option<String>,
+    description: String,
+    #[serde(default)]
+    icon_svg: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoProduct {
+    slug: String,
+    name: String,
+    category: String,
+    summary: String,
+    description_md: String,
+    price_cents: i64,
+    compare_at_cents: Option<i64>,
+    currency: String,
+    sku: String,
+    stock: i64,
+    status: String,
+    featured: bool,
+    image_alt: String,
+    color: String,
+    specs: Vec<DemoSpec>,
+    #[serde(default)]
+    related: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoSpec {
+    name: String,
+    value: String,
+    unit: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded { products: usize },
+    AlreadyPresent { products: i64 },
+}
+
+/// Loads the demo store into an empty database, in one transaction. A database that
+/// already has products is left alone, so running this twice changes nothing.
+pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
+    let existing = repo::count_products(db).await?;
+    if existing > 0 {
+        return Ok(SeedOutcome::AlreadyPresent { products: existing });
+    }
+    let store: DemoStore = serde_json::from_str(DEMO_STORE).context("parsing demo_store.json")?;
+    let mut tx = db.pool().begin().await?;
+
+    let mut category_ids: HashMap<&str, i64> = HashMap::new();
+    // Parents first: keep passing over the list until every category is placed.
+    let mut pending: Vec<&DemoCategory> = store.categories.iter().collect();
+    let mut position = 0;
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for c in pending {
+            let parent_id = match &c.parent {
+                Some(p) => match category_ids.get(p.as_str()) {
+                    Some(id) => Some(*id),
+                    None => {
+                        rest.push(c);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            position += 1;
+            let id = repo::insert_category(
+                &mut tx,
+                &NewCategory {
+                    slug: &c.slug,
+                    name: &c.name,
+                    description: &c.description,
+                    parent_id,
+                    position,
+                    icon_svg: &c.icon_svg,
+                },
+            )
+            .await?;
+            category_ids.insert(&c.slug, id);
+        }
+        anyhow::ensure!(rest.len() < before, "demo categories have an unknown or circular parent");
+        pending = rest;
+    }
+
+    let now = now_unix();
+    let mut product_ids: HashMap<&str, i64> = HashMap::new();
+    for (i, p) in store.products.iter().enumerate() {
+        let category_id = *category_ids
+            .get(p.category.as_str())
+            .with_context(|| format!("product {} names unknown category {}", p.slug, p.category))?;
+        let id = repo::insert_product(
+            &mut tx,
+            &NewProduct {
+                slug: &p.slug,
+                name: &p.name,
+                summary: &p.summary,
+                description_md: &p.description_md,
+                price_cents: p.price_cents,
+                compare_at_cents: p.compare_at_cents,
+                currency: &p.currency,
+                sku: &p.sku,
+                stock: p.stock,
+                status: &p.status,
+                featured: p.featured,
+                category_id,
+                accent_color: &p.color,
+                // Staggered a day apart so "newest" means something in the demo.
+                created_at: Some(now - (i as i64) * 86_400),
+            },
+        )
+        .await?;
+        for (pos, s) in p.specs.iter().enumerate() {
+            let spec = Spec {
+                name: s.name.clone(),
+                value: s.value.clone(),
+                unit: s.unit.clone(),
+            };
+            repo::insert_product_spec(&mut tx, id, &spec, pos as i64).await?;
+        }
+        let image = ProductImage {
+            url: format!("/media/demo/{}.svg", p.slug),
+            alt: p.image_alt.clone(),
+        };
+        repo::insert_product_image(&mut tx, id, &image, 0).await?;
+        repo::refresh_search_document(&mut tx, db.backend(), id).await?;
+        product_ids.insert(&p.slug, id);
+    }
+    for p in &store.products {
+        for (pos, related) in p.related.iter().enumerate() {
+            if let (Some(a), Some(b)) = (product_ids.get(p.slug.as_str()), product_ids.get(related.as_str())) {
+                repo::insert_related_product(&mut tx, *a, *b, pos as i64).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(SeedOutcome::Seeded {
+        products: store.products.len(),
+    })
+}
+
+/// Words mixed into generated products so bulk search has realistic variety.
+const BULK_WORDS: [&str; 16] = [
+    "compact", "pro", "classic", "studio", "barista", "office", "travel", "precision", "dual",
+    "boiler", "conical", "flat", "burr", "gooseneck", "espresso", "filter",
+];
+
+/// Fills the database up to `target` products by varying the demo catalogue (for the
+/// search benchmark; never run against a real store).
+pub async fn generate_bulk_products(db: &Db, target: i64) -> anyhow::Result<()> {
+    let store: DemoStore = serde_json::from_str(DEMO_STORE)?;
+    let categories = repo::list_categories(db).await?;
+    let category_id = |slug: &str| categories.iter().find(|c| c.slug == slug).map(|c| c.id);
+    let mut have = repo::count_products(db).await?;
+    let now = now_unix();
+    let mut n: i64 = 0;
+    while have < target {
+        let mut tx = db.pool().begin().await?;
+        for _ in 0..1000 {
+            if have >= target {
+                break;
+            }
+            n += 1;
+            let base = &store.products[(n as usize) % store.products.len()];
+            let w1 = BULK_WORDS[(n as usize * 7) % BULK_WORDS.len()];
+            let w2 = BULK_WORDS[(n as usize * 13 + 5) % BULK_WORDS.len()];
+            let name = format!("{} {w1} {w2} {n}", base.name);
+            let slug = format!("bulk-{n}-{}", base.slug);
+            let sku = format!("BULK-{n}");
+            let summary = format!("{} A {w1} {w2} variant.", base.summary);
+            let id = repo::insert_product(
+                &mut tx,
+                &NewProduct {
+                    slug: &slug,
+                    name: &name,
+                    summary: &summary,
+                    description_md: &base.description_md,
+                    price_cents: base.price_cents + (n % 97) * 100,
+                    compare_at_cents: None,
+                    currency: "USD",
+                    sku: &sku,
+                    stock: n % 40,
+                    status: "active",
+                    featured: false,
+                    category_id: category_id(&base.category).context("bulk: category missing")?,
+                    accent_color: &base.color,
+                    created_at: Some(now - n * 60),
+                },
+            )
+            .await?;
+            for (pos, s) in base.specs.iter().enumerate() {
+                let spec = Spec {
+                    name: s.name.clone(),
+                    value: s.value.clone(),
+                    unit: s.unit.clone(),
+                };
+                repo::insert_product_spec(&mut tx, id, &spec, pos as i64).await?;
+            }
+            repo::refresh_search_document(&mut tx, db.backend(), id).await?;
+            have += 1;
+        }
+        tx.commit().await?;
+        if have % 10_000 == 0 {
+            eprintln!("  … {have} products");
+        }
+    }
+    Ok(())
+}
+
+/// The 20 representative queries of the search benchmark.
+pub const BENCH_QUERIES: [&str; 20] = [
+    "espresso", "dual boiler", "grinder", "flat burr", "conical burr grinder", "kettle",
+    "gooseneck kettle", "scale", "office", "bean-to-cup", "beans", "ethiopia", "decaf",
+    "tamper", "milk jug", "commercial espresso machine", "pro", "compact grinder", "filter",
+    "travel",
+];
+
+/// `storefront bench-search [--products N]`: fills the database up to N products (default
+/// 100,000), then times every benchmark query (with facets) and prints p50/p95.
+pub async fn bench_search(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    let target: i64 = match args.iter().position(|a| a == "--products") {
+        Some(i) => args.get(i + 1).context("--products needs a number")?.parse()?,
+        None => 100_000,
+    };
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    seed_demo_store(&db).await?;
+    let started = Instant::now();
+    generate_bulk_products(&db, target).await?;
+    eprintln!("catalogue ready: {target} products ({:.1}s)", started.elapsed().as_secs_f64());
+    let mut timings = Vec::new();
+    for round in 0..6 {
+        for q in BENCH_QUERIES {
+            let params = SearchParams {
+                q: q.to_string(),
+                page: 1,
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let page = repo::search_products(&db, &params, None).await?;
+            let elapsed = t.elapsed();
+            if round > 0 {
+                // round 0 warms caches
+                timings.push(elapsed.as_secs_f64() * 1000.0);
+            }
+            if round == 1 {
+                eprintln!("  {q:<28} {:>6} hits {:>8.2} ms", page.total, elapsed.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    timings.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| timings[((timings.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "search ({:?}, {target} products, {} timed queries): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        db.backend(),
+        timings.len(),
+        pct(0.50),
+        pct(0.95),
+        timings.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}

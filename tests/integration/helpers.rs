@@ -1,0 +1,241 @@
+//! `spawn_app`: a live server on port 0 with a fresh, migrated (and optionally seeded)
+//! database of the chosen backend, plus small HTTP and HTML helpers.
+
+use app::db::Db;
+use server::config::Config;
+use server::startup::Application;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body once per backend, as separate `#[tokio::test]`s.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "sf_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
+}
+
+/// A fresh database URL, or `None` when PostgreSQL is unavailable and may be skipped.
+async fn fresh_database_url(backend: Backend) -> Option<String> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sqlite");
+            std::fs::create_dir_all(&dir).unwrap();
+            Some(format!("sqlite://{}/{}.db", dir.display(), unique_name()))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("TEST_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let skip = std::env::var("STOREFRONT_SKIP_POSTGRES").as_deref() == Ok("1");
+            let required = std::env::var("STOREFRONT_REQUIRE_ALL").as_deref() == Ok("1");
+            if skip && !required {
+                eprintln!("SKIPPED: PostgreSQL half of this test (PostgreSQL unavailable)");
+                return None;
+            }
+            use sqlx::Connection;
+            let mut conn = match sqlx::PgConnection::connect(&admin).await {
+                Ok(conn) => conn,
+                Err(error) if !required => {
+                    eprintln!("SKIPPED: PostgreSQL half of this test ({error})");
+                    return None;
+                }
+                Err(error) => panic!("PostgreSQL is required (STOREFRONT_REQUIRE_ALL=1): {error}"),
+            };
+            let name = unique_name();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("creating a test database");
+            let (server, _) = admin.rsplit_once('/').expect("TEST_DATABASE_URL has a database");
+            Some(format!("{server}/{name}"))
+        }
+    }
+}
+
+/// A live server with an empty (migrated) store.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let database_url = fresh_database_url(backend).await?;
+    let config = Config::from_lookup(|key| match key {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "STOREFRONT_ADDR" => Some("127.0.0.1:0".into()),
+        "RUST_LOG" => Some("warn".into()),
+        _ => None,
+    })
+    .expect("test configuration is valid");
+    let application = Application::build(&config).await.expect("building the app");
+    let base = format!("http://{}", application.local_addr());
+    let db = application.db().clone();
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp { base, client, db })
+}
+
+/// A live server with the demo store loaded.
+pub async fn spawn_seeded_app(backend: Backend) -> Option<TestApp> {
+    let app = spawn_app(backend).await?;
+    server::seed::seed_demo_store(&app.db).await.expect("seeding the demo store");
+    Some(app)
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET request");
+        Page::from(response).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Page::from(request.send().await.expect("GET request")).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string());
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Page::from(request.send().await.expect("POST request")).await
+    }
+}
+
+impl Page {
+    async fn from(response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page { status, body, headers }
+    }
+
+    /// Names of the product cards on the page, in order.
+    pub fn card_names(&self) -> Vec<String> {
+        self.body
+            .split("class=\"card__title\">")
+            .skip(1)
+            .filter_map(|chunk| {
+                let after_a = chunk.split_once('>')?.1;
+                Some(html_unescape(after_a.split_once("</a>")?.0))
+            })
+            .collect()
+    }
+
+    /// The number in "N products" of the results toolbar.
+    pub fn result_count(&self) -> i64 {
+        let after = self
+            .body
+            .split_once("id=\"results-count\"")
+            .expect("results count present")
+            .1;
+        let text = after.split_once('>').unwrap().1.split_once('<').unwrap().0;
+        if text.starts_with("No ") {
+            0
+        } else {
+            text.split_whitespace().next().unwrap().parse().expect("a number of products")
+        }
+    }
+
+    /// (href, label, count) of every facet link.
+    pub fn facet_links(&self) -> Vec<(String, String, i64)> {
+        let mut links = Vec::new();
+        for chunk in self.body.split("<a href=\"").skip(1) {
+            let Some((href, rest)) = chunk.split_once('"') else { continue };
+            let Some(tag_end) = rest.find('>') else { continue };
+            if !rest[..tag_end].contains("class=\"facet") {
+                continue;
+            }
+            let Some(anchor) = rest.split_once("</a>").map(|(a, _)| a) else { continue };
+            let Some(count) = anchor
+                .split_once("class=\"facet__count\">")
+                .and_then(|(_, c)| c.split_once('<'))
+                .and_then(|(n, _)| n.parse().ok())
+            else {
+                continue;
+            };
+            let label = anchor
+                .split("<span>")
+                .nth(1)
+                .and_then(|s| s.split_once("</span>"))
+                .map(|(l, _)| html_unescape(l))
+                .unwrap_or_default();
+            links.push((html_unescape(href), label, count));
+        }
+        links
+    }
+
+    /// Every JSON-LD block on the page, parsed.
+    pub fn json_ld(&self) -> Vec<serde_json::Value> {
+        self.body
+            .split("<script type=\"application/ld+json\">")
+            .skip(1)
+            .map(|chunk| {
+                let json = chunk.split_once("</script>").expect("closed script").0;
+                serde_json::from_str(json).expect("JSON-LD parses as JSON")
+            })
+            .collect()
+    }
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server on a random port, over real HTTP, against a fresh
+//! SQLite file and a fresh PostgreSQL database — the same test code for both.
+
+mod helpers;
+
+mod catalog;
+mod cli;
+mod platform;

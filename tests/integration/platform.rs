@@ -1,0 +1,85 @@
+//! Cross-cutting behaviour: health, sitemap and robots, compression and caching.
+
+use crate::helpers::{spawn_app, spawn_seeded_app, Backend};
+use crate::on_both_backends;
+
+on_both_backends!(
+    health_reports_the_database,
+    sitemap_lists_every_active_product_and_no_drafts,
+    pages_are_compressed,
+    seeding_twice_changes_nothing,
+    empty_store_shows_real_empty_states,
+);
+
+async fn health_reports_the_database(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let page = app.get("/healthz").await;
+    assert_eq!(page.status, 200);
+    let body: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(body, serde_json::json!({ "status": "ok", "db": "ok" }));
+
+    app.db.close().await;
+    let page = app.get("/healthz").await;
+    assert_eq!(page.status, 503);
+}
+
+async fn sitemap_lists_every_active_product_and_no_drafts(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let page = app.get("/sitemap.xml").await;
+    assert_eq!(page.status, 200);
+    assert!(page.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT slug, status FROM products")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    let mut active = 0;
+    for (slug, status) in rows {
+        let listed = page.body.contains(&format!("/products/{slug}</loc>"));
+        assert_eq!(listed, status == "active", "{slug} ({status})");
+        active += usize::from(status == "active");
+    }
+    assert_eq!(page.body.matches("/products/").count(), active);
+    assert!(page.body.contains("/categories/espresso</loc>"));
+
+    let robots = app.get("/robots.txt").await;
+    assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
+}
+
+async fn pages_are_compressed(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else { return };
+    for encoding in ["br", "gzip"] {
+        let page = app.get_with("/products", &[("accept-encoding", encoding)]).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.headers["content-encoding"], encoding);
+    }
+    let page = app.get("/products").await;
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+}
+
+async fn seeding_twice_changes_nothing(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let count = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        n
+    };
+    let before = count().await;
+    assert!(before >= 40);
+    let outcome = server::seed::seed_demo_store(&app.db).await.unwrap();
+    assert_eq!(outcome, server::seed::SeedOutcome::AlreadyPresent { products: before });
+    assert_eq!(count().await, before);
+}
+
+async fn empty_store_shows_real_empty_states(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let home = app.get("/").await;
+    assert_eq!(home.status, 200);
+    let products = app.get("/products").await;
+    assert_eq!(products.status, 200);
+    assert_eq!(products.result_count(), 0);
+    assert!(products.body.contains("Nothing matches that yet"));
+    let compare = app.get("/compare").await;
+    assert!(compare.body.contains("Nothing to compare yet"));
+}
