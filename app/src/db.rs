@@ -102,7 +102,10 @@ impl Db {
     /// balancer can take a stuck instance out even when the pool is exhausted.
     pub async fn is_healthy(&self) -> bool {
         let ping = sqlx::query("SELECT 1").execute(&self.pool);
-        matches!(tokio::time::timeout(Duration::from_secs(2), ping).await, Ok(Ok(_)))
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), ping).await,
+            Ok(Ok(_))
+        )
     }
 
     pub async fn close(&self) {

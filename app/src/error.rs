@@ -51,7 +51,9 @@ impl AppError {
             AppError::NotFound => "Page not found",
             AppError::Unauthorized => "Sign in required",
             AppError::Forbidden => "Access denied",
-            AppError::BadRequest { .. } | AppError::Validation { .. } => "Please check your request",
+            AppError::BadRequest { .. } | AppError::Validation { .. } => {
+                "Please check your request"
+            }
             AppError::Conflict { .. } => "That conflicts with something else",
             AppError::Internal | AppError::Transport(_) => "Something went wrong",
         }

@@ -4,7 +4,10 @@
 use pulldown_cmark::{html, Options, Parser};
 
 pub fn render_markdown(source: &str) -> String {
-    let parser = Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     ammonia::Builder::default()
@@ -26,9 +29,11 @@ mod tests {
 
     #[test]
     fn strips_script_and_javascript_links() {
-        let html = render_markdown("<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
-        assert!(!html.contains("<script"));
-        assert!(!html.contains("javascript:"));
-        assert!(!html.contains("onerror"));
+        let html = render_markdown(
+            "[x](javascript:alert(1))\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(2)\">y</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
     }
 }

@@ -103,7 +103,10 @@ mod tests {
     fn formats_with_thousands_and_cents() {
         assert_eq!(Money::new(123456, Currency::Usd).format(), "$1,234.56");
         assert_eq!(Money::new(5, Currency::Eur).format(), "€0.05");
-        assert_eq!(Money::new(100000000, Currency::Gbp).format(), "£1,000,000.00");
+        assert_eq!(
+            Money::new(100000000, Currency::Gbp).format(),
+            "£1,000,000.00"
+        );
         assert_eq!(Money::new(-2599, Currency::Usd).format(), "-$25.99");
     }
 

@@ -41,7 +41,13 @@ pub fn PageMeta(
         format!("{title} · {STORE_NAME}")
     };
     let url = absolute_url(&canonical);
-    let image = image.map(|i| if i.starts_with('/') { absolute_url(&i) } else { i });
+    let image = image.map(|i| {
+        if i.starts_with('/') {
+            absolute_url(&i)
+        } else {
+            i
+        }
+    });
     view! {
         <Title text=full_title.clone()/>
         <Meta name="description" content=description.clone()/>

@@ -18,7 +18,10 @@ pub fn main() -> ExitCode {
         }
     };
     crate::telemetry::init(&config.log_filter, config.json_logs);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(error) => {
             eprintln!("storefront: could not start the async runtime: {error}");

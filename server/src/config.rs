@@ -70,7 +70,9 @@ impl Config {
             database_url,
             addr,
             public_url,
-            site_root: PathBuf::from(lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            site_root: PathBuf::from(
+                lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            ),
             json_logs: lookup("STOREFRONT_LOG_FORMAT").as_deref() == Some("json"),
             log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
         })
@@ -90,23 +92,25 @@ fn validate_database_url(url: &str) -> Result<(), ConfigError> {
         Some(Backend::Sqlite) => {
             let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
             if path.split('?').next().unwrap_or("").is_empty() {
-                Err(err("names no SQLite file; use sqlite://path/to/file.db".into()))
+                Err(err(
+                    "names no SQLite file; use sqlite://path/to/file.db".into()
+                ))
             } else {
                 Ok(())
             }
         }
-        Some(Backend::Postgres) => {
-            sqlx::postgres::PgConnectOptions::from_str(url)
-                .map(|_| ())
-                .map_err(|e| err(format!("is not a valid PostgreSQL URL ({e})")))
-        }
+        Some(Backend::Postgres) => sqlx::postgres::PgConnectOptions::from_str(url)
+            .map(|_| ())
+            .map_err(|e| err(format!("is not a valid PostgreSQL URL ({e})"))),
     }
 }
 
 /// Hides a password in a URL before it is printed.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
         _ => url.to_string(),
     }
 }
@@ -117,7 +121,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -131,7 +138,12 @@ mod tests {
 
     #[test]
     fn malformed_database_url_names_the_variable() {
-        for bad in ["mysql://x", "nonsense", "postgres://user@host:notaport/db", "sqlite://"] {
+        for bad in [
+            "mysql://x",
+            "nonsense",
+            "postgres://user@host:notaport/db",
+            "sqlite://",
+        ] {
             let e = config(&[("DATABASE_URL", bad)]).unwrap_err();
             assert_eq!(e.variable, "DATABASE_URL", "{bad}");
             assert!(e.to_string().starts_with("DATABASE_URL: "));

@@ -106,7 +106,10 @@ pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
             .await?;
             category_ids.insert(&c.slug, id);
         }
-        anyhow::ensure!(rest.len() < before, "demo categories have an unknown or circular parent");
+        anyhow::ensure!(
+            rest.len() < before,
+            "demo categories have an unknown or circular parent"
+        );
         pending = rest;
     }
 
@@ -155,7 +158,10 @@ pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
     }
     for p in &store.products {
         for (pos, related) in p.related.iter().enumerate() {
-            if let (Some(a), Some(b)) = (product_ids.get(p.slug.as_str()), product_ids.get(related.as_str())) {
+            if let (Some(a), Some(b)) = (
+                product_ids.get(p.slug.as_str()),
+                product_ids.get(related.as_str()),
+            ) {
                 repo::insert_related_product(&mut tx, *a, *b, pos as i64).await?;
             }
         }
@@ -168,8 +174,22 @@ pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
 
 /// Words mixed into generated products so bulk search has realistic variety.
 const BULK_WORDS: [&str; 16] = [
-    "compact", "pro", "classic", "studio", "barista", "office", "travel", "precision", "dual",
-    "boiler", "conical", "flat", "burr", "gooseneck", "espresso", "filter",
+    "compact",
+    "pro",
+    "classic",
+    "studio",
+    "barista",
+    "office",
+    "travel",
+    "precision",
+    "dual",
+    "boiler",
+    "conical",
+    "flat",
+    "burr",
+    "gooseneck",
+    "espresso",
+    "filter",
 ];
 
 /// Fills the database up to `target` products by varying the demo catalogue (for the
@@ -236,9 +256,25 @@ pub async fn generate_bulk_products(db: &Db, target: i64) -> anyhow::Result<()> 
 
 /// The 20 representative queries of the search benchmark.
 pub const BENCH_QUERIES: [&str; 20] = [
-    "espresso", "dual boiler", "grinder", "flat burr", "conical burr grinder", "kettle",
-    "gooseneck kettle", "scale", "office", "bean-to-cup", "beans", "ethiopia", "decaf",
-    "tamper", "milk jug", "commercial espresso machine", "pro", "compact grinder", "filter",
+    "espresso",
+    "dual boiler",
+    "grinder",
+    "flat burr",
+    "conical burr grinder",
+    "kettle",
+    "gooseneck kettle",
+    "scale",
+    "office",
+    "bean-to-cup",
+    "beans",
+    "ethiopia",
+    "decaf",
+    "tamper",
+    "milk jug",
+    "commercial espresso machine",
+    "pro",
+    "compact grinder",
+    "filter",
     "travel",
 ];
 
@@ -246,7 +282,10 @@ pub const BENCH_QUERIES: [&str; 20] = [
 /// 100,000), then times every benchmark query (with facets) and prints p50/p95.
 pub async fn bench_search(config: &Config, args: &[String]) -> anyhow::Result<()> {
     let target: i64 = match args.iter().position(|a| a == "--products") {
-        Some(i) => args.get(i + 1).context("--products needs a number")?.parse()?,
+        Some(i) => args
+            .get(i + 1)
+            .context("--products needs a number")?
+            .parse()?,
         None => 100_000,
     };
     let db = Db::connect(&config.database_url).await?;
@@ -254,7 +293,10 @@ pub async fn bench_search(config: &Config, args: &[String]) -> anyhow::Result<()
     seed_demo_store(&db).await?;
     let started = Instant::now();
     generate_bulk_products(&db, target).await?;
-    eprintln!("catalogue ready: {target} products ({:.1}s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "catalogue ready: {target} products ({:.1}s)",
+        started.elapsed().as_secs_f64()
+    );
     let mut timings = Vec::new();
     for round in 0..6 {
         for q in BENCH_QUERIES {
@@ -271,7 +313,11 @@ pub async fn bench_search(config: &Config, args: &[String]) -> anyhow::Result<()
                 timings.push(elapsed.as_secs_f64() * 1000.0);
             }
             if round == 1 {
-                eprintln!("  {q:<28} {:>6} hits {:>8.2} ms", page.total, elapsed.as_secs_f64() * 1000.0);
+                eprintln!(
+                    "  {q:<28} {:>6} hits {:>8.2} ms",
+                    page.total,
+                    elapsed.as_secs_f64() * 1000.0
+                );
             }
         }
     }

@@ -66,7 +66,9 @@ impl Application {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
     }
 
     pub fn db(&self) -> &Db {
@@ -130,7 +132,10 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(routes::seo::robots))
         .route("/compare/tray", post(routes::compare_tray::update_tray))
         .route("/media/demo/{file}", get(routes::media::product_picture))
-        .route("/media/category/{file}", get(routes::media::category_picture))
+        .route(
+            "/media/category/{file}",
+            get(routes::media::category_picture),
+        )
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -141,10 +146,10 @@ pub fn router(state: AppState) -> Router {
                 .service(ServeDir::new(pkg_dir)),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context,
-            app::shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -17,27 +17,39 @@ on_both_backends!(
 );
 
 async fn search_ranks_an_exact_name_match_first(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let page = app.get("/products?q=Office+Bean-to-Cup+Machine").await;
     assert_eq!(page.status, 200);
     let names = page.card_names();
-    assert!(names.len() > 1, "several products mention office bean-to-cup: {names:?}");
+    assert!(
+        names.len() > 1,
+        "several products mention office bean-to-cup: {names:?}"
+    );
     assert_eq!(names[0], "Office Bean-to-Cup Machine");
 
     // Lower-case and partial words still find it.
     let page = app.get("/products?q=office+bean").await;
-    assert!(page.card_names().contains(&"Office Bean-to-Cup Machine".to_string()));
+    assert!(page
+        .card_names()
+        .contains(&"Office Bean-to-Cup Machine".to_string()));
 }
 
 async fn facet_counts_match_the_filtered_result(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     for start in ["/products", "/products?q=espresso", "/categories/grinders"] {
         let page = app.get(start).await;
         assert_eq!(page.status, 200, "{start}");
         let facets = page.facet_links();
         assert!(facets.len() >= 5, "{start} shows facets: {facets:?}");
         for (href, label, count) in facets {
-            if page.body.contains(&format!("href=\"{}\" class=\"facet is-selected", href.replace('&', "&amp;"))) {
+            if page.body.contains(&format!(
+                "href=\"{}\" class=\"facet is-selected",
+                href.replace('&', "&amp;")
+            )) {
                 continue; // a selected facet's link removes the filter
             }
             let filtered = app.get(&href).await;
@@ -52,10 +64,12 @@ async fn facet_counts_match_the_filtered_result(backend: Backend) {
 }
 
 async fn unknown_or_draft_product_gets_a_real_404(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     for path in [
         "/products/no-such-thing",
-        "/products/larkspur-mini-dual-boiler", // draft
+        "/products/larkspur-mini-dual-boiler",    // draft
         "/products/kestrel-58-flat-burr-grinder", // archived
         "/products/NOT_A_SLUG",
         "/categories/no-such-category",
@@ -63,15 +77,23 @@ async fn unknown_or_draft_product_gets_a_real_404(backend: Backend) {
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
-        assert!(page.body.contains("Page not found"), "{path} renders the 404 page");
-        assert!(page.body.contains("href=\"/products\""), "{path} offers a way on");
+        assert!(
+            page.body.contains("Page not found"),
+            "{path} renders the 404 page"
+        );
+        assert!(
+            page.body.contains("href=\"/products\""),
+            "{path} offers a way on"
+        );
     }
     let live = app.get("/products/aurelia-duo-dual-boiler").await;
     assert_eq!(live.status, 200);
 }
 
 async fn product_page_carries_json_ld_with_its_price(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let (price_cents,): (i64,) =
         sqlx::query_as("SELECT price_cents FROM products WHERE slug = 'aurelia-duo-dual-boiler'")
             .fetch_one(app.db.pool())
@@ -90,14 +112,18 @@ async fn product_page_carries_json_ld_with_its_price(backend: Backend) {
     assert_eq!(product["name"], "Aurelia Duo Dual-Boiler");
     assert!(blocks.iter().any(|b| b["@type"] == "BreadcrumbList"));
     // SEO basics are server-rendered.
-    assert!(page.body.contains("<title>Aurelia Duo Dual-Boiler · Storefront</title>"));
+    assert!(page
+        .body
+        .contains("<title>Aurelia Duo Dual-Boiler · Storefront</title>"));
     assert!(page.body.contains("rel=\"canonical\""));
     assert!(page.body.contains("property=\"og:title\""));
     assert!(page.body.contains("name=\"description\""));
 }
 
 async fn category_page_includes_descendant_categories(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let (expected,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id \
          LEFT JOIN categories parent ON parent.id = c.parent_id \
@@ -114,7 +140,9 @@ async fn category_page_includes_descendant_categories(backend: Backend) {
 }
 
 async fn compare_page_aligns_specs_of_the_chosen_products(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let page = app
         .get("/compare?products=aurelia-duo-dual-boiler,petrel-compact-espresso")
         .await;
@@ -124,7 +152,7 @@ async fn compare_page_aligns_specs_of_the_chosen_products(backend: Backend) {
     // Same spec names line up in one row each, and differing rows are marked.
     let rows = page.body.matches("data-differs=\"").count();
     let specs: (i64,) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT name) FROM product_specs s JOIN products p ON p.id = s.product_id \
+        "SELECT COUNT(DISTINCT s.name) FROM product_specs s JOIN products p ON p.id = s.product_id \
          WHERE p.slug IN ('aurelia-duo-dual-boiler', 'petrel-compact-espresso')",
     )
     .fetch_one(app.db.pool())
@@ -141,14 +169,23 @@ async fn compare_page_aligns_specs_of_the_chosen_products(backend: Backend) {
 }
 
 async fn compare_tray_form_works_without_javascript(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let response = app
-        .post_form("/compare/tray", "slug=aurelia-duo-dual-boiler&back=%2Fproducts%3Fq%3Despresso", &[])
+        .post_form(
+            "/compare/tray",
+            "slug=aurelia-duo-dual-boiler&back=%2Fproducts%3Fq%3Despresso",
+            &[],
+        )
         .await;
     assert_eq!(response.status, 303);
     assert_eq!(response.headers["location"], "/products?q=espresso");
     let cookie = response.headers["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.starts_with("sf_compare=aurelia-duo-dual-boiler;"), "{cookie}");
+    assert!(
+        cookie.starts_with("sf_compare=aurelia-duo-dual-boiler;"),
+        "{cookie}"
+    );
 
     let cookie_header = "sf_compare=aurelia-duo-dual-boiler.petrel-compact-espresso";
     let tray = app.get_with("/compare", &[("cookie", cookie_header)]).await;
@@ -156,13 +193,19 @@ async fn compare_tray_form_works_without_javascript(backend: Backend) {
     assert!(tray.body.contains("Petrel Compact Espresso"));
 
     let evil = app
-        .post_form("/compare/tray", "slug=aurelia-duo-dual-boiler&back=https%3A%2F%2Fevil.example", &[])
+        .post_form(
+            "/compare/tray",
+            "slug=aurelia-duo-dual-boiler&back=https%3A%2F%2Fevil.example",
+            &[],
+        )
         .await;
     assert_eq!(evil.headers["location"], "/compare");
 }
 
 async fn bad_search_input_gets_a_clear_answer_never_a_500(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let long = "a".repeat(10_000);
     let page = app.get(&format!("/products?q={long}")).await;
     assert_eq!(page.status, 400);
@@ -181,7 +224,10 @@ async fn bad_search_input_gets_a_clear_answer_never_a_500(backend: Backend) {
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 200, "{path}");
-        assert!(page.body.contains(note) || page.body.contains(&note.replace("&#x27;", "'")), "{path}: {note}");
+        assert!(
+            page.body.contains(note) || page.body.contains(&note.replace("&#x27;", "'")),
+            "{path}: {note}"
+        );
     }
     for path in [
         "/products?q=%22unbalanced",
@@ -199,8 +245,10 @@ async fn bad_search_input_gets_a_clear_answer_never_a_500(backend: Backend) {
 }
 
 async fn search_suggestions_answer_as_you_type(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
-    let page = app.get("/api/suggest_products?q=kest").await;
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let page = app.get("/api/suggest?q=kest").await;
     assert_eq!(page.status, 200, "{}", page.body);
     let suggestions: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     let names: Vec<&str> = suggestions

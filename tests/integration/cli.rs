@@ -4,7 +4,11 @@ use std::process::Command;
 
 #[test]
 fn malformed_database_url_exits_with_one_clear_line() {
-    for url in ["mysql://localhost/db", "postgres://user@host:badport/db", "nonsense"] {
+    for url in [
+        "mysql://localhost/db",
+        "postgres://user@host:badport/db",
+        "nonsense",
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_storefront"))
             .arg("migrate")
             .env("DATABASE_URL", url)

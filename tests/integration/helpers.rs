@@ -89,7 +89,9 @@ async fn fresh_database_url(backend: Backend) -> Option<String> {
                 .execute(&mut conn)
                 .await
                 .expect("creating a test database");
-            let (server, _) = admin.rsplit_once('/').expect("TEST_DATABASE_URL has a database");
+            let (server, _) = admin
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL has a database");
             Some(format!("{server}/{name}"))
         }
     }
@@ -119,7 +121,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// A live server with the demo store loaded.
 pub async fn spawn_seeded_app(backend: Backend) -> Option<TestApp> {
     let app = spawn_app(backend).await?;
-    server::seed::seed_demo_store(&app.db).await.expect("seeding the demo store");
+    server::seed::seed_demo_store(&app.db)
+        .await
+        .expect("seeding the demo store");
     Some(app)
 }
 
@@ -160,7 +164,11 @@ impl Page {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
-        Page { status, body, headers }
+        Page {
+            status,
+            body,
+            headers,
+        }
     }
 
     /// Names of the product cards on the page, in order.
@@ -170,7 +178,8 @@ impl Page {
             .skip(1)
             .filter_map(|chunk| {
                 let after_a = chunk.split_once('>')?.1;
-                Some(html_unescape(after_a.split_once("</a>")?.0))
+                // Text up to the next tag (Leptos may leave `<!>` markers after it).
+                Some(html_unescape(after_a.split_once('<')?.0))
             })
             .collect()
     }
@@ -186,7 +195,11 @@ impl Page {
         if text.starts_with("No ") {
             0
         } else {
-            text.split_whitespace().next().unwrap().parse().expect("a number of products")
+            text.split_whitespace()
+                .next()
+                .unwrap()
+                .parse()
+                .expect("a number of products")
         }
     }
 
@@ -194,12 +207,18 @@ impl Page {
     pub fn facet_links(&self) -> Vec<(String, String, i64)> {
         let mut links = Vec::new();
         for chunk in self.body.split("<a href=\"").skip(1) {
-            let Some((href, rest)) = chunk.split_once('"') else { continue };
-            let Some(tag_end) = rest.find('>') else { continue };
+            let Some((href, rest)) = chunk.split_once('"') else {
+                continue;
+            };
+            let Some(tag_end) = rest.find('>') else {
+                continue;
+            };
             if !rest[..tag_end].contains("class=\"facet") {
                 continue;
             }
-            let Some(anchor) = rest.split_once("</a>").map(|(a, _)| a) else { continue };
+            let Some(anchor) = rest.split_once("</a>").map(|(a, _)| a) else {
+                continue;
+            };
             let Some(count) = anchor
                 .split_once("class=\"facet__count\">")
                 .and_then(|(_, c)| c.split_once('<'))

@@ -12,7 +12,9 @@ on_both_backends!(
 );
 
 async fn health_reports_the_database(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let page = app.get("/healthz").await;
     assert_eq!(page.status, 200);
     let body: serde_json::Value = serde_json::from_str(&page.body).unwrap();
@@ -24,10 +26,15 @@ async fn health_reports_the_database(backend: Backend) {
 }
 
 async fn sitemap_lists_every_active_product_and_no_drafts(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let page = app.get("/sitemap.xml").await;
     assert_eq!(page.status, 200);
-    assert!(page.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+    assert!(page.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT slug, status FROM products")
         .fetch_all(app.db.pool())
         .await
@@ -42,13 +49,19 @@ async fn sitemap_lists_every_active_product_and_no_drafts(backend: Backend) {
     assert!(page.body.contains("/categories/espresso</loc>"));
 
     let robots = app.get("/robots.txt").await;
-    assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
+    assert!(robots
+        .body
+        .contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
 }
 
 async fn pages_are_compressed(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     for encoding in ["br", "gzip"] {
-        let page = app.get_with("/products", &[("accept-encoding", encoding)]).await;
+        let page = app
+            .get_with("/products", &[("accept-encoding", encoding)])
+            .await;
         assert_eq!(page.status, 200);
         assert_eq!(page.headers["content-encoding"], encoding);
     }
@@ -57,7 +70,9 @@ async fn pages_are_compressed(backend: Backend) {
 }
 
 async fn seeding_twice_changes_nothing(backend: Backend) {
-    let Some(app) = spawn_seeded_app(backend).await else { return };
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
     let count = || async {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
             .fetch_one(app.db.pool())
@@ -68,12 +83,17 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
     let before = count().await;
     assert!(before >= 40);
     let outcome = server::seed::seed_demo_store(&app.db).await.unwrap();
-    assert_eq!(outcome, server::seed::SeedOutcome::AlreadyPresent { products: before });
+    assert_eq!(
+        outcome,
+        server::seed::SeedOutcome::AlreadyPresent { products: before }
+    );
     assert_eq!(count().await, before);
 }
 
 async fn empty_store_shows_real_empty_states(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let home = app.get("/").await;
     assert_eq!(home.status, 200);
     let products = app.get("/products").await;

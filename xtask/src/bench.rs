@@ -3,7 +3,9 @@
 //! Figures are printed, never asserted: targets live here, not in timed tests.
 
 use crate::test::{free_port, wait_for_server};
-use crate::tools::{apt_install, ensure_build_tools, have, release_build_env, run_cmd, workspace_root};
+use crate::tools::{
+    apt_install, ensure_build_tools, have, leptos_build_env, run_cmd, workspace_root,
+};
 use anyhow::{Context, Result};
 use std::process::Command;
 
@@ -15,7 +17,11 @@ pub fn bench() -> Result<()> {
     if !have("wrk") {
         apt_install(&["wrk"])?;
     }
-    run_cmd(release_build_env(Command::new("cargo").args(["leptos", "build", "--release"]).current_dir(&root)))?;
+    run_cmd(leptos_build_env(
+        Command::new("cargo")
+            .args(["leptos", "build", "--release"])
+            .current_dir(&root),
+    ))?;
     let bin = root.join("target/release/storefront");
     let scratch = root.join("target/bench");
     let _ = std::fs::remove_dir_all(&scratch);
@@ -34,22 +40,40 @@ pub fn bench() -> Result<()> {
         cmd
     };
     run_cmd(&mut storefront(&["seed-demo"]))?;
-    let mut server = storefront(&["serve"]).spawn().context("starting the server")?;
+    let mut server = storefront(&["serve"])
+        .spawn()
+        .context("starting the server")?;
     let outcome = (|| -> Result<()> {
         wait_for_server(port)?;
         let base = format!("http://127.0.0.1:{port}");
         let product_path = "/products/aurelia-duo-dual-boiler";
         let page = fetch_body(&format!("{base}{product_path}"))?;
         let static_name = "bench-static.html";
-        std::fs::write(root.join("target/site").join(static_name), "x".repeat(page.len()))?;
+        std::fs::write(
+            root.join("target/site").join(static_name),
+            "x".repeat(page.len()),
+        )?;
         let product = wrk(&format!("{base}{product_path}"))?;
         let search = wrk(&format!("{base}/products?q=espresso"))?;
         let file = wrk(&format!("{base}/{static_name}"))?;
-        println!("\npage throughput (wrk, 64 connections, {DURATION}, {} bytes per page):", page.len());
-        for (name, r) in [("product page", &product), ("search page", &search), ("static file", &file)] {
-            println!("  {name:<13} {:>9.0} req/s   p50 {:>8}   p99 {:>8}", r.rps, r.p50, r.p99);
+        println!(
+            "\npage throughput (wrk, 64 connections, {DURATION}, {} bytes per page):",
+            page.len()
+        );
+        for (name, r) in [
+            ("product page", &product),
+            ("search page", &search),
+            ("static file", &file),
+        ] {
+            println!(
+                "  {name:<13} {:>9.0} req/s   p50 {:>8}   p99 {:>8}",
+                r.rps, r.p50, r.p99
+            );
         }
-        println!("  product/static ratio: {:.0} %  (target ≥ 50 %, p99 < 15 ms)", 100.0 * product.rps / file.rps);
+        println!(
+            "  product/static ratio: {:.0} %  (target ≥ 50 %, p99 < 15 ms)",
+            100.0 * product.rps / file.rps
+        );
         let _ = std::fs::remove_file(root.join("target/site").join(static_name));
         Ok(())
     })();
@@ -60,16 +84,32 @@ pub fn bench() -> Result<()> {
     // 2. Search at 100,000 products on both databases.
     println!("\nsearch latency at 100,000 products (20 queries with facets):");
     let sqlite_url = format!("sqlite://{}/search.db", scratch.display());
-    run_cmd(Command::new(&bin).args(["bench-search", "--products", "100000"]).env("DATABASE_URL", &sqlite_url).env("RUST_LOG", "error"))?;
+    run_cmd(
+        Command::new(&bin)
+            .args(["bench-search", "--products", "100000"])
+            .env("DATABASE_URL", &sqlite_url)
+            .env("RUST_LOG", "error"),
+    )?;
     let admin = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if have("psql") {
-        run_cmd(Command::new("psql").arg(&admin).args(["-q", "-c", "DROP DATABASE IF EXISTS storefront_bench", "-c", "CREATE DATABASE storefront_bench"]))?;
+        run_cmd(Command::new("psql").arg(&admin).args([
+            "-q",
+            "-c",
+            "DROP DATABASE IF EXISTS storefront_bench",
+            "-c",
+            "CREATE DATABASE storefront_bench",
+        ]))?;
         let pg_url = match admin.rsplit_once('/') {
             Some((server, _)) => format!("{server}/storefront_bench"),
             None => admin.clone(),
         };
-        run_cmd(Command::new(&bin).args(["bench-search", "--products", "100000"]).env("DATABASE_URL", &pg_url).env("RUST_LOG", "error"))?;
+        run_cmd(
+            Command::new(&bin)
+                .args(["bench-search", "--products", "100000"])
+                .env("DATABASE_URL", &pg_url)
+                .env("RUST_LOG", "error"),
+        )?;
     } else {
         println!("SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)");
     }
@@ -108,7 +148,10 @@ fn wrk(url: &str) -> Result<WrkResult> {
 }
 
 fn fetch_body(url: &str) -> Result<String> {
-    let out = Command::new("curl").args(["-sf", url]).output().context("running curl")?;
+    let out = Command::new("curl")
+        .args(["-sf", url])
+        .output()
+        .context("running curl")?;
     anyhow::ensure!(out.status.success(), "GET {url} failed");
     Ok(String::from_utf8_lossy(&out.stdout).to_string())
 }

@@ -2,7 +2,8 @@
 //! on SQLite and PostgreSQL, then browser tests in headless Chromium, sharing one build.
 
 use crate::tools::{
-    ensure_build_tools, ensure_chromium, ensure_node, run_cmd, shared_build_env, workspace_root,
+    ensure_build_tools, ensure_chromium, ensure_node, leptos_build_env, run_cmd, shared_build_env,
+    workspace_root,
 };
 use anyhow::{bail, Context, Result};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
@@ -23,25 +24,49 @@ pub fn test() -> Result<()> {
     ensure_build_tools(false)?;
 
     step("format");
-    run_cmd(Command::new("cargo").args(["fmt", "--all", "--", "--check"]).current_dir(&root))?;
+    run_cmd(
+        Command::new("cargo")
+            .args(["fmt", "--all", "--", "--check"])
+            .current_dir(&root),
+    )?;
 
     step("clippy (server and browser code)");
     run_cmd(shared_build_env(
         Command::new("cargo")
-            .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&root),
     ))?;
     run_cmd(
         Command::new("cargo")
             .args([
-                "clippy", "-p", "app", "--no-default-features", "--features", "hydrate",
-                "--target", "wasm32-unknown-unknown", "--", "-D", "warnings",
+                "clippy",
+                "-p",
+                "app",
+                "--no-default-features",
+                "--features",
+                "hydrate",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
             ])
             .current_dir(&root),
     )?;
 
     step("build (cargo leptos build)");
-    run_cmd(shared_build_env(Command::new("cargo").args(["leptos", "build"]).current_dir(&root)))?;
+    run_cmd(leptos_build_env(
+        Command::new("cargo")
+            .args(["leptos", "build"])
+            .current_dir(&root),
+    ))?;
 
     step("unit and integration tests (SQLite and PostgreSQL)");
     let database_url =
@@ -64,7 +89,10 @@ pub fn test() -> Result<()> {
     step("browser tests (headless Chromium, hydrated and without JavaScript)");
     browser_tests(&root)?;
 
-    eprintln!("\nall checks passed in {:.0}s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "\nall checks passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -74,7 +102,13 @@ fn step(name: &str) {
 
 fn postgres_reachable(url: &str) -> bool {
     let rest = url.split("://").nth(1).unwrap_or("");
-    let host_port = rest.split('@').next_back().unwrap_or("").split('/').next().unwrap_or("");
+    let host_port = rest
+        .split('@')
+        .next_back()
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("");
     let host_port = if host_port.contains(':') {
         host_port.to_string()
     } else {

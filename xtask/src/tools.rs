@@ -18,7 +18,9 @@ pub fn workspace_root() -> PathBuf {
 /// Runs a command, echoing it, failing with its name when it fails.
 pub fn run_cmd(cmd: &mut Command) -> Result<()> {
     eprintln!("+ {}", describe(cmd));
-    let status = cmd.status().with_context(|| format!("starting {}", describe(cmd)))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting {}", describe(cmd)))?;
     if !status.success() {
         bail!("{} failed ({status})", describe(cmd));
     }
@@ -51,11 +53,15 @@ pub fn have(program: &str) -> bool {
 
 /// The wasm-bindgen version the lockfile pins; the CLI must match it exactly.
 pub fn locked_wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(v.trim_matches('"').to_string());
             }
         }
@@ -66,7 +72,10 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
 /// wasm32 target, cargo-leptos and wasm-bindgen-cli; with `release`, also wasm-opt.
 pub fn ensure_build_tools(release: bool) -> Result<()> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
 
@@ -93,7 +102,13 @@ pub fn ensure_build_tools(release: bool) -> Result<()> {
     if !bindgen_ok {
         eprintln!("installing wasm-bindgen-cli {wanted} (about 3 minutes, once)…");
         // No --locked: its lockfile names a webpki-roots version the registry lacks.
-        run_cmd(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
+        run_cmd(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+            "--force",
+        ]))?;
     }
 
     if release {
@@ -127,7 +142,10 @@ fn ensure_wasm_opt() -> Result<()> {
 
 /// PATH with our npm tools first, so cargo-leptos finds wasm-opt there.
 pub fn path_with_tools() -> String {
-    let mut path = tools_dir().join("node_modules/.bin").to_string_lossy().to_string();
+    let mut path = tools_dir()
+        .join("node_modules/.bin")
+        .to_string_lossy()
+        .to_string();
     if let Ok(existing) = std::env::var("PATH") {
         path.push(':');
         path.push_str(&existing);
@@ -143,7 +161,9 @@ pub fn ensure_node() -> Result<()> {
 }
 
 fn is_root() -> bool {
-    output_of("id", &["-u"]).map(|s| s.trim() == "0").unwrap_or(false)
+    output_of("id", &["-u"])
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Installs Debian packages when we can (root with apt-get); otherwise explains.
@@ -182,18 +202,17 @@ pub fn ensure_chromium() -> Result<bool> {
     }
 }
 
-/// Environment shared by every cargo call, so `cargo leptos build`, `cargo test` and
-/// clippy reuse one set of compiled dependencies instead of three (cargo-leptos sets
-/// these for its debug builds; a different RUSTFLAGS would rebuild everything).
+/// Environment for plain cargo calls (test, clippy), so they reuse the dependencies that
+/// `cargo leptos build` compiled: cargo-leptos sets exactly these for its debug builds,
+/// and a different RUSTFLAGS would rebuild everything.
 pub fn shared_build_env(cmd: &mut Command) -> &mut Command {
     cmd.env("LEPTOS_OUTPUT_NAME", "storefront")
         .env("RUSTFLAGS", "--cfg erase_components")
         .env("PATH", path_with_tools())
 }
 
-/// Environment for release builds (cargo-leptos adds no cfg flags there).
-pub fn release_build_env(cmd: &mut Command) -> &mut Command {
-    cmd.env("LEPTOS_OUTPUT_NAME", "storefront")
-        .env_remove("RUSTFLAGS")
-        .env("PATH", path_with_tools())
+/// Environment for `cargo leptos build`: RUSTFLAGS must be unset, because cargo-leptos
+/// appends its own flags to any it finds (doubling them would again rebuild everything).
+pub fn leptos_build_env(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("RUSTFLAGS").env("PATH", path_with_tools())
 }

@@ -58,7 +58,9 @@ pub async fn search_catalog(
     if category.is_some() {
         params.category = None; // the path already says it
     }
-    let scope_ids = scope.as_ref().map(|c| repo::descendant_ids(&categories, c.id));
+    let scope_ids = scope
+        .as_ref()
+        .map(|c| repo::descendant_ids(&categories, c.id));
     let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
 
     let page_count = ((page.total + super::model::PAGE_SIZE - 1) / super::model::PAGE_SIZE).max(1);
@@ -194,7 +196,10 @@ pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppErro
     let found = repo::list_active_products_by_slugs(&db, &slugs).await?;
     let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
     let mut specs = repo::list_specs_of_products(&db, &ids).await?;
-    let spec_columns: Vec<_> = ids.iter().map(|id| specs.remove(id).unwrap_or_default()).collect();
+    let spec_columns: Vec<_> = ids
+        .iter()
+        .map(|id| specs.remove(id).unwrap_or_default())
+        .collect();
     let missing = slugs
         .iter()
         .filter(|s| !found.iter().any(|(_, card)| &card.slug == *s))
@@ -208,7 +213,7 @@ pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppErro
 }
 
 /// Search-as-you-type. GET so browsers and proxies may cache it.
-#[server(input = GetUrl)]
+#[server(endpoint = "suggest", input = GetUrl)]
 pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, AppError> {
     let q: String = q.chars().take(super::model::MAX_QUERY_LEN).collect();
     if q.trim().chars().count() < 2 {

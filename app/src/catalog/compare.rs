@@ -54,7 +54,10 @@ pub fn align_specs(specs_per_product: &[Vec<Spec>]) -> Vec<CompareRow> {
     for (col, specs) in specs_per_product.iter().enumerate() {
         for spec in specs {
             let unit = spec.unit.clone().filter(|u| !u.is_empty());
-            let row = match rows.iter_mut().position(|r| r.name == spec.name && r.unit == unit) {
+            let row = match rows
+                .iter_mut()
+                .position(|r| r.name == spec.name && r.unit == unit)
+            {
                 Some(i) => &mut rows[i],
                 None => {
                     rows.push(CompareRow {
@@ -93,8 +96,14 @@ mod tests {
     #[test]
     fn aligns_by_name_and_unit_and_marks_differences() {
         let rows = align_specs(&[
-            vec![spec("Water tank", "2.5", Some("L")), spec("Boiler type", "Dual boiler", None)],
-            vec![spec("Boiler type", "Dual boiler", None), spec("Water tank", "1.8", Some("L"))],
+            vec![
+                spec("Water tank", "2.5", Some("L")),
+                spec("Boiler type", "Dual boiler", None),
+            ],
+            vec![
+                spec("Boiler type", "Dual boiler", None),
+                spec("Water tank", "1.8", Some("L")),
+            ],
         ]);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].name, "Water tank");
@@ -107,7 +116,10 @@ mod tests {
     fn missing_specs_leave_gaps_and_count_as_different() {
         let rows = align_specs(&[
             vec![spec("Weight", "9", Some("kg"))],
-            vec![spec("Weight", "20", Some("lb")), spec("Weight", "9", Some("kg"))],
+            vec![
+                spec("Weight", "20", Some("lb")),
+                spec("Weight", "9", Some("kg")),
+            ],
         ]);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].values, vec![Some("9".into()), Some("9".into())]);
@@ -152,25 +164,34 @@ pub fn toggle_in_tray(tray: &[String], slug: &str) -> Vec<String> {
     next
 }
 
-/// The tray of the request being rendered, read from its cookie (server side only).
+/// Finds the tray in a `Cookie` header (or `document.cookie`): "a=1; sf_compare=x.y".
+pub fn tray_from_cookies(cookies: &str) -> Vec<String> {
+    cookies
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == TRAY_COOKIE)
+        .map(|(_, value)| parse_tray(value))
+        .unwrap_or_default()
+}
+
+/// The tray of the request being rendered, read from its cookie.
+#[cfg(feature = "ssr")]
 pub fn current_tray() -> Vec<String> {
-    #[cfg(feature = "ssr")]
-    {
-        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-            return Vec::new();
-        };
-        return parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|h| h.to_str().ok())
-            .flat_map(|h| h.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(name, _)| *name == TRAY_COOKIE)
-            .map(|(_, value)| parse_tray(value))
-            .unwrap_or_default();
-    }
-    #[cfg(not(feature = "ssr"))]
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return Vec::new();
+    };
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(tray_from_cookies)
+        .collect()
+}
+
+/// Pages render on the server only; in the browser the islands read the cookie themselves.
+#[cfg(not(feature = "ssr"))]
+pub fn current_tray() -> Vec<String> {
     Vec::new()
 }
 
@@ -180,6 +201,10 @@ mod tray_tests {
 
     #[test]
     fn tray_round_trips_and_toggles() {
+        assert_eq!(
+            tray_from_cookies("x=1; sf_compare=a.b; y=2"),
+            vec!["a", "b"]
+        );
         let tray = parse_tray("a.b.a.BAD");
         assert_eq!(tray, vec!["a", "b"]);
         assert_eq!(format_tray(&tray), "a.b");

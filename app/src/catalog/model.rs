@@ -112,7 +112,12 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Newest];
+    pub const ALL: [Sort; 4] = [
+        Sort::Relevance,
+        Sort::PriceAsc,
+        Sort::PriceDesc,
+        Sort::Newest,
+    ];
 
     pub fn parse(s: &str) -> Option<Sort> {
         match s {
@@ -315,7 +320,10 @@ fn parse_price(label: &str, value: &str, notices: &mut Vec<String>) -> Option<i6
         return None;
     }
     let Some(minor) = parse_decimal_minor(value.trim_start_matches(['$', '€', '£'])) else {
-        notices.push(format!("{label} \"{}\" isn't a number, so we ignored it.", truncate(value, 20)));
+        notices.push(format!(
+            "{label} \"{}\" isn't a number, so we ignored it.",
+            truncate(value, 20)
+        ));
         return None;
     };
     if minor < 0 {
@@ -386,7 +394,9 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -527,7 +537,10 @@ mod tests {
         assert_eq!(parsed.params.page, 1);
         assert_eq!(parsed.notices.len(), 1);
         assert_eq!(parse(&[("page", "two")]).unwrap_err().status_code(), 400);
-        assert_eq!(parse(&[("page", "99999999")]).unwrap_err().status_code(), 400);
+        assert_eq!(
+            parse(&[("page", "99999999")]).unwrap_err().status_code(),
+            400
+        );
     }
 
     #[test]
@@ -539,9 +552,16 @@ mod tests {
 
     #[test]
     fn spec_filters_parse_and_toggle() {
-        let p = parse(&[("spec", "Boiler type:Dual boiler"), ("spec", "nonsense"), ("spec", "")])
-            .unwrap();
-        assert_eq!(p.params.specs, vec![("Boiler type".into(), "Dual boiler".into())]);
+        let p = parse(&[
+            ("spec", "Boiler type:Dual boiler"),
+            ("spec", "nonsense"),
+            ("spec", ""),
+        ])
+        .unwrap();
+        assert_eq!(
+            p.params.specs,
+            vec![("Boiler type".into(), "Dual boiler".into())]
+        );
         assert_eq!(p.notices.len(), 1);
         let off = p.params.toggle_spec("Boiler type", "Dual boiler");
         assert!(off.specs.is_empty());

@@ -9,7 +9,8 @@ use super::model::{
 };
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::ui::{
-    Breadcrumbs, CompareToggle, ErrorPage, Layout, Notices, Price, ProductGrid, SearchBox, StockBadge,
+    Breadcrumbs, CompareToggle, ErrorPage, Layout, Notices, Price, ProductGrid, SearchBox,
+    StockBadge,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -17,7 +18,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The query pairs of the current URL, in order (repeated keys kept).
 fn query_pairs() -> Vec<(String, String)> {
     let query = use_query_map().get_untracked();
-    (&query).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    (&query)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[component]
@@ -38,7 +42,12 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn HomeView(data: HomeData) -> impl IntoView {
-    let HomeData { featured, categories, newest } = data;
+    let HomeData {
+        featured,
+        categories,
+        newest,
+    } = data;
+    let hero = featured.first().cloned();
     view! {
         <PageMeta
             title=crate::seo::STORE_NAME
@@ -60,6 +69,14 @@ fn HomeView(data: HomeData) -> impl IntoView {
                         <a href="/products?q=office">"office"</a>
                     </p>
                 </div>
+                {hero.map(|p| view! {
+                    <figure class="hero__figure">
+                        <a href=format!("/products/{}", p.slug) tabindex="-1">
+                            <img src=p.image_url.clone() alt=p.image_alt.clone() width="400" height="300"/>
+                        </a>
+                        <figcaption>"Staff pick: " {p.name.clone()}</figcaption>
+                    </figure>
+                })}
             </div>
         </section>
         <div class="container">
@@ -74,7 +91,7 @@ fn HomeView(data: HomeData) -> impl IntoView {
                 <div class="section__head">
                     <h2 id="featured-heading">"Staff picks"</h2>
                 </div>
-                <ProductGrid products=featured back="/".to_string()/>
+                <ProductGrid products=featured back="/".to_string() three_columns=true/>
             </section>
             <section class="section promise" aria-label="Why buy here">
                 <div class="promise__item">
@@ -152,7 +169,10 @@ pub fn ProductsPage() -> impl IntoView {
 /// GET /categories/{slug}: the same search, scoped to a category and its descendants.
 #[component]
 pub fn CategoryPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let pairs = query_pairs();
     view! {
         <Layout>
@@ -181,7 +201,11 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
         Some(c) => (
             c.name.clone(),
             c.name.clone(),
-            if c.description.is_empty() { format!("{} at Storefront", c.name) } else { c.description.clone() },
+            if c.description.is_empty() {
+                format!("{} at Storefront", c.name)
+            } else {
+                c.description.clone()
+            },
         ),
         None if !params.q.is_empty() => (
             format!("Search: {}", params.q),
@@ -191,13 +215,19 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
         None => (
             "All products".to_string(),
             "All products".to_string(),
-            "Every espresso machine, grinder, brewer, tool and coffee we sell, with honest specs.".to_string(),
+            "Every espresso machine, grinder, brewer, tool and coffee we sell, with honest specs."
+                .to_string(),
         ),
     };
     let breadcrumb_ld = results.category.as_ref().map(|c| {
-        let items: Vec<(String, String)> = std::iter::once(("Products".to_string(), "/products".to_string()))
-            .chain(c.breadcrumbs.iter().map(|b| (b.name.clone(), format!("/categories/{}", b.slug))))
-            .collect();
+        let items: Vec<(String, String)> =
+            std::iter::once(("Products".to_string(), "/products".to_string()))
+                .chain(
+                    c.breadcrumbs
+                        .iter()
+                        .map(|b| (b.name.clone(), format!("/categories/{}", b.slug))),
+                )
+                .collect();
         breadcrumb_json_ld(&items)
     });
     let total = results.total;
@@ -207,7 +237,12 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
         n => format!("{n} products"),
     };
     let back = params.url(&base);
-    let SearchResults { products, notices, category, .. } = results.clone();
+    let SearchResults {
+        products,
+        notices,
+        category,
+        ..
+    } = results.clone();
     let noindex = params.has_filters() || !params.q.is_empty();
     view! {
         <PageMeta title description canonical noindex/>
@@ -247,7 +282,11 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
 
 #[component]
 fn EmptyResults(params: SearchParams, base: String) -> impl IntoView {
-    let cleared = SearchParams { q: params.q.clone(), page: 1, ..Default::default() };
+    let cleared = SearchParams {
+        q: params.q.clone(),
+        page: 1,
+        ..Default::default()
+    };
     view! {
         <div class="empty-state">
             <h2>"Nothing matches that yet"</h2>
@@ -272,7 +311,11 @@ fn EmptyResults(params: SearchParams, base: String) -> impl IntoView {
 fn SortForm(params: SearchParams, base: String) -> impl IntoView {
     // Keep every other parameter as hidden fields so sorting never loses filters.
     let hidden: Vec<(String, String)> = {
-        let without_sort = SearchParams { sort: Sort::Relevance, page: 1, ..params.clone() };
+        let without_sort = SearchParams {
+            sort: Sort::Relevance,
+            page: 1,
+            ..params.clone()
+        };
         let query = without_sort.to_query();
         query
             .split('&')
@@ -303,15 +346,13 @@ fn url_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -339,20 +380,40 @@ fn FiltersPanel(results: SearchResults, base: String) -> impl IntoView {
             </a></li>
         }
     }).collect_view();
-    let price_links = facets.price_ranges.iter().filter(|r| r.count > 0).map(|r| {
-        let selected = params.min_price == r.min && params.max_price == r.max.map(|m| m - 1);
-        let next = if selected {
-            SearchParams { min_price: None, max_price: None, page: 1, ..params.clone() }
-        } else {
-            SearchParams { min_price: r.min, max_price: r.max.map(|m| m - 1), page: 1, ..params.clone() }
-        };
-        view! {
-            <li><a href=next.url(&base) class="facet" class:is-selected=selected>
-                <span>{r.label.clone()}</span><span class="facet__count">{r.count}</span>
-            </a></li>
-        }
-    }).collect_view();
-    let stock_href = SearchParams { in_stock: !params.in_stock, page: 1, ..params.clone() }.url(&base);
+    let price_links = facets
+        .price_ranges
+        .iter()
+        .filter(|r| r.count > 0)
+        .map(|r| {
+            let selected = params.min_price == r.min && params.max_price == r.max.map(|m| m - 1);
+            let next = if selected {
+                SearchParams {
+                    min_price: None,
+                    max_price: None,
+                    page: 1,
+                    ..params.clone()
+                }
+            } else {
+                SearchParams {
+                    min_price: r.min,
+                    max_price: r.max.map(|m| m - 1),
+                    page: 1,
+                    ..params.clone()
+                }
+            };
+            view! {
+                <li><a href=next.url(&base) class="facet" class:is-selected=selected>
+                    <span>{r.label.clone()}</span><span class="facet__count">{r.count}</span>
+                </a></li>
+            }
+        })
+        .collect_view();
+    let stock_href = SearchParams {
+        in_stock: !params.in_stock,
+        page: 1,
+        ..params.clone()
+    }
+    .url(&base);
     let spec_groups = facets.specs.iter().map(|facet| {
         let values = facet.values.iter().map(|v| {
             let selected = params.has_spec(&facet.name, &v.value);
@@ -370,7 +431,13 @@ fn FiltersPanel(results: SearchResults, base: String) -> impl IntoView {
             </div>
         }
     }).collect_view();
-    let clear_href = SearchParams { q: params.q.clone(), sort: params.sort, page: 1, ..Default::default() }.url(&base);
+    let clear_href = SearchParams {
+        q: params.q.clone(),
+        sort: params.sort,
+        page: 1,
+        ..Default::default()
+    }
+    .url(&base);
     let hidden_q = params.q.clone();
     view! {
         <aside class="filters" aria-label="Filters">
@@ -450,7 +517,10 @@ fn Pagination(params: SearchParams, total: i64, base: String) -> impl IntoView {
 /// GET /products/{slug}
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     view! {
         <Layout>
             <Suspense fallback=|| view! { <p class="loading">"Loading product…"</p> }>
@@ -503,7 +573,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let in_tray = current_tray().contains(&p.slug);
     let path = format!("/products/{}", p.slug);
     let mut crumbs: Vec<(String, String)> = vec![("Products".into(), "/products".into())];
-    crumbs.extend(p.breadcrumbs.iter().map(|c| (c.name.clone(), format!("/categories/{}", c.slug))));
+    crumbs.extend(
+        p.breadcrumbs
+            .iter()
+            .map(|c| (c.name.clone(), format!("/categories/{}", c.slug))),
+    );
     crumbs.push((p.name.clone(), path.clone()));
     let main_image = p.images.first().cloned();
     let related = p.related.clone();
@@ -588,7 +662,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let pairs = query_pairs();
-    let asked: Vec<String> = pairs.iter().filter(|(k, _)| k == "products").map(|(_, v)| v.clone()).collect();
+    let asked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "products")
+        .map(|(_, v)| v.clone())
+        .collect();
     let (slugs, over) = if asked.is_empty() {
         (current_tray(), false)
     } else {
@@ -616,14 +694,27 @@ fn CompareView(table: CompareTable, over: bool) -> impl IntoView {
     let canonical = if table.products.is_empty() {
         "/compare".to_string()
     } else {
-        format!("/compare?products={}", table.products.iter().map(|p| p.slug.clone()).collect::<Vec<_>>().join(","))
+        format!(
+            "/compare?products={}",
+            table
+                .products
+                .iter()
+                .map(|p| p.slug.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
     };
     let mut notices = Vec::new();
     if over {
-        notices.push(format!("You can compare up to {MAX_COMPARE} products; we kept the first {MAX_COMPARE}."));
+        notices.push(format!(
+            "You can compare up to {MAX_COMPARE} products; we kept the first {MAX_COMPARE}."
+        ));
     }
     if !table.missing.is_empty() {
-        notices.push(format!("{} product(s) you picked are no longer available.", table.missing.len()));
+        notices.push(format!(
+            "{} product(s) you picked are no longer available.",
+            table.missing.len()
+        ));
     }
     let enough = table.products.len() >= MIN_COMPARE;
     let count = table.products.len();

@@ -2,8 +2,8 @@
 //! except `text_match_cte` and `refresh_search_document`: the full-text dialect seam.
 
 use super::model::{
-    Category, FacetValue, Facets, PriceRange, ProductCard, ProductImage, SearchParams, Sort,
-    Spec, SpecFacet, Suggestion, PAGE_SIZE, PRICE_BUCKETS,
+    Category, FacetValue, Facets, PriceRange, ProductCard, ProductImage, SearchParams, Sort, Spec,
+    SpecFacet, Suggestion, PAGE_SIZE, PRICE_BUCKETS,
 };
 use crate::db::{now_unix, Backend, Db};
 use crate::money::{Currency, Money};
@@ -104,7 +104,12 @@ pub fn descendant_ids(categories: &[CategoryRow], root: i64) -> Vec<i64> {
     let mut i = 0;
     while i < ids.len() {
         let parent = ids[i];
-        ids.extend(categories.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
+        ids.extend(
+            categories
+                .iter()
+                .filter(|c| c.parent_id == Some(parent))
+                .map(|c| c.id),
+        );
         i += 1;
     }
     ids
@@ -184,14 +189,20 @@ pub async fn find_product_by_slug(db: &Db, slug: &str) -> Result<Option<ProductR
     .await
 }
 
-pub async fn list_product_images(db: &Db, product_id: i64) -> Result<Vec<ProductImage>, sqlx::Error> {
+pub async fn list_product_images(
+    db: &Db,
+    product_id: i64,
+) -> Result<Vec<ProductImage>, sqlx::Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT url, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
     )
     .bind(product_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|(url, alt)| ProductImage { url, alt }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(url, alt)| ProductImage { url, alt })
+        .collect())
 }
 
 pub async fn list_product_specs(db: &Db, product_id: i64) -> Result<Vec<Spec>, sqlx::Error> {
@@ -226,7 +237,10 @@ pub async fn list_specs_of_products(
     Ok(map)
 }
 
-pub async fn list_related_products(db: &Db, product_id: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+pub async fn list_related_products(
+    db: &Db,
+    product_id: i64,
+) -> Result<Vec<ProductCard>, sqlx::Error> {
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM related_products r \
          JOIN products p ON p.id = r.related_id JOIN categories c ON c.id = p.category_id \
@@ -308,7 +322,10 @@ impl Filter {
         all.join(" AND ")
     }
 
-    fn bind_query<'q>(&self, mut query: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+    fn bind_query<'q>(
+        &self,
+        mut query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
         for bind in &self.binds {
             query = match bind {
                 Bind::Text(s) => query.bind(s.clone()),
@@ -382,7 +399,9 @@ fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) ->
         filter.exact_name_param = Some(filter.push(Bind::Text(params.q.to_lowercase())));
     }
     if let Some(ids) = category_ids {
-        filter.conditions.push(format!("p.category_id IN ({})", int_list(ids)));
+        filter
+            .conditions
+            .push(format!("p.category_id IN ({})", int_list(ids)));
     }
     if let Some(min) = params.min_price {
         let p = filter.push(Bind::Int(min));
@@ -418,7 +437,9 @@ fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) ->
 
 fn order_by(params: &SearchParams, filter: &Filter) -> String {
     let relevance = match (filter.matches_cte.is_some(), filter.exact_name_param) {
-        (true, Some(p)) => format!("CASE WHEN LOWER(p.name) = ${p} THEN 0 ELSE 1 END, m.rank, p.id"),
+        (true, Some(p)) => {
+            format!("CASE WHEN LOWER(p.name) = ${p} THEN 0 ELSE 1 END, m.rank, p.id")
+        }
         _ => "p.featured DESC, p.created_at DESC, p.id DESC".into(),
     };
     match params.sort {
@@ -453,14 +474,6 @@ pub async fn search_products(
         filter.where_clause(),
         order_by(params, &filter),
     );
-    let products = filter
-        .bind_query_as(sqlx::query_as::<_, ProductCardRow>(&page_sql))
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(ProductCardRow::into_card)
-        .collect();
-
     // The filtered set as a CTE, reused by every facet query.
     let filtered = format!(
         "{}{}filtered AS (SELECT p.id, p.category_id, p.price_cents, p.stock FROM products p{} WHERE {})",
@@ -469,7 +482,6 @@ pub async fn search_products(
         filter.join_matches(),
         filter.where_clause(),
     );
-
     let bucket_columns: Vec<String> = PRICE_BUCKETS
         .iter()
         .map(|(min, max)| {
@@ -487,10 +499,36 @@ pub async fn search_products(
         "{filtered} SELECT COUNT(*), COUNT(CASE WHEN stock > 0 THEN 1 END), {} FROM filtered",
         bucket_columns.join(", ")
     );
-    let totals_row = filter
-        .bind_query(sqlx::query(&totals_sql))
-        .fetch_one(db.pool())
-        .await?;
+    let category_sql =
+        format!("{filtered} SELECT category_id, COUNT(*) FROM filtered GROUP BY category_id");
+    // Facets are the categorical specs (numbers are compared, not filtered by value).
+    let spec_sql = format!(
+        "{filtered} SELECT s.name, s.value, COUNT(*) FROM product_specs s \
+         JOIN filtered f ON f.id = s.product_id WHERE s.value_num IS NULL \
+         GROUP BY s.name, s.value ORDER BY s.name, s.value"
+    );
+
+    // Four independent reads: run them side by side on separate pooled connections
+    // (WAL lets SQLite readers run concurrently; PostgreSQL always could).
+    let (product_rows, totals_row, category_counts, spec_rows) = tokio::try_join!(
+        filter
+            .bind_query_as(sqlx::query_as::<_, ProductCardRow>(&page_sql))
+            .fetch_all(db.pool()),
+        filter
+            .bind_query(sqlx::query(&totals_sql))
+            .fetch_one(db.pool()),
+        filter
+            .bind_query_as(sqlx::query_as::<_, (i64, i64)>(&category_sql))
+            .fetch_all(db.pool()),
+        filter
+            .bind_query_as(sqlx::query_as::<_, (String, String, i64)>(&spec_sql))
+            .fetch_all(db.pool()),
+    )?;
+    let products = product_rows
+        .into_iter()
+        .map(ProductCardRow::into_card)
+        .collect();
+
     use sqlx::Row;
     let total: i64 = totals_row.try_get(0)?;
     let in_stock: i64 = totals_row.try_get(1)?;
@@ -504,25 +542,6 @@ pub async fn search_products(
             count,
         });
     }
-
-    let category_sql = format!(
-        "{filtered} SELECT category_id, COUNT(*) FROM filtered GROUP BY category_id"
-    );
-    let category_counts: Vec<(i64, i64)> = filter
-        .bind_query_as(sqlx::query_as(&category_sql))
-        .fetch_all(db.pool())
-        .await?;
-
-    // Facets are the categorical specs (numbers are compared, not filtered by value).
-    let spec_sql = format!(
-        "{filtered} SELECT s.name, s.value, COUNT(*) FROM product_specs s \
-         JOIN filtered f ON f.id = s.product_id WHERE s.value_num IS NULL \
-         GROUP BY s.name, s.value ORDER BY s.name, s.value"
-    );
-    let spec_rows: Vec<(String, String, i64)> = filter
-        .bind_query_as(sqlx::query_as(&spec_sql))
-        .fetch_all(db.pool())
-        .await?;
 
     Ok(SearchPage {
         products,
@@ -560,7 +579,9 @@ fn group_spec_facets(rows: Vec<(String, String, i64)>) -> Vec<SpecFacet> {
     }
     facets.retain(|f| (2..=12).contains(&f.values.len()));
     for facet in &mut facets {
-        facet.values.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+        facet
+            .values
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
     }
     facets
 }
@@ -576,7 +597,11 @@ fn price_range_label(min: Option<i64>, max: Option<i64>) -> String {
 }
 
 /// Up to `limit` quick matches for search-as-you-type.
-pub async fn suggest_products(db: &Db, q: &str, limit: i64) -> Result<Vec<Suggestion>, sqlx::Error> {
+pub async fn suggest_products(
+    db: &Db,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<Suggestion>, sqlx::Error> {
     let params = SearchParams {
         q: q.to_string(),
         page: 1,
@@ -622,7 +647,10 @@ pub async fn count_products(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 fn int_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 // ---- Writes (seeding today; the admin panel later) ----
@@ -636,7 +664,10 @@ pub struct NewCategory<'a> {
     pub icon_svg: &'a str,
 }
 
-pub async fn insert_category(conn: &mut AnyConnection, c: &NewCategory<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert_category(
+    conn: &mut AnyConnection,
+    c: &NewCategory<'_>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO categories (slug, name, description, parent_id, position, icon_svg) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -668,7 +699,10 @@ pub struct NewProduct<'a> {
     pub created_at: Option<i64>,
 }
 
-pub async fn insert_product(conn: &mut AnyConnection, p: &NewProduct<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert_product(
+    conn: &mut AnyConnection,
+    p: &NewProduct<'_>,
+) -> Result<i64, sqlx::Error> {
     let now = p.created_at.unwrap_or_else(now_unix);
     sqlx::query_scalar(
         "INSERT INTO products (slug, name, summary, description_md, price_cents, compare_at_cents, \
@@ -699,19 +733,34 @@ pub async fn insert_product_spec(
     spec: &Spec,
     position: i64,
 ) -> Result<(), sqlx::Error> {
-    let value_num: Option<f64> = spec.value.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-    sqlx::query(
-        "INSERT INTO product_specs (product_id, name, value, value_num, unit, position) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(product_id)
-    .bind(spec.name.as_str())
-    .bind(spec.value.as_str())
-    .bind(value_num)
-    .bind(spec.unit.as_deref())
-    .bind(position)
-    .execute(conn)
-    .await?;
+    let value_num: Option<f64> = spec
+        .value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite());
+    // A NULL is written in the SQL rather than bound: sqlx 0.8's Any driver sends a
+    // NULL f64 as a float4 parameter, which PostgreSQL rejects for a float8 column.
+    let sql = match value_num {
+        Some(_) => {
+            "INSERT INTO product_specs (product_id, name, value, unit, position, value_num) \
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        }
+        None => {
+            "INSERT INTO product_specs (product_id, name, value, unit, position, value_num) \
+             VALUES ($1, $2, $3, $4, $5, NULL)"
+        }
+    };
+    let mut query = sqlx::query(sql)
+        .bind(product_id)
+        .bind(spec.name.as_str())
+        .bind(spec.value.as_str())
+        .bind(spec.unit.as_deref())
+        .bind(position);
+    if let Some(v) = value_num {
+        query = query.bind(v);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 
@@ -721,13 +770,15 @@ pub async fn insert_product_image(
     image: &ProductImage,
     position: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO product_images (product_id, url, alt, position) VALUES ($1, $2, $3, $4)")
-        .bind(product_id)
-        .bind(image.url.as_str())
-        .bind(image.alt.as_str())
-        .bind(position)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO product_images (product_id, url, alt, position) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(product_id)
+    .bind(image.url.as_str())
+    .bind(image.alt.as_str())
+    .bind(position)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -814,7 +865,10 @@ mod tests {
 
     #[test]
     fn search_terms_drop_syntax() {
-        assert_eq!(search_terms("\"dual\" OR boiler* -(x)"), vec!["dual", "or", "boiler", "x"]);
+        assert_eq!(
+            search_terms("\"dual\" OR boiler* -(x)"),
+            vec!["dual", "or", "boiler", "x"]
+        );
         assert!(search_terms("*** ---").is_empty());
     }
 

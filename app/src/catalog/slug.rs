@@ -11,8 +11,7 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
@@ -58,7 +57,10 @@ mod tests {
     fn slugify_makes_valid_slugs() {
         assert_eq!(slugify("Aurelia Duo 2.0"), "aurelia-duo-2-0");
         assert_eq!(slugify("  Café  Crème -- Deluxe! "), "cafe-creme-deluxe");
-        assert_eq!(slugify("Kestrel 64 Flat-Burr Grinder"), "kestrel-64-flat-burr-grinder");
+        assert_eq!(
+            slugify("Kestrel 64 Flat-Burr Grinder"),
+            "kestrel-64-flat-burr-grinder"
+        );
         for name in ["Aurelia Duo 2.0", "Café", "x", "A--B"] {
             assert!(is_valid_slug(&slugify(name)), "{name}");
         }
@@ -74,7 +76,17 @@ mod tests {
 
     #[test]
     fn rejects_invalid_slugs() {
-        for bad in ["", "-a", "a-", "a--b", "Upper", "sp ace", "ümlaut", "a/b", &"a".repeat(81)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "Upper",
+            "sp ace",
+            "ümlaut",
+            "a/b",
+            &"a".repeat(81),
+        ] {
             assert!(!is_valid_slug(bad), "{bad:?} should be invalid");
         }
         assert!(is_valid_slug("kestrel-64"));

@@ -13,21 +13,20 @@ const TRAY_CHANGED: &str = "sf-compare-changed";
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::catalog::compare::{format_tray, parse_tray, TRAY_COOKIE};
+    use crate::catalog::compare::{format_tray, tray_from_cookies, TRAY_COOKIE};
     use leptos::wasm_bindgen::JsCast;
 
     fn html_document() -> Option<web_sys::HtmlDocument> {
-        leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok()
+        leptos::prelude::document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
     }
 
     pub fn read_tray() -> Vec<String> {
-        let cookies = html_document().and_then(|d| d.cookie().ok()).unwrap_or_default();
-        cookies
-            .split(';')
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(name, _)| *name == TRAY_COOKIE)
-            .map(|(_, value)| parse_tray(value))
-            .unwrap_or_default()
+        let cookies = html_document()
+            .and_then(|d| d.cookie().ok())
+            .unwrap_or_default();
+        tray_from_cookies(&cookies)
     }
 
     pub fn write_tray(tray: &[String]) {
@@ -98,8 +97,7 @@ pub fn CompareToggle(slug: String, name: String, selected: bool, back: String) -
             #[cfg(feature = "hydrate")]
             {
                 ev.prevent_default();
-                let tray =
-                    crate::catalog::compare::toggle_in_tray(&browser::read_tray(), &slug);
+                let tray = crate::catalog::compare::toggle_in_tray(&browser::read_tray(), &slug);
                 browser::write_tray(&tray);
                 selected.set(tray.contains(&slug));
                 browser::announce(TRAY_CHANGED);

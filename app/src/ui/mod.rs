@@ -106,10 +106,14 @@ pub fn ProductCardView(card: ProductCard, in_tray: bool, back: String) -> impl I
 }
 
 #[component]
-pub fn ProductGrid(products: Vec<ProductCard>, back: String) -> impl IntoView {
+pub fn ProductGrid(
+    products: Vec<ProductCard>,
+    back: String,
+    #[prop(optional)] three_columns: bool,
+) -> impl IntoView {
     let tray = current_tray();
     view! {
-        <div class="grid">
+        <div class="grid" class=("grid--three", three_columns)>
             {products
                 .into_iter()
                 .map(|card| {
@@ -122,7 +126,10 @@ pub fn ProductGrid(products: Vec<ProductCard>, back: String) -> impl IntoView {
 }
 
 #[component]
-pub fn Breadcrumbs(trail: Vec<CategoryRef>, #[prop(optional, into)] current: Option<String>) -> impl IntoView {
+pub fn Breadcrumbs(
+    trail: Vec<CategoryRef>,
+    #[prop(optional, into)] current: Option<String>,
+) -> impl IntoView {
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol>

@@ -1,7 +1,7 @@
 //! POST /compare/tray: the no-JavaScript path of the "+ Compare" buttons. It updates the
 //! same cookie the island writes, then sends the visitor back where they were.
 
-use app::catalog::compare::{format_tray, parse_tray, toggle_in_tray, TRAY_COOKIE};
+use app::catalog::compare::{format_tray, toggle_in_tray, tray_from_cookies, TRAY_COOKIE};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -23,11 +23,8 @@ pub async fn update_tray(headers: HeaderMap, Form(form): Form<TrayForm>) -> Resp
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == TRAY_COOKIE)
-        .map(|(_, v)| parse_tray(v))
-        .unwrap_or_default();
+        .flat_map(tray_from_cookies)
+        .collect::<Vec<_>>();
     let next = if form.action == "clear" {
         Vec::new()
     } else if app::catalog::slug::is_valid_slug(&form.slug) {
@@ -41,14 +38,18 @@ pub async fn update_tray(headers: HeaderMap, Form(form): Form<TrayForm>) -> Resp
     );
     (
         StatusCode::SEE_OTHER,
-        [(header::SET_COOKIE, cookie), (header::LOCATION, safe_back(&form.back))],
+        [
+            (header::SET_COOKIE, cookie),
+            (header::LOCATION, safe_back(&form.back)),
+        ],
     )
         .into_response()
 }
 
 /// Only same-site paths: an attacker must not turn this into an open redirect.
 fn safe_back(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && back.len() < 2048 {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && back.len() < 2048
+    {
         back.to_string()
     } else {
         "/compare".to_string()

@@ -52,7 +52,9 @@ pub async fn category_picture(State(state): State<AppState>, Path(file): Path<St
 /// The category's icon, or the nearest ancestor's when it has none.
 fn icon_of(categories: &[repo::CategoryRow], mut id: i64) -> String {
     for _ in 0..16 {
-        let Some(c) = categories.iter().find(|c| c.id == id) else { break };
+        let Some(c) = categories.iter().find(|c| c.id == id) else {
+            break;
+        };
         if !c.icon_svg.is_empty() {
             return c.icon_svg.clone();
         }
@@ -71,7 +73,10 @@ fn svg_response(svg: String) -> Response {
             (header::CACHE_CONTROL, CACHE),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             // An SVG opened directly must not be able to run anything.
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
         ],
         svg,
     )
@@ -123,7 +128,10 @@ mod tests {
 
     #[test]
     fn product_svg_is_well_formed() {
-        let svg = product_svg("#333333", "<circle cx=\"100\" cy=\"100\" r=\"50\" fill=\"currentColor\"/>");
+        let svg = product_svg(
+            "#333333",
+            "<circle cx=\"100\" cy=\"100\" r=\"50\" fill=\"currentColor\"/>",
+        );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("color:#333333"));
     }
