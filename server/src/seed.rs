@@ -45,16 +45,9 @@ struct DemoProduct {
     featured: bool,
     image_alt: String,
     color: String,
-    specs: Vec<DemoSpec>,
+    specs: Vec<Spec>,
     #[serde(default)]
     related: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DemoSpec {
-    name: String,
-    value: String,
-    unit: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -140,13 +133,8 @@ pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
             },
         )
         .await?;
-        for (pos, s) in p.specs.iter().enumerate() {
-            let spec = Spec {
-                name: s.name.clone(),
-                value: s.value.clone(),
-                unit: s.unit.clone(),
-            };
-            repo::insert_product_spec(&mut tx, id, &spec, pos as i64).await?;
+        for (pos, spec) in p.specs.iter().enumerate() {
+            repo::insert_product_spec(&mut tx, id, spec, pos as i64).await?;
         }
         let image = ProductImage {
             url: format!("/media/demo/{}.svg", p.slug),
@@ -235,13 +223,8 @@ pub async fn generate_bulk_products(db: &Db, target: i64) -> anyhow::Result<()> 
                 },
             )
             .await?;
-            for (pos, s) in base.specs.iter().enumerate() {
-                let spec = Spec {
-                    name: s.name.clone(),
-                    value: s.value.clone(),
-                    unit: s.unit.clone(),
-                };
-                repo::insert_product_spec(&mut tx, id, &spec, pos as i64).await?;
+            for (pos, spec) in base.specs.iter().enumerate() {
+                repo::insert_product_spec(&mut tx, id, spec, pos as i64).await?;
             }
             repo::refresh_search_document(&mut tx, db.backend(), id).await?;
             have += 1;

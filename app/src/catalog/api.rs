@@ -63,6 +63,12 @@ pub async fn search_catalog(
         .map(|c| repo::descendant_ids(&categories, c.id));
     let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
 
+    if page.capped {
+        notices.push(format!(
+            "Your search matches more than {} products, so we show the best {0}. Add a word or a filter to narrow it down.",
+            repo::MAX_TEXT_MATCHES
+        ));
+    }
     let page_count = ((page.total + super::model::PAGE_SIZE - 1) / super::model::PAGE_SIZE).max(1);
     if params.page > page_count && page.total > 0 {
         notices.push(format!(
@@ -81,6 +87,7 @@ pub async fn search_catalog(
         notices,
         products: page.products,
         total: page.total,
+        capped: page.capped,
         facets,
         category: category_info,
     })

@@ -449,6 +449,8 @@ pub struct SearchResults {
     pub notices: Vec<String>,
     pub products: Vec<ProductCard>,
     pub total: i64,
+    /// True when only the best `repo::MAX_TEXT_MATCHES` text matches are shown.
+    pub capped: bool,
     pub facets: Facets,
     /// Set when the results are one category's page.
     pub category: Option<CategoryPageInfo>,

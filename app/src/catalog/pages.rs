@@ -232,6 +232,7 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
     });
     let total = results.total;
     let count_text = match total {
+        _ if results.capped => format!("Best {total} products"),
         0 => "No products".to_string(),
         1 => "1 product".to_string(),
         n => format!("{n} products"),

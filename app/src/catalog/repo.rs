@@ -8,7 +8,8 @@ use super::model::{
 use crate::db::{now_unix, Backend, Db};
 use crate::money::{Currency, Money};
 use sqlx::any::AnyArguments;
-use sqlx::query::{Query, QueryAs};
+use sqlx::query::QueryAs;
+use sqlx::Arguments;
 use sqlx::{Any, AnyConnection, FromRow};
 use std::collections::HashMap;
 
@@ -277,6 +278,10 @@ pub async fn list_active_products_by_slugs(
     Ok(ordered)
 }
 
+/// At most this many best text matches take part in a search (results and facets);
+/// beyond that the visitor is asked to refine, which keeps broad words fast at scale.
+pub const MAX_TEXT_MATCHES: i64 = 1000;
+
 /// A bind value for queries assembled at run time.
 #[derive(Debug, Clone)]
 enum Bind {
@@ -288,11 +293,8 @@ enum Bind {
 /// the order of `binds`.
 #[derive(Debug, Default)]
 struct Filter {
-    matches_cte: Option<String>,
     conditions: Vec<String>,
     binds: Vec<Bind>,
-    /// Placeholder of the raw search text, for the exact-name boost.
-    exact_name_param: Option<usize>,
 }
 
 impl Filter {
@@ -301,51 +303,23 @@ impl Filter {
         self.binds.len()
     }
 
-    fn with_cte(&self) -> String {
-        match &self.matches_cte {
-            Some(cte) => format!("WITH {cte} "),
-            None => String::new(),
-        }
-    }
-
-    fn join_matches(&self) -> &'static str {
-        if self.matches_cte.is_some() {
-            " JOIN matches m ON m.product_id = p.id"
-        } else {
-            ""
-        }
-    }
-
     fn where_clause(&self) -> String {
         let mut all = vec!["p.status = 'active'".to_string()];
         all.extend(self.conditions.iter().cloned());
         all.join(" AND ")
     }
 
-    fn bind_query<'q>(
-        &self,
-        mut query: Query<'q, Any, AnyArguments<'q>>,
-    ) -> Query<'q, Any, AnyArguments<'q>> {
+    /// The bind values as arguments for `query_with` / `query_as_with`, in `$n` order.
+    fn arguments(&self) -> AnyArguments<'static> {
+        let mut args = AnyArguments::default();
         for bind in &self.binds {
-            query = match bind {
-                Bind::Text(s) => query.bind(s.clone()),
-                Bind::Int(i) => query.bind(*i),
+            // Encoding a String or an i64 cannot fail.
+            let _ = match bind {
+                Bind::Text(s) => args.add(s.clone()),
+                Bind::Int(i) => args.add(*i),
             };
         }
-        query
-    }
-
-    fn bind_query_as<'q, O>(
-        &self,
-        mut query: QueryAs<'q, Any, O, AnyArguments<'q>>,
-    ) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
-        for bind in &self.binds {
-            query = match bind {
-                Bind::Text(s) => query.bind(s.clone()),
-                Bind::Int(i) => query.bind(*i),
-            };
-        }
-        query
+        args
     }
 }
 
@@ -359,44 +333,69 @@ pub fn search_terms(q: &str) -> Vec<String> {
         .collect()
 }
 
-/// The full-text dialect seam: a CTE `matches(product_id, rank)` where a lower rank is a
-/// better match, every term must match (prefixes allowed, for search-as-you-type).
-fn text_match_cte(backend: Backend, param: usize) -> String {
-    match backend {
+/// The full-text dialect seam: ids of the products whose search document matches every
+/// term (prefixes allowed, for search-as-you-type), best first, at most `limit`, with an
+/// exact name match (case-insensitive) moved to the very top.
+pub async fn rank_text_matches(
+    db: &Db,
+    q: &str,
+    terms: &[String],
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = match db.backend() {
         // bm25 weights: name counts most, then specs, summary, description.
-        Backend::Sqlite => format!(
-            "matches AS (SELECT rowid AS product_id, bm25(product_search, 10.0, 4.0, 1.0, 3.0) AS rank \
-             FROM product_search WHERE product_search MATCH ${param})"
-        ),
-        Backend::Postgres => format!(
-            "matches AS (SELECT product_id, -ts_rank_cd(document, to_tsquery('english', ${param})) AS rank \
-             FROM product_search WHERE document @@ to_tsquery('english', ${param}))"
-        ),
-    }
+        Backend::Sqlite => {
+            let query = terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            sqlx::query_as(
+                "SELECT rowid, name FROM product_search WHERE product_search MATCH $1 \
+                 ORDER BY bm25(product_search, 10.0, 4.0, 1.0, 3.0) LIMIT $2",
+            )
+            .bind(query)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
+        }
+        Backend::Postgres => {
+            let query = terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            sqlx::query_as(
+                "SELECT s.product_id, p.name FROM product_search s JOIN products p ON p.id = s.product_id \
+                 WHERE s.document @@ to_tsquery('english', $1) \
+                 ORDER BY ts_rank_cd(s.document, to_tsquery('english', $1)) DESC, s.product_id LIMIT $2",
+            )
+            .bind(query)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    let wanted = q.trim().to_lowercase();
+    let (exact, rest): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(_, name)| name.to_lowercase() == wanted);
+    Ok(exact.into_iter().chain(rest).map(|(id, _)| id).collect())
 }
 
-fn text_match_query(backend: Backend, terms: &[String]) -> String {
-    match backend {
-        Backend::Sqlite => terms
-            .iter()
-            .map(|t| format!("\"{t}\"*"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Backend::Postgres => terms
-            .iter()
-            .map(|t| format!("{t}:*"))
-            .collect::<Vec<_>>()
-            .join(" & "),
-    }
-}
-
-fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) -> Filter {
+fn build_filter(
+    params: &SearchParams,
+    category_ids: Option<&[i64]>,
+    ranked: Option<&[i64]>,
+) -> Filter {
     let mut filter = Filter::default();
-    let terms = search_terms(&params.q);
-    if !terms.is_empty() {
-        let p = filter.push(Bind::Text(text_match_query(db.backend(), &terms)));
-        filter.matches_cte = Some(text_match_cte(db.backend(), p));
-        filter.exact_name_param = Some(filter.push(Bind::Text(params.q.to_lowercase())));
+    if let Some(ids) = ranked {
+        // Ids come from our own query, so a literal list is safe (and fast on both backends).
+        filter.conditions.push(if ids.is_empty() {
+            "1 = 0".into()
+        } else {
+            format!("p.id IN ({})", int_list(ids))
+        });
     }
     if let Some(ids) = category_ids {
         filter
@@ -415,7 +414,6 @@ fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) ->
         filter.conditions.push("p.stock > 0".into());
     }
     let mut names: Vec<&str> = params.specs.iter().map(|(n, _)| n.as_str()).collect();
-    names.dedup();
     names.sort();
     names.dedup();
     for name in names {
@@ -435,52 +433,105 @@ fn build_filter(db: &Db, params: &SearchParams, category_ids: Option<&[i64]>) ->
     filter
 }
 
-fn order_by(params: &SearchParams, filter: &Filter) -> String {
-    let relevance = match (filter.matches_cte.is_some(), filter.exact_name_param) {
-        (true, Some(p)) => {
-            format!("CASE WHEN LOWER(p.name) = ${p} THEN 0 ELSE 1 END, m.rank, p.id")
-        }
-        _ => "p.featured DESC, p.created_at DESC, p.id DESC".into(),
-    };
-    match params.sort {
-        Sort::Relevance => relevance,
-        Sort::PriceAsc => "p.price_cents ASC, p.id".into(),
-        Sort::PriceDesc => "p.price_cents DESC, p.id".into(),
-        Sort::Newest => "p.created_at DESC, p.id DESC".into(),
+/// ORDER BY for the sorts SQL can do; relevance with a search text is ordered in Rust
+/// from the ranked ids.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "p.featured DESC, p.created_at DESC, p.id DESC",
+        Sort::PriceAsc => "p.price_cents ASC, p.id",
+        Sort::PriceDesc => "p.price_cents DESC, p.id",
+        Sort::Newest => "p.created_at DESC, p.id DESC",
     }
 }
 
 pub struct SearchPage {
     pub products: Vec<ProductCard>,
     pub total: i64,
+    /// True when the text matched more than `MAX_TEXT_MATCHES` products and only the
+    /// best ones are shown and counted.
+    pub capped: bool,
     pub facets: Facets,
     /// (category id, matching products directly in it): rolled up by the caller.
     pub category_counts: Vec<(i64, i64)>,
 }
 
-/// One page of results plus facet counts over the whole filtered result.
+/// Cards for the given ids that are active, in the order given.
+async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE p.status = 'active' AND p.id IN ({})",
+        int_list(ids)
+    );
+    let mut rows: Vec<ProductCardRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows.into_iter().map(ProductCardRow::into_card).collect())
+}
+
+/// One page of results plus facet counts over the whole filtered result. A search text
+/// is matched once (`rank_text_matches`); everything else filters that id list.
 pub async fn search_products(
     db: &Db,
     params: &SearchParams,
     category_ids: Option<&[i64]>,
 ) -> Result<SearchPage, sqlx::Error> {
-    let filter = build_filter(db, params, category_ids);
+    let terms = search_terms(&params.q);
+    let ranked = if terms.is_empty() {
+        None
+    } else {
+        Some(rank_text_matches(db, &params.q, &terms, MAX_TEXT_MATCHES + 1).await?)
+    };
+    let capped = ranked
+        .as_ref()
+        .is_some_and(|r| r.len() as i64 > MAX_TEXT_MATCHES);
+    let ranked: Option<Vec<i64>> =
+        ranked.map(|r| r.into_iter().take(MAX_TEXT_MATCHES as usize).collect());
+    let filter = build_filter(params, category_ids, ranked.as_deref());
+    let where_clause = filter.where_clause();
     let offset = (params.page.max(1) - 1) * PAGE_SIZE;
-    let page_sql = format!(
-        "{}SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id{} \
-         WHERE {} ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
-        filter.with_cte(),
-        filter.join_matches(),
-        filter.where_clause(),
-        order_by(params, &filter),
-    );
+
+    let page = async {
+        match (&ranked, params.sort) {
+            (Some(ranked), Sort::Relevance) => {
+                let sql = format!("SELECT p.id FROM products p WHERE {where_clause}");
+                let kept: std::collections::HashSet<i64> =
+                    sqlx::query_scalar_with::<_, i64, _>(&sql, filter.arguments())
+                        .fetch_all(db.pool())
+                        .await?
+                        .into_iter()
+                        .collect();
+                let page_ids: Vec<i64> = ranked
+                    .iter()
+                    .filter(|id| kept.contains(id))
+                    .skip(offset as usize)
+                    .take(PAGE_SIZE as usize)
+                    .copied()
+                    .collect();
+                cards_by_ids(db, &page_ids).await
+            }
+            (_, sort) => {
+                let sql = format!(
+                    "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+                     WHERE {where_clause} ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
+                    order_by(sort)
+                );
+                Ok(
+                    sqlx::query_as_with::<_, ProductCardRow, _>(&sql, filter.arguments())
+                        .fetch_all(db.pool())
+                        .await?
+                        .into_iter()
+                        .map(ProductCardRow::into_card)
+                        .collect(),
+                )
+            }
+        }
+    };
+
     // The filtered set as a CTE, reused by every facet query.
     let filtered = format!(
-        "{}{}filtered AS (SELECT p.id, p.category_id, p.price_cents, p.stock FROM products p{} WHERE {})",
-        filter.with_cte(),
-        if filter.matches_cte.is_some() { ", " } else { "WITH " },
-        filter.join_matches(),
-        filter.where_clause(),
+        "WITH filtered AS (SELECT p.id, p.category_id, p.price_cents, p.stock FROM products p WHERE {where_clause})"
     );
     let bucket_columns: Vec<String> = PRICE_BUCKETS
         .iter()
@@ -508,26 +559,16 @@ pub async fn search_products(
          GROUP BY s.name, s.value ORDER BY s.name, s.value"
     );
 
-    // Four independent reads: run them side by side on separate pooled connections
-    // (WAL lets SQLite readers run concurrently; PostgreSQL always could).
-    let (product_rows, totals_row, category_counts, spec_rows) = tokio::try_join!(
-        filter
-            .bind_query_as(sqlx::query_as::<_, ProductCardRow>(&page_sql))
+    // Independent reads: run them side by side on separate pooled connections (WAL lets
+    // SQLite readers run concurrently; PostgreSQL always could).
+    let (products, totals_row, category_counts, spec_rows) = tokio::try_join!(
+        page,
+        sqlx::query_with(&totals_sql, filter.arguments()).fetch_one(db.pool()),
+        sqlx::query_as_with::<_, (i64, i64), _>(&category_sql, filter.arguments())
             .fetch_all(db.pool()),
-        filter
-            .bind_query(sqlx::query(&totals_sql))
-            .fetch_one(db.pool()),
-        filter
-            .bind_query_as(sqlx::query_as::<_, (i64, i64)>(&category_sql))
-            .fetch_all(db.pool()),
-        filter
-            .bind_query_as(sqlx::query_as::<_, (String, String, i64)>(&spec_sql))
+        sqlx::query_as_with::<_, (String, String, i64), _>(&spec_sql, filter.arguments())
             .fetch_all(db.pool()),
     )?;
-    let products = product_rows
-        .into_iter()
-        .map(ProductCardRow::into_card)
-        .collect();
 
     use sqlx::Row;
     let total: i64 = totals_row.try_get(0)?;
@@ -546,6 +587,7 @@ pub async fn search_products(
     Ok(SearchPage {
         products,
         total,
+        capped,
         facets: Facets {
             categories: Vec::new(),
             price_ranges,
@@ -602,33 +644,20 @@ pub async fn suggest_products(
     q: &str,
     limit: i64,
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
-    let params = SearchParams {
-        q: q.to_string(),
-        page: 1,
-        ..Default::default()
-    };
-    let filter = build_filter(db, &params, None);
-    if filter.matches_cte.is_none() {
+    let terms = search_terms(q);
+    if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "{}SELECT p.slug, p.name, p.price_cents, p.currency FROM products p{} WHERE {} ORDER BY {} LIMIT {}",
-        filter.with_cte(),
-        filter.join_matches(),
-        filter.where_clause(),
-        order_by(&params, &filter),
-        limit.clamp(1, 10)
-    );
-    let rows: Vec<(String, String, i64, String)> = filter
-        .bind_query_as(sqlx::query_as(&sql))
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows
+    // A few extra, since drafts and archived products are dropped afterwards.
+    let ranked = rank_text_matches(db, q, &terms, limit.clamp(1, 10) * 3).await?;
+    Ok(cards_by_ids(db, &ranked)
+        .await?
         .into_iter()
-        .map(|(slug, name, price, currency)| Suggestion {
-            slug,
-            name,
-            price: Money::new(price, Currency::parse(&currency).unwrap_or(Currency::Usd)),
+        .take(limit.clamp(1, 10) as usize)
+        .map(|card| Suggestion {
+            slug: card.slug,
+            name: card.name,
+            price: card.price,
         })
         .collect())
 }
