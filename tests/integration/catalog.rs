@@ -14,6 +14,7 @@ on_both_backends!(
     compare_tray_form_works_without_javascript,
     bad_search_input_gets_a_clear_answer_never_a_500,
     search_suggestions_answer_as_you_type,
+    broad_search_shows_the_best_thousand_with_a_note,
 );
 
 async fn search_ranks_an_exact_name_match_first(backend: Backend) {
@@ -258,4 +259,30 @@ async fn search_suggestions_answer_as_you_type(backend: Backend) {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert!(names.iter().any(|n| n.starts_with("Kestrel")), "{names:?}");
+}
+
+async fn broad_search_shows_the_best_thousand_with_a_note(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    // Every generated product's summary ends in "variant".
+    server::seed::generate_bulk_products(&app.db, 1_100)
+        .await
+        .unwrap();
+    let page = app.get("/products?q=variant").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Best 1000 products"),
+        "capped count shown"
+    );
+    assert!(page.body.contains("matches more than 1000 products"));
+    // Facets still describe exactly the results shown.
+    let (href, label, count) = page
+        .facet_links()
+        .into_iter()
+        .find(|(href, _, _)| href.contains("stock=1"))
+        .expect("an in-stock facet");
+    let filtered = app.get(&href).await;
+    assert_eq!(filtered.result_count(), count, "{label}");
+    assert!(count < 1000);
 }

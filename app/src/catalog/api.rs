@@ -18,7 +18,7 @@ use {
 #[server]
 pub async fn load_home() -> Result<HomeData, AppError> {
     let db = use_db()?;
-    let categories = repo::list_categories(&db).await?;
+    let categories = repo::list_categories_with_counts(&db).await?;
     Ok(HomeData {
         featured: repo::list_featured_products(&db, 6).await?,
         categories: repo::categories_with_totals(&categories)
@@ -66,7 +66,7 @@ pub async fn search_catalog(
     if page.capped {
         notices.push(format!(
             "Your search matches more than {} products, so we show the best {0}. Add a word or a filter to narrow it down.",
-            repo::MAX_TEXT_MATCHES
+            super::model::MAX_TEXT_MATCHES
         ));
     }
     let page_count = ((page.total + super::model::PAGE_SIZE - 1) / super::model::PAGE_SIZE).max(1);
@@ -173,7 +173,13 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
     let product = repo::find_active_product_by_slug(&db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let categories = repo::list_categories(&db).await?;
+    // Independent reads, side by side.
+    let (categories, images, specs, related) = tokio::try_join!(
+        repo::list_categories(&db),
+        repo::list_product_images(&db, product.id),
+        repo::list_product_specs(&db, product.id),
+        repo::list_related_products(&db, product.id),
+    )?;
     let crumbs = categories
         .iter()
         .find(|c| c.id == product.category_id)
@@ -182,9 +188,9 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
     let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
     Ok(ProductDetail {
         description_html: crate::markdown::render_markdown(&product.description_md),
-        images: repo::list_product_images(&db, product.id).await?,
-        specs: repo::list_product_specs(&db, product.id).await?,
-        related: repo::list_related_products(&db, product.id).await?,
+        images,
+        specs,
+        related,
         breadcrumbs: crumbs,
         price: Money::new(product.price_cents, currency),
         compare_at: product.compare_at_cents.map(|c| Money::new(c, currency)),

@@ -9,6 +9,9 @@ pub const PAGE_SIZE: i64 = 24;
 /// Longer search text is refused with a 400: nobody types more, and FTS cost grows with it.
 pub const MAX_QUERY_LEN: usize = 256;
 const MAX_SPEC_FILTERS: usize = 12;
+/// At most this many best text matches take part in a search (results and facets);
+/// beyond that the visitor is asked to refine, which keeps broad words fast at scale.
+pub const MAX_TEXT_MATCHES: i64 = 1000;
 /// Pages past this are refused: deep offsets are slow and no person reads page 10,000.
 pub const MAX_PAGE: i64 = 1000;
 
@@ -449,7 +452,7 @@ pub struct SearchResults {
     pub notices: Vec<String>,
     pub products: Vec<ProductCard>,
     pub total: i64,
-    /// True when only the best `repo::MAX_TEXT_MATCHES` text matches are shown.
+    /// True when only the best `MAX_TEXT_MATCHES` text matches are shown.
     pub capped: bool,
     pub facets: Facets,
     /// Set when the results are one category's page.

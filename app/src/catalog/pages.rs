@@ -5,7 +5,7 @@ use super::api::{load_comparison, load_home, load_product, search_catalog};
 use super::compare::{current_tray, parse_compare_slugs, CompareTable, MAX_COMPARE, MIN_COMPARE};
 use super::model::{
     minor_to_plain, stock_state, Category, HomeData, ProductDetail, SearchParams, SearchResults,
-    Sort, StockState, PAGE_SIZE,
+    Sort, StockState, MAX_TEXT_MATCHES, PAGE_SIZE,
 };
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::ui::{
@@ -232,7 +232,7 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
     });
     let total = results.total;
     let count_text = match total {
-        _ if results.capped => format!("Best {total} products"),
+        _ if results.capped && total >= MAX_TEXT_MATCHES => format!("Best {total} products"),
         0 => "No products".to_string(),
         1 => "1 product".to_string(),
         n => format!("{n} products"),

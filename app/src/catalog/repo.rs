@@ -3,7 +3,7 @@
 
 use super::model::{
     Category, FacetValue, Facets, PriceRange, ProductCard, ProductImage, SearchParams, Sort, Spec,
-    SpecFacet, Suggestion, PAGE_SIZE, PRICE_BUCKETS,
+    SpecFacet, Suggestion, MAX_TEXT_MATCHES, PAGE_SIZE, PRICE_BUCKETS,
 };
 use crate::db::{now_unix, Backend, Db};
 use crate::money::{Currency, Money};
@@ -89,7 +89,19 @@ const CARD_COLUMNS: &str = "p.id, p.slug, p.name, p.summary, p.price_cents, p.co
     COALESCE((SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1), '') AS image_alt, \
     c.name AS category_name";
 
+/// The category tree, without product counts (`direct_count` is 0): what breadcrumbs,
+/// scoping and pictures need, at the cost of one cheap query.
 pub async fn list_categories(db: &Db) -> Result<Vec<CategoryRow>, sqlx::Error> {
+    sqlx::query_as::<_, CategoryRow>(
+        "SELECT c.id, c.slug, c.name, c.description, c.parent_id, c.icon_svg, 0 AS direct_count \
+         FROM categories c ORDER BY c.position, c.name",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The category tree with the number of active products directly in each category.
+pub async fn list_categories_with_counts(db: &Db) -> Result<Vec<CategoryRow>, sqlx::Error> {
     sqlx::query_as::<_, CategoryRow>(
         "SELECT c.id, c.slug, c.name, c.description, c.parent_id, c.icon_svg, \
             (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.status = 'active') AS direct_count \
@@ -278,10 +290,6 @@ pub async fn list_active_products_by_slugs(
     Ok(ordered)
 }
 
-/// At most this many best text matches take part in a search (results and facets);
-/// beyond that the visitor is asked to refine, which keeps broad words fast at scale.
-pub const MAX_TEXT_MATCHES: i64 = 1000;
-
 /// A bind value for queries assembled at run time.
 #[derive(Debug, Clone)]
 enum Bind {
@@ -295,6 +303,8 @@ enum Bind {
 struct Filter {
     conditions: Vec<String>,
     binds: Vec<Bind>,
+    /// Set when the rows are a list of matched ids.
+    by_ids: bool,
 }
 
 impl Filter {
@@ -304,7 +314,14 @@ impl Filter {
     }
 
     fn where_clause(&self) -> String {
-        let mut all = vec!["p.status = 'active'".to_string()];
+        // With an id list, `|| ''` keeps SQLite's planner from preferring the status index
+        // (a scan of every active product) over primary-key lookups: 1 ms instead of 20.
+        let status = if self.by_ids {
+            "p.status || '' = 'active'"
+        } else {
+            "p.status = 'active'"
+        };
+        let mut all = vec![status.to_string()];
         all.extend(self.conditions.iter().cloned());
         all.join(" AND ")
     }
@@ -390,6 +407,7 @@ fn build_filter(
 ) -> Filter {
     let mut filter = Filter::default();
     if let Some(ids) = ranked {
+        filter.by_ids = true;
         // Ids come from our own query, so a literal list is safe (and fast on both backends).
         filter.conditions.push(if ids.is_empty() {
             "1 = 0".into()
