@@ -8,6 +8,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::provide_request_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -13,6 +13,8 @@ pub mod ui;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod security;
 
 pub use app::{shell, App};
 pub use error::AppError;

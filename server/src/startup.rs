@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::routes;
+use crate::security::{self, SecuritySettings};
 use anyhow::Context;
 use app::db::Db;
 use app::seo::SiteInfo;
@@ -10,7 +11,7 @@ use axum::extract::FromRef;
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
-use axum::Router;
+use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -130,6 +131,9 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.site.clone());
         }
     };
+    let security_settings = SecuritySettings {
+        https: state.site.public_url.starts_with("https://"),
+    };
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
@@ -158,13 +162,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        .layer(middleware::from_fn(security::reject_cross_origin_writes))
+        .layer(middleware::from_fn_with_state(
+            security_settings,
+            security::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

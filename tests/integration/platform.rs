@@ -9,6 +9,8 @@ on_both_backends!(
     pages_are_compressed,
     seeding_twice_changes_nothing,
     empty_store_shows_real_empty_states,
+    security_headers_carry_a_per_request_nonce,
+    cross_origin_writes_are_refused,
 );
 
 async fn health_reports_the_database(backend: Backend) {
@@ -102,4 +104,72 @@ async fn empty_store_shows_real_empty_states(backend: Backend) {
     assert!(products.body.contains("Nothing matches that yet"));
     let compare = app.get("/compare").await;
     assert!(compare.body.contains("Nothing to compare yet"));
+}
+
+async fn security_headers_carry_a_per_request_nonce(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let nonce_of = |page: &crate::helpers::Page| {
+        let csp = page.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("object-src 'none'"), "{csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split_once('\''))
+            .map(|(n, _)| n.to_string())
+            .expect("a nonce in the CSP");
+        assert!(
+            page.body.contains(&format!("nonce=\"{nonce}\"")),
+            "the hydration script carries the header's nonce"
+        );
+        nonce
+    };
+    let first = app.get("/").await;
+    let second = app.get("/products").await;
+    assert_ne!(
+        nonce_of(&first),
+        nonce_of(&second),
+        "a fresh nonce per request"
+    );
+    assert_eq!(first.headers["x-frame-options"], "DENY");
+    assert_eq!(
+        first.headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        first.headers.get("strict-transport-security").is_none(),
+        "no HSTS over http"
+    );
+}
+
+async fn cross_origin_writes_are_refused(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let form = "slug=aurelia-duo-dual-boiler&back=%2F";
+    let evil = app
+        .post_form("/compare/tray", form, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(evil.status, 403);
+    assert!(evil.body.contains("another website"));
+    assert!(evil.headers.get("set-cookie").is_none());
+
+    let evil_referer = app
+        .post_form(
+            "/compare/tray",
+            form,
+            &[("referer", "https://evil.example/page")],
+        )
+        .await;
+    assert_eq!(evil_referer.status, 403);
+
+    let own = app
+        .post_form("/compare/tray", form, &[("origin", &app.base)])
+        .await;
+    assert_eq!(own.status, 303);
 }
