@@ -2,6 +2,15 @@
 //! sanitiser: what staff type can never run script in a customer's browser.
 
 use pulldown_cmark::{html, Options, Parser};
+use std::sync::LazyLock;
+
+/// Built once: a sanitiser's allow-lists are a few hundred set entries, too many to
+/// rebuild on every page view.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder.link_rel(Some("noopener noreferrer nofollow"));
+    builder
+});
 
 pub fn render_markdown(source: &str) -> String {
     let parser = Parser::new_ext(
@@ -10,10 +19,7 @@ pub fn render_markdown(source: &str) -> String {
     );
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(&unsafe_html)
-        .to_string()
+    SANITISER.clean(&unsafe_html).to_string()
 }
 
 #[cfg(test)]

@@ -385,7 +385,7 @@ pub async fn rank_text_matches(
             sqlx::query_as(
                 "SELECT s.product_id, p.name FROM product_search s JOIN products p ON p.id = s.product_id \
                  WHERE s.document @@ to_tsquery('english', $1) \
-                 ORDER BY ts_rank_cd(s.document, to_tsquery('english', $1)) DESC, s.product_id LIMIT $2",
+                 ORDER BY ts_rank(s.document, to_tsquery('english', $1)) DESC, s.product_id LIMIT $2",
             )
             .bind(query)
             .bind(limit)
