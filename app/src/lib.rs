@@ -2,6 +2,7 @@
 //! server (SSR) and the browser (islands hydration).
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod catalog;
 pub mod error;

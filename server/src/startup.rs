@@ -18,9 +18,13 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted anywhere (64 KiB); bigger ones get a 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -162,6 +166,9 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        // No form or server function of the storefront needs more; uploads will get their
+        // own, larger limit on their own route.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(security::reject_cross_origin_writes))
         .layer(middleware::from_fn_with_state(
             security_settings,

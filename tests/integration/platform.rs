@@ -11,6 +11,7 @@ on_both_backends!(
     empty_store_shows_real_empty_states,
     security_headers_carry_a_per_request_nonce,
     cross_origin_writes_are_refused,
+    oversized_request_bodies_are_refused,
 );
 
 async fn health_reports_the_database(backend: Backend) {
@@ -172,4 +173,24 @@ async fn cross_origin_writes_are_refused(backend: Backend) {
         .post_form("/compare/tray", form, &[("origin", &app.base)])
         .await;
     assert_eq!(own.status, 303);
+}
+
+async fn oversized_request_bodies_are_refused(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let huge = format!(
+        "slug=aurelia-duo-dual-boiler&back=%2F&pad={}",
+        "x".repeat(100 * 1024)
+    );
+    let page = app.post_form("/compare/tray", &huge, &[]).await;
+    assert_eq!(page.status, 413);
+    let fine = app
+        .post_form(
+            "/compare/tray",
+            "slug=aurelia-duo-dual-boiler&back=%2F",
+            &[],
+        )
+        .await;
+    assert_eq!(fine.status, 303);
 }

@@ -1,0 +1,171 @@
+//! Account input that is valid by construction: an `Email` is normalised and plausible,
+//! a `Password` meets the length rules and is not one of the most common passwords.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+const MAX_EMAIL_LEN: usize = 254;
+
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// A normalised (trimmed, lower-case) email address that looks deliverable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, AppError> {
+        let email = input.trim().to_lowercase();
+        let invalid = |message: &str| AppError::Validation {
+            field: "email".into(),
+            message: message.into(),
+        };
+        if email.is_empty() {
+            return Err(invalid("Please enter your email address."));
+        }
+        if email.len() > MAX_EMAIL_LEN {
+            return Err(invalid("That email address is too long."));
+        }
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return Err(invalid(
+                "An email address needs an @, like name@example.com.",
+            ));
+        };
+        let plausible = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !local.contains('@');
+        if !plausible {
+            return Err(invalid(
+                "That doesn't look like an email address, like name@example.com.",
+            ));
+        }
+        Ok(Email(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that passed the policy. Never printed: `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// Checks a new password against the policy (OWASP: length over complexity rules,
+    /// and no password from the common lists).
+    pub fn parse(input: &str) -> Result<Password, AppError> {
+        let invalid = |message: String| AppError::Validation {
+            field: "password".into(),
+            message,
+        };
+        let chars = input.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(invalid(format!(
+                "Use at least {MIN_PASSWORD_CHARS} characters; a short sentence is easy to remember."
+            )));
+        }
+        if chars > MAX_PASSWORD_CHARS {
+            return Err(invalid(format!(
+                "Use at most {MAX_PASSWORD_CHARS} characters."
+            )));
+        }
+        if is_common_password(input) {
+            return Err(invalid(
+                "That password is one of the most common ones and easy to guess. Please pick another."
+                    .into(),
+            ));
+        }
+        Ok(Password(input.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_common_password(candidate: &str) -> bool {
+    let candidate = candidate.to_lowercase();
+    COMMON_PASSWORDS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l.trim() == candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+    }
+
+    #[test]
+    fn implausible_emails_are_refused_with_the_field_named() {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@.com",
+        ] {
+            match Email::parse(bad) {
+                Err(AppError::Validation { field, .. }) => assert_eq!(field, "email", "{bad:?}"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(Email::parse(&long).is_err());
+    }
+
+    #[test]
+    fn password_length_rules() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse(&"x".repeat(257)).is_err());
+        assert!(Password::parse("correct horse battery staple").is_ok());
+        // Length counts characters, not bytes.
+        assert!(Password::parse("ééééééé").is_err());
+        assert!(Password::parse("éééééééé").is_ok());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_in_any_case() {
+        for common in [
+            "password",
+            "Password1",
+            "12345678",
+            "QWERTYUIOP",
+            "iloveyou",
+        ] {
+            match Password::parse(common) {
+                Err(AppError::Validation { field, message }) => {
+                    assert_eq!(field, "password");
+                    assert!(message.contains("most common"), "{common}: {message}");
+                }
+                other => panic!("{common} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let p = Password::parse("correct horse battery staple").unwrap();
+        assert_eq!(format!("{p:?}"), "Password(***)");
+    }
+}
