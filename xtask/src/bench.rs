@@ -84,12 +84,7 @@ pub fn bench() -> Result<()> {
     // 2. Search at 100,000 products on both databases.
     println!("\nsearch latency at 100,000 products (20 queries with facets):");
     let sqlite_url = format!("sqlite://{}/search.db", scratch.display());
-    run_cmd(
-        Command::new(&bin)
-            .args(["bench-search", "--products", "100000"])
-            .env("DATABASE_URL", &sqlite_url)
-            .env("RUST_LOG", "error"),
-    )?;
+    bench_search(&bin, &sqlite_url)?;
     let admin = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if have("psql") {
@@ -104,16 +99,21 @@ pub fn bench() -> Result<()> {
             Some((server, _)) => format!("{server}/storefront_bench"),
             None => admin.clone(),
         };
-        run_cmd(
-            Command::new(&bin)
-                .args(["bench-search", "--products", "100000"])
-                .env("DATABASE_URL", &pg_url)
-                .env("RUST_LOG", "error"),
-        )?;
+        bench_search(&bin, &pg_url)?;
     } else {
         println!("SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)");
     }
     Ok(())
+}
+
+/// Fills the database at `url` to 100,000 products and prints its search latencies.
+fn bench_search(bin: &std::path::Path, url: &str) -> Result<()> {
+    run_cmd(
+        Command::new(bin)
+            .args(["bench-search", "--products", "100000"])
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "error"),
+    )
 }
 
 struct WrkResult {

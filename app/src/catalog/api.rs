@@ -69,7 +69,7 @@ pub async fn search_catalog(
             super::model::MAX_TEXT_MATCHES
         ));
     }
-    let page_count = ((page.total + super::model::PAGE_SIZE - 1) / super::model::PAGE_SIZE).max(1);
+    let page_count = super::model::page_count(page.total);
     if params.page > page_count && page.total > 0 {
         notices.push(format!(
             "There are only {page_count} pages of results; this page is empty."

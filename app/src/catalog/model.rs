@@ -468,10 +468,9 @@ pub struct CategoryPageInfo {
     pub children: Vec<CategoryRef>,
 }
 
-impl SearchResults {
-    pub fn page_count(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-    }
+/// Pages needed to show `total` results (at least one, even when empty).
+pub fn page_count(total: i64) -> i64 {
+    ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 use super::api::{load_comparison, load_home, load_product, search_catalog};
 use super::compare::{current_tray, parse_compare_slugs, CompareTable, MAX_COMPARE, MIN_COMPARE};
 use super::model::{
-    minor_to_plain, stock_state, Category, HomeData, ProductDetail, SearchParams, SearchResults,
-    Sort, StockState, MAX_TEXT_MATCHES, PAGE_SIZE,
+    minor_to_plain, page_count, stock_state, Category, HomeData, ProductDetail, SearchParams,
+    SearchResults, Sort, StockState, MAX_TEXT_MATCHES,
 };
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::ui::{
@@ -483,7 +483,7 @@ fn FiltersPanel(results: SearchResults, base: String) -> impl IntoView {
 
 #[component]
 fn Pagination(params: SearchParams, total: i64, base: String) -> impl IntoView {
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = page_count(total);
     let current = params.page;
     (pages > 1).then(|| {
         let window: Vec<i64> = (1..=pages)
