@@ -1,5 +1,12 @@
 //! The HTML shell and the one route table of the storefront.
 
+use crate::accounts::pages::{
+    AccountPage, LoginPage, PasswordResetPage, PasswordResetRequestPage, SignupPage,
+};
+use crate::admin::pages::{
+    AdminAuditPage, AdminCategoriesPage, AdminDashboardPage, AdminOutboxPage, AdminProductEditPage,
+    AdminProductNewPage, AdminProductsPage, AdminStaffPage,
+};
 use crate::catalog::pages::{CategoryPage, ComparePage, HomePage, ProductPage, ProductsPage};
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
@@ -42,6 +49,19 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                 <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/account") view=AccountPage/>
+                <Route path=path!("/account/password-reset") view=PasswordResetRequestPage/>
+                <Route path=path!("/account/password-reset/:token") view=PasswordResetPage/>
+                <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products/new") view=AdminProductNewPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products/:id") view=AdminProductEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/staff") view=AdminStaffPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -19,6 +19,18 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("{message}")]
     Conflict { message: String },
+    #[error("{message}")]
+    TooManyRequests { message: String },
+    /// The page lives at `to` now (a renamed product); answered with 301.
+    #[error("This page has moved.")]
+    Moved { to: String },
+    /// A failed sign-in; one message for every cause so it never reveals whether an
+    /// account exists.
+    #[error("That email and password don't match an account. Check them and try again, or reset your password.")]
+    SignInFailed,
+    /// A link that worked once and no longer does (used or expired).
+    #[error("{message}")]
+    Gone { message: String },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached our code (network, encoding): only seen in the browser.
@@ -27,6 +39,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         AppError::BadRequest {
             message: message.into(),
@@ -41,6 +60,10 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } => 409,
+            AppError::TooManyRequests { .. } => 429,
+            AppError::Moved { .. } => 301,
+            AppError::SignInFailed => 401,
+            AppError::Gone { .. } => 410,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -55,6 +78,10 @@ impl AppError {
                 "Please check your request"
             }
             AppError::Conflict { .. } => "That conflicts with something else",
+            AppError::TooManyRequests { .. } => "Please wait a moment",
+            AppError::Moved { .. } => "This page has moved",
+            AppError::SignInFailed => "Sign-in failed",
+            AppError::Gone { .. } => "This link no longer works",
             AppError::Internal | AppError::Transport(_) => "Something went wrong",
         }
     }
@@ -99,4 +126,16 @@ pub fn set_page_status(status: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;
+}
+
+/// Sets the `Location` header of the page being rendered (for 301s); a no-op in the browser.
+pub fn set_page_location(to: &str) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = http::HeaderValue::from_str(to) {
+            response.insert_header(http::header::LOCATION, value);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = to;
 }

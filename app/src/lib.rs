@@ -3,9 +3,12 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod catalog;
+pub mod email;
 pub mod error;
+pub mod forms;
 pub mod money;
 pub mod seo;
 pub mod ui;

@@ -1,12 +1,12 @@
 //! The command line: `storefront serve` (default), `storefront migrate`,
-//! `storefront seed-demo`, `storefront bench-search`.
+//! `storefront seed-demo`, `storefront admin create`, `storefront bench-search`.
 
 use crate::config::Config;
 use crate::startup::Application;
 use app::db::Db;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|bench-search [--products N]]";
+const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|bench-search [--products N]]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +34,7 @@ pub fn main() -> ExitCode {
             "serve" => serve(&config).await,
             "migrate" => migrate(&config).await,
             "seed-demo" => seed_demo(&config).await,
+            "admin" => admin(&config, &args[1..]).await,
             "bench-search" => crate::seed::bench_search(&config, &args[1..]).await,
             "help" | "--help" | "-h" => {
                 println!("{USAGE}");
@@ -73,6 +74,54 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
         crate::seed::SeedOutcome::AlreadyPresent { products } => {
             println!("the database already has {products} products; demo data not loaded again")
         }
+    }
+    Ok(())
+}
+
+/// `storefront admin create --email E --role R [--password-stdin]`: creates or promotes
+/// a staff member. Prints a one-time password unless one is piped in on stdin.
+async fn admin(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    use app::accounts::model::{Email, Password, StaffRole};
+    use app::accounts::{password, repo, token};
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    if args.first().map(String::as_str) != Some("create") {
+        anyhow::bail!("unknown admin command\n{USAGE}");
+    }
+    let email = Email::parse(&value("--email").unwrap_or_default())
+        .map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role = value("--role")
+        .as_deref()
+        .and_then(StaffRole::parse)
+        .ok_or_else(|| anyhow::anyhow!("--role must be admin, marketing or sales"))?;
+    let (chosen, generated) = if args.iter().any(|a| a == "--password-stdin") {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (token::new_one_time_password(), true)
+    };
+    let password = Password::parse(&chosen).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let hash = password::hash_password(&password).await?;
+    let (id, created) = repo::upsert_staff_user(&db, email.as_str(), &hash, role).await?;
+    println!(
+        "{} {} (user {id}) as {}.",
+        if created { "Created" } else { "Updated" },
+        email.as_str(),
+        role.as_str()
+    );
+    if generated {
+        println!("One-time password: {}", password.expose());
+        println!(
+            "Sign in at {}/login and change it under Account.",
+            config.public_url
+        );
     }
     Ok(())
 }

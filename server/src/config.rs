@@ -9,6 +9,10 @@
 //! | `LEPTOS_SITE_ROOT` | `target/site` | folder with the built CSS/WASM (`pkg/`) and public assets |
 //! | `STOREFRONT_LOG_FORMAT` | `pretty` | `json` for one JSON object per log line |
 //! | `RUST_LOG` | `info,sqlx=warn` | log filter (tracing-subscriber syntax) |
+//! | `STOREFRONT_MEDIA_DIR` | `data/media` | folder for uploaded images (served under `/media/uploads/`) |
+//! | `SMTP_URL` | unset | e.g. `smtps://user:pass@smtp.example.com`; unset keeps emails in the outbox (logged, readable in `/admin/outbox`) |
+//! | `SMTP_FROM` | `Storefront <no-reply@storefront.invalid>` | sender of every email |
+//! | `STOREFRONT_TRUST_PROXY` | unset | `1` when behind a load balancer: the client IP (for throttling) is then the first `X-Forwarded-For` hop |
 
 use app::db::Backend;
 use std::net::SocketAddr;
@@ -23,6 +27,27 @@ pub struct Config {
     pub site_root: PathBuf,
     pub json_logs: bool,
     pub log_filter: String,
+    pub media_dir: PathBuf,
+    /// Never printed: it may hold the SMTP password.
+    pub smtp_url: Option<Secret>,
+    pub smtp_from: String,
+    pub trust_proxy: bool,
+}
+
+/// A configuration value that must not reach logs (`Debug` hides it).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// A configuration error names the variable, so the operator knows what to fix.
@@ -75,6 +100,27 @@ impl Config {
             ),
             json_logs: lookup("STOREFRONT_LOG_FORMAT").as_deref() == Some("json"),
             log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
+            media_dir: PathBuf::from(
+                lookup("STOREFRONT_MEDIA_DIR")
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or_else(|| "data/media".into()),
+            ),
+            smtp_url: match lookup("SMTP_URL").filter(|v| !v.trim().is_empty()) {
+                Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                    Some(Secret(url.trim().to_string()))
+                }
+                Some(_) => {
+                    return Err(ConfigError {
+                        variable: "SMTP_URL",
+                        message: "must start with smtp:// or smtps://".into(),
+                    })
+                }
+                None => None,
+            },
+            smtp_from: lookup("SMTP_FROM")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "Storefront <no-reply@storefront.invalid>".into()),
+            trust_proxy: lookup("STOREFRONT_TRUST_PROXY").as_deref() == Some("1"),
         })
     }
 }
@@ -154,6 +200,14 @@ mod tests {
     fn passwords_are_not_echoed() {
         let e = config(&[("DATABASE_URL", "mysql://admin:hunter2@db/x")]).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn smtp_url_is_checked_and_never_printed() {
+        assert!(config(&[("SMTP_URL", "http://x")]).is_err());
+        let c = config(&[("SMTP_URL", "smtps://me:hunter2@smtp.example.com")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(config(&[]).unwrap().smtp_url.is_none());
     }
 
     #[test]

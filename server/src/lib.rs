@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod mailer;
 pub mod routes;
 pub mod security;
 pub mod seed;

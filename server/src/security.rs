@@ -1,11 +1,13 @@
 //! Site-wide protections: security headers with a per-request CSP nonce, and refusal of
 //! state-changing requests that a browser sent from another origin (CSRF).
 
-use app::security::CspNonce;
+use app::security::{ClientIp, CspNonce};
+use axum::extract::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
 
 /// Settings the middleware needs, taken from the configuration once.
 #[derive(Debug, Clone)]
@@ -94,6 +96,33 @@ fn is_same_origin(origin: &str, host: &str) -> bool {
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     !host.is_empty() && authority.eq_ignore_ascii_case(host)
+}
+
+/// Records who is asking, for throttling: the socket peer, or, when the operator says a
+/// proxy is in front (`STOREFRONT_TRUST_PROXY=1`), the first `X-Forwarded-For` hop.
+pub async fn record_client_ip(
+    State(trust_proxy): State<bool>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let forwarded = trust_proxy
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|ip| ip.trim().to_string())
+                .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+        })
+        .flatten();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let ip = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
 }
 
 #[cfg(test)]

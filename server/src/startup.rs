@@ -5,9 +5,13 @@ use crate::config::Config;
 use crate::routes;
 use crate::security::{self, SecuritySettings};
 use anyhow::Context;
+use app::accounts::handlers as account_forms;
+use app::accounts::session::{resolve_current_user, SqlSessionStore};
+use app::admin::handlers as admin_forms;
 use app::db::Db;
+use app::forms::PageContext;
 use app::seo::SiteInfo;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
@@ -22,6 +26,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Largest request body accepted anywhere (64 KiB); bigger ones get a 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -31,6 +37,19 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub site: SiteInfo,
+    pub media_dir: std::path::PathBuf,
+    pub trust_proxy: bool,
+}
+
+impl FromRef<AppState> for PageContext {
+    fn from_ref(state: &AppState) -> Self {
+        PageContext {
+            db: state.db.clone(),
+            site: state.site.clone(),
+            options: state.leptos_options.clone(),
+            media_dir: state.media_dir.clone(),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -43,6 +62,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    mailer: crate::mailer::Mailer,
 }
 
 impl Application {
@@ -63,10 +83,13 @@ impl Application {
             db: db.clone(),
             leptos_options: leptos_options(config, local),
             site: SiteInfo { public_url },
+            media_dir: config.media_dir.clone(),
+            trust_proxy: config.trust_proxy,
         };
         Ok(Application {
             listener,
             router: router(state),
+            mailer: crate::mailer::Mailer::new(db.clone(), config),
             db,
         })
     }
@@ -90,10 +113,29 @@ impl Application {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router)
+        tokio::spawn(self.mailer.run());
+        tokio::spawn(delete_expired_sessions(self.db.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving HTTP")
+    }
+}
+
+/// Expired sessions are refused on load anyway; this keeps the table small.
+async fn delete_expired_sessions(db: Db) {
+    let store = SqlSessionStore::new(db);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
     }
 }
 
@@ -135,9 +177,22 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.site.clone());
         }
     };
-    let security_settings = SecuritySettings {
-        https: state.site.public_url.starts_with("https://"),
-    };
+    let https = state.site.public_url.starts_with("https://");
+    let security_settings = SecuritySettings { https };
+    let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.db.clone()))
+        .with_name("sf_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(https)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(14),
+        ));
+    // Product forms carry an image: they get their own, larger body limit.
+    let uploads = Router::new()
+        .route("/admin/products/new", post(admin_forms::post_new_product))
+        .route("/admin/products/{id}", post(admin_forms::post_edit_product))
+        .layer(DefaultBodyLimit::max(admin_forms::UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(admin_forms::UPLOAD_LIMIT));
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
@@ -147,6 +202,37 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .route("/compare/tray", post(routes::compare_tray::update_tray))
+        .route("/signup", post(account_forms::post_signup))
+        .route("/login", post(account_forms::post_login))
+        .route("/logout", post(account_forms::post_logout))
+        .route("/account/profile", post(account_forms::post_profile))
+        .route(
+            "/account/password",
+            post(account_forms::post_change_password),
+        )
+        .route("/account/delete", post(account_forms::post_delete_account))
+        .route(
+            "/account/password-reset",
+            post(account_forms::post_password_reset_request),
+        )
+        .route(
+            "/account/password-reset/{token}",
+            post(account_forms::post_password_reset),
+        )
+        .route(
+            "/admin/products/{id}/stock",
+            post(admin_forms::post_product_stock),
+        )
+        .route(
+            "/admin/products/{id}/status",
+            post(admin_forms::post_product_status),
+        )
+        .route("/admin/categories", post(admin_forms::post_categories))
+        .route("/admin/staff", post(admin_forms::post_staff))
+        .route(
+            "/media/uploads/products/{file}",
+            get(admin_forms::uploaded_image),
+        )
         .route("/media/demo/{file}", get(routes::media::product_picture))
         .route(
             "/media/category/{file}",
@@ -166,9 +252,19 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
-        // No form or server function of the storefront needs more; uploads will get their
-        // own, larger limit on their own route.
+        // No form or server function of the storefront needs more; the product forms
+        // (merged below, after this layer) have their own, larger limit.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(middleware::from_fn_with_state(
+            state.db.clone(),
+            resolve_current_user,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.trust_proxy,
+            security::record_client_ip,
+        ))
         .layer(middleware::from_fn(security::reject_cross_origin_writes))
         .layer(middleware::from_fn_with_state(
             security_settings,

@@ -258,3 +258,157 @@ pub fn html_unescape(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
 }
+
+/// A person with a browser: a client that keeps cookies (so it can sign in).
+pub struct Visitor {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// Creates an account directly in the database (customer when `role` is None).
+    pub async fn create_user(&self, email: &str, role: Option<&str>) {
+        use app::accounts::model::{Password, StaffRole};
+        let hash = app::accounts::password::hash_password(&Password::parse(TEST_PASSWORD).unwrap())
+            .await
+            .unwrap();
+        match role.map(|r| StaffRole::parse(r).expect("a known role")) {
+            Some(role) => {
+                app::accounts::repo::upsert_staff_user(&self.db, email, &hash, role)
+                    .await
+                    .unwrap();
+            }
+            None => {
+                app::accounts::repo::insert_user(&self.db, email, "", &hash, None)
+                    .await
+                    .unwrap()
+                    .expect("a new account");
+            }
+        }
+    }
+
+    /// A visitor signed in as a new account with `role`.
+    pub async fn signed_in_as(&self, email: &str, role: Option<&str>) -> Visitor {
+        self.create_user(email, role).await;
+        let visitor = self.visitor();
+        let page = visitor
+            .post_form(
+                "/login",
+                &format!("email={email}&password={}", urlencode(TEST_PASSWORD)),
+            )
+            .await;
+        assert_eq!(page.status, 303, "signing in {email}: {}", page.body);
+        visitor
+    }
+
+    /// Bodies of the emails in the outbox sent to `to`, newest first.
+    pub async fn emails_to(&self, to: &str) -> Vec<String> {
+        app::email::repo::list_outbox(&self.db, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.to_address == to)
+            .map(|m| m.body_text)
+            .collect()
+    }
+}
+
+impl Visitor {
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET request");
+        Page::from(response).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &self.base)
+            .body(form.to_string())
+            .send()
+            .await
+            .expect("POST request");
+        Page::from(response).await
+    }
+
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST request");
+        Page::from(response).await
+    }
+}
+
+impl Page {
+    pub fn location(&self) -> String {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The session cookie this response set, if any.
+    pub fn set_session(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("sf_session="))
+            .map(|c| c.split(';').next().unwrap().to_string())
+    }
+
+    /// The body without what differs on every response: the CSP nonce (Leptos also
+    /// repeats it in the preload links' `crossorigin`).
+    pub fn body_without_nonce(&self) -> String {
+        let mut body = self.body.clone();
+        for attribute in ["nonce=\"", "crossorigin=\""] {
+            let mut out = String::with_capacity(body.len());
+            let mut rest = body.as_str();
+            while let Some(i) = rest.find(attribute) {
+                out.push_str(&rest[..i]);
+                let after = &rest[i + attribute.len()..];
+                let end = after.find('"').unwrap_or(0);
+                rest = &after[end + 1..];
+            }
+            out.push_str(rest);
+            body = out;
+        }
+        body
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod accounts;
+mod admin;
 mod catalog;
 mod cli;
 mod platform;

@@ -183,23 +183,39 @@ async fn oversized_request_bodies_are_refused(backend: Backend) {
     // Only the headers are sent: the server must refuse on the declared length alone
     // (sending the body too would race the server closing the connection).
     let addr = app.base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "POST /compare/tray HTTP/1.1\r\nHost: {addr}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
-        100 * 1024
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = vec![0_u8; 64];
-    let read = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        stream.read(&mut response),
-    )
-    .await
-    .expect("the server answers without waiting for the body")
-    .unwrap();
-    let status_line = String::from_utf8_lossy(&response[..read]).to_string();
-    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
+    // Forms: 64 KiB. Product forms with a picture: 5 MiB plus the fields.
+    for (path, content_type, length) in [
+        (
+            "/compare/tray",
+            "application/x-www-form-urlencoded",
+            100 * 1024,
+        ),
+        (
+            "/admin/products/new",
+            "multipart/form-data; boundary=x",
+            6 * 1024 * 1024,
+        ),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = vec![0_u8; 64];
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read(&mut response),
+        )
+        .await
+        .expect("the server answers without waiting for the body")
+        .unwrap();
+        let status_line = String::from_utf8_lossy(&response[..read]).to_string();
+        assert!(
+            status_line.starts_with("HTTP/1.1 413"),
+            "{path}: {status_line}"
+        );
+    }
 
     let fine = app
         .post_form(

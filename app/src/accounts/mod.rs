@@ -1,6 +1,34 @@
-//! Customer and staff accounts. So far: the rules for what an email address and a
-//! password must be, and password hashing; sign-up, sessions and the admin panel come next.
+//! Customer and staff accounts: sign-up, sign-in, sessions, password reset, throttling,
+//! and the rules for emails, passwords and staff roles.
 
+#[cfg(feature = "ssr")]
+pub mod handlers;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod token;
+
+use model::CurrentUser;
+
+/// The signed-in person of the request being rendered (`None` for visitors, and always
+/// `None` in the browser: pages are rendered on the server).
+pub fn current_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        parts
+            .extensions
+            .get::<session::SignedIn>()
+            .and_then(|signed_in| signed_in.0.clone())
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}

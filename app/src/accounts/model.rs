@@ -102,8 +102,142 @@ fn is_common_password(candidate: &str) -> bool {
         .any(|l| l.trim() == candidate)
 }
 
+/// A staff role. Customers have none. What each may do is `StaffRole::can`, the one
+/// place the permission table lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffRole {
+    Admin,
+    Marketing,
+    Sales,
+}
+
+/// The parts of the admin panel, each guarded on the server by `admin::guard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Area {
+    Dashboard,
+    Catalog,
+    Content,
+    Personas,
+    Analytics,
+    Tickets,
+    Orders,
+    Customers,
+    Staff,
+    Outbox,
+    Audit,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 3] = [StaffRole::Admin, StaffRole::Marketing, StaffRole::Sales];
+
+    pub fn parse(text: &str) -> Option<StaffRole> {
+        match text.trim() {
+            "admin" => Some(StaffRole::Admin),
+            "marketing" => Some(StaffRole::Marketing),
+            "sales" => Some(StaffRole::Sales),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "admin",
+            StaffRole::Marketing => "marketing",
+            StaffRole::Sales => "sales",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "Admin",
+            StaffRole::Marketing => "Marketing",
+            StaffRole::Sales => "Sales",
+        }
+    }
+
+    /// Admin: everything. Marketing: what the store says (catalogue, content, personas)
+    /// and the funnel figures. Sales: the conversations and orders, and the same figures.
+    pub fn can(self, area: Area) -> bool {
+        use Area::*;
+        match self {
+            StaffRole::Admin => true,
+            StaffRole::Marketing => {
+                matches!(area, Dashboard | Catalog | Content | Personas | Analytics)
+            }
+            StaffRole::Sales => {
+                matches!(area, Dashboard | Tickets | Orders | Customers | Analytics)
+            }
+        }
+    }
+}
+
+/// The signed-in person, resolved once per request by the server from the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Option<StaffRole>,
+}
+
+impl CurrentUser {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_some()
+    }
+
+    pub fn can(&self, area: Area) -> bool {
+        self.role.is_some_and(|role| role.can(area))
+    }
+
+    /// What to call them in the header: their name, else the part of the email before @.
+    pub fn display_name(&self) -> String {
+        if self.name.trim().is_empty() {
+            self.email.split('@').next().unwrap_or_default().to_string()
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+/// Longest display name accepted.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A display name: optional, trimmed, without control characters, at most 100 characters.
+pub fn parse_name(input: &str) -> Result<String, AppError> {
+    let name = input.trim();
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AppError::Validation {
+            field: "name".into(),
+            message: format!("Use at most {MAX_NAME_CHARS} characters for your name."),
+        });
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::Validation {
+            field: "name".into(),
+            message: "Your name can't contain control characters.".into(),
+        });
+    }
+    Ok(name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn roles_see_only_their_areas() {
+        use super::{Area, StaffRole};
+        assert!(StaffRole::Admin.can(Area::Staff));
+        assert!(StaffRole::Marketing.can(Area::Catalog));
+        assert!(!StaffRole::Marketing.can(Area::Tickets));
+        assert!(!StaffRole::Marketing.can(Area::Staff));
+        assert!(StaffRole::Sales.can(Area::Tickets));
+        assert!(!StaffRole::Sales.can(Area::Catalog));
+        assert!(!StaffRole::Sales.can(Area::Outbox));
+        for role in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(StaffRole::parse("root"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -170,9 +170,15 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         return Err(AppError::NotFound);
     }
     let db = use_db()?;
-    let product = repo::find_active_product_by_slug(&db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(product) = repo::find_active_product_by_slug(&db, &slug).await? else {
+        // A renamed product answers its old address with a permanent redirect.
+        return match crate::admin::repo::find_redirected_slug(&db, &slug).await? {
+            Some(current) => Err(AppError::Moved {
+                to: format!("/products/{current}"),
+            }),
+            None => Err(AppError::NotFound),
+        };
+    };
     // Independent reads, side by side.
     let (categories, images, specs, related) = tokio::try_join!(
         repo::list_categories(&db),

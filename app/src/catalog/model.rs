@@ -336,7 +336,7 @@ fn parse_price(label: &str, value: &str, notices: &mut Vec<String>) -> Option<i6
     Some(minor)
 }
 
-fn parse_decimal_minor(s: &str) -> Option<i64> {
+pub(crate) fn parse_decimal_minor(s: &str) -> Option<i64> {
     let (whole, frac) = match s.split_once('.') {
         Some((w, f)) => (w, f),
         None => (s, ""),

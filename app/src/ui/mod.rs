@@ -1,6 +1,7 @@
 //! Shared widgets: the page frame, product cards, prices, stock badges, error pages,
 //! and the few interactive islands (search suggestions, compare tray).
 
+pub mod form;
 mod islands;
 
 pub use islands::{CompareToggle, CompareTray, SearchBox};
@@ -35,6 +36,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
                     <CompareTray initial=tray/>
+                    <AccountLink/>
                 </nav>
             </div>
         </header>
@@ -54,6 +56,19 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                 </nav>
             </div>
         </footer>
+    }
+}
+
+/// "Sign in" for visitors; the person's name (and the admin panel for staff) once signed in.
+#[component]
+fn AccountLink() -> impl IntoView {
+    match crate::accounts::current_user() {
+        Some(user) => view! {
+            {user.is_staff().then(|| view! { <a href="/admin">"Admin"</a> })}
+            <a href="/account" class="site-nav__account">{user.display_name()}</a>
+        }
+        .into_any(),
+        None => view! { <a href="/login" class="site-nav__account">"Sign in"</a> }.into_any(),
     }
 }
 
@@ -161,6 +176,17 @@ pub fn Notices(notices: Vec<String>) -> impl IntoView {
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_page_status(error.status_code());
+    if let AppError::Moved { to } = &error {
+        crate::error::set_page_location(to);
+        let to = to.clone();
+        return view! {
+            <section class="error-page">
+                <h1>"This page has moved"</h1>
+                <p class="lead"><a href=to.clone()>{format!("It is now at {to}")}</a></p>
+            </section>
+        }
+        .into_any();
+    }
     let title = error.title();
     let message = error.to_string();
     view! {
@@ -182,6 +208,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -1,0 +1,166 @@
+//! Sessions: tower-sessions does the cookie, expiry and id rotation; this module stores
+//! its records in our database (so app servers behind a load balancer share them) and
+//! turns a session into the signed-in `CurrentUser` once per request.
+
+use super::model::CurrentUser;
+use super::repo;
+use crate::db::{now_unix, Db};
+use crate::error::AppError;
+use async_trait::async_trait;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use sqlx::Row;
+use tower_sessions::cookie::time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions::Session;
+
+const USER_ID_KEY: &str = "user_id";
+const EPOCH_KEY: &str = "epoch";
+
+/// tower-sessions records as JSON rows in `sessions`, on either backend.
+#[derive(Debug, Clone)]
+pub struct SqlSessionStore {
+    db: Db,
+}
+
+impl SqlSessionStore {
+    pub fn new(db: Db) -> Self {
+        SqlSessionStore { db }
+    }
+
+    /// Removes expired rows; run periodically by the server.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now_unix())
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn backend_error(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+#[async_trait]
+impl SessionStore for SqlSessionStore {
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(record.expiry_date.unix_timestamp())
+        .execute(self.db.pool())
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let row =
+            sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(session_id.to_string())
+                .bind(now_unix())
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(backend_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let data: String = row.try_get("data").map_err(backend_error)?;
+        let expires_at: i64 = row.try_get("expires_at").map_err(backend_error)?;
+        Ok(Some(Record {
+            id: *session_id,
+            data: serde_json::from_str(&data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date: OffsetDateTime::from_unix_timestamp(expires_at)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}
+
+fn session_error(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "session store");
+    AppError::Internal
+}
+
+/// Signs `user_id` in: a new session id (so a planted id is worthless) that remembers
+/// the account's current epoch.
+pub async fn sign_in(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(EPOCH_KEY, epoch)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends this session (the row is deleted and the cookie cleared).
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The user behind the session, if it is signed in, the account is active and the session
+/// is not older than the account's last "sign out everywhere".
+async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    let Some(user_id) = session
+        .get::<i64>(USER_ID_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let epoch = session
+        .get::<i64>(EPOCH_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(-1);
+    match repo::find_user_by_id(db, user_id).await? {
+        Some(user) if user.active && user.session_epoch == epoch => {
+            Ok(Some(user.into_current_user()))
+        }
+        _ => {
+            // A stale session: forget it so the next request is plainly anonymous.
+            sign_out(session).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Middleware: puts `Option<CurrentUser>` into the request's extensions, where pages,
+/// server functions and form handlers read it. Anonymous visitors without a session
+/// cookie cost no database query.
+pub async fn resolve_current_user(
+    State(db): State<Db>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // A session store hiccup is logged where it happens; the visitor continues signed out.
+    let user: Option<CurrentUser> = signed_in_user(&db, &session).await.unwrap_or_default();
+    request.extensions_mut().insert(SignedIn(user));
+    next.run(request).await
+}
+
+/// What `resolve_current_user` found for this request.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Option<CurrentUser>);

@@ -1,0 +1,404 @@
+//! What the admin pages show, shared by the server functions and the views.
+
+use crate::accounts::model::StaffRole;
+use crate::email::OutboxMessage;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DashboardFigures {
+    pub active_products: i64,
+    pub draft_products: i64,
+    pub low_stock: i64,
+    pub customers: i64,
+    pub pending_emails: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminProductItem {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_name: String,
+    pub price_cents: i64,
+    pub stock: i64,
+    pub status: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminProductList {
+    pub items: Vec<AdminProductItem>,
+    pub total: i64,
+    pub q: String,
+    pub status: String,
+}
+
+/// Everything the product form edits, as the form shows it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProductDraft {
+    pub id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_id: i64,
+    pub summary: String,
+    pub description_md: String,
+    /// Decimal text like "249.00".
+    pub price: String,
+    pub compare_at: String,
+    pub stock: i64,
+    pub status: String,
+    /// One "Name: Value" per line.
+    pub specs: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StockAdjustment {
+    pub delta: i64,
+    pub reason: String,
+    pub actor_email: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProductEditData {
+    pub draft: ProductDraft,
+    pub categories: Vec<CategoryOption>,
+    pub images: Vec<(String, String)>,
+    pub adjustments: Vec<StockAdjustment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: i64,
+    /// Indented by depth, for a select.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryNode {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub depth: usize,
+    pub products: i64,
+    pub children: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Option<StaffRole>,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_email: String,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub actors: Vec<String>,
+    pub actions: Vec<String>,
+    pub actor: String,
+    pub action: String,
+}
+
+pub type Outbox = Vec<OutboxMessage>;
+
+pub const PRODUCT_STATUSES: [&str; 3] = ["draft", "active", "archived"];
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "Published",
+        "draft" => "Draft",
+        "archived" => "Archived",
+        _ => "Unknown",
+    }
+}
+
+/// "2026-11-28 14:05 UTC" from Unix seconds, without a date library.
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_time;
+
+    #[test]
+    fn times_format_as_utc_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(1_795_824_000), "2026-11-28 00:00 UTC");
+        assert_eq!(format_time(951_782_400 + 3_661), "2000-02-29 01:01 UTC");
+    }
+}
+
+/// A product form that passed validation, ready for the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductInput {
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_id: i64,
+    pub summary: String,
+    pub description_md: String,
+    pub price_cents: i64,
+    pub compare_at_cents: Option<i64>,
+    pub status: String,
+    pub specs: Vec<crate::catalog::model::Spec>,
+}
+
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+pub const MAX_SPECS: usize = 40;
+
+/// Validates the product form's fields; the error names the field to fix.
+pub fn parse_product_form(
+    get: impl Fn(&str) -> String,
+) -> Result<ProductInput, crate::error::AppError> {
+    use crate::catalog::model::{parse_decimal_minor, Spec};
+    use crate::catalog::slug::{is_valid_slug, slugify};
+    use crate::error::AppError;
+
+    let text = |name: &str, label: &str, max: usize, required: bool| {
+        let value = get(name).trim().to_string();
+        if required && value.is_empty() {
+            return Err(AppError::invalid(
+                name,
+                format!("Please enter the {label}."),
+            ));
+        }
+        if value.chars().count() > max {
+            return Err(AppError::invalid(
+                name,
+                format!("The {label} can be at most {max} characters."),
+            ));
+        }
+        Ok(value)
+    };
+    let name = text("name", "product name", 120, true)?;
+    let typed_slug = text("slug", "slug", 80, false)?.to_lowercase();
+    let slug = if typed_slug.is_empty() {
+        slugify(&name)
+    } else {
+        typed_slug
+    };
+    if !is_valid_slug(&slug) {
+        return Err(AppError::invalid(
+            "slug",
+            "Use lower-case letters, digits and single hyphens, like \"aurelia-duo\".",
+        ));
+    }
+    let sku = text("sku", "SKU", 64, true)?;
+    if !sku
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::invalid(
+            "sku",
+            "Use letters, digits, hyphens and underscores only.",
+        ));
+    }
+    let category_id = get("category_id")
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::invalid("category_id", "Please choose a category."))?;
+    let summary = text("summary", "summary", 300, true)?;
+    let description_md = text(
+        "description_md",
+        "description",
+        MAX_DESCRIPTION_CHARS,
+        false,
+    )?;
+    let price_cents =
+        parse_money_field(&get("price"), "price", true)?.expect("required prices are present");
+    let compare_at_cents = parse_money_field(&get("compare_at"), "compare_at", false)?;
+    if let Some(was) = compare_at_cents {
+        if was <= price_cents {
+            return Err(AppError::invalid(
+                "compare_at",
+                "The \"was\" price must be higher than the price, or left empty.",
+            ));
+        }
+    }
+    let status = get("status").trim().to_string();
+    if !PRODUCT_STATUSES.contains(&status.as_str()) {
+        return Err(AppError::invalid(
+            "status",
+            "Choose draft, published or archived.",
+        ));
+    }
+    let mut specs = Vec::new();
+    for (line_no, line) in get("specs").lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((spec_name, value)) = line.split_once(':') else {
+            return Err(AppError::invalid(
+                "specs",
+                format!(
+                    "Line {} needs a colon between name and value, like \"Weight: 9.5 kg\".",
+                    line_no + 1
+                ),
+            ));
+        };
+        let (spec_name, value) = (spec_name.trim(), value.trim());
+        if spec_name.is_empty() || value.is_empty() || spec_name.len() > 60 || value.len() > 120 {
+            return Err(AppError::invalid(
+                "specs",
+                format!(
+                    "Line {} needs a name (up to 60 characters) and a value (up to 120).",
+                    line_no + 1
+                ),
+            ));
+        }
+        // "9.5 kg" keeps its unit apart so the comparison table can compare the numbers.
+        let (value, unit) = match value.split_once(' ') {
+            Some((number, unit)) if number.parse::<f64>().is_ok() && !unit.contains(' ') => {
+                (number.to_string(), Some(unit.to_string()))
+            }
+            _ => (value.to_string(), None),
+        };
+        specs.push(Spec {
+            name: spec_name.to_string(),
+            value,
+            unit,
+        });
+    }
+    if specs.len() > MAX_SPECS {
+        return Err(AppError::invalid(
+            "specs",
+            format!("Use at most {MAX_SPECS} specifications."),
+        ));
+    }
+    return Ok(ProductInput {
+        slug,
+        name,
+        sku,
+        category_id,
+        summary,
+        description_md,
+        price_cents,
+        compare_at_cents,
+        status,
+        specs,
+    });
+
+    fn parse_money_field(
+        value: &str,
+        field: &str,
+        required: bool,
+    ) -> Result<Option<i64>, AppError> {
+        let value = value.trim().trim_start_matches('$').replace(',', "");
+        if value.is_empty() {
+            return if required {
+                Err(AppError::invalid(
+                    field,
+                    "Please enter a price, like 249.00.",
+                ))
+            } else {
+                Ok(None)
+            };
+        }
+        match parse_decimal_minor(&value) {
+            Some(minor) if (0..=100_000_000).contains(&minor) => Ok(Some(minor)),
+            _ => Err(AppError::invalid(
+                field,
+                "Enter an amount like 249 or 249.99 (at most 1,000,000).",
+            )),
+        }
+    }
+}
+
+/// The specs as the form's textarea shows them.
+pub fn specs_to_text(specs: &[crate::catalog::model::Spec]) -> String {
+    specs
+        .iter()
+        .map(|s| format!("{}: {}", s.name, s.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned().unwrap_or_default()
+    }
+
+    const GOOD: &[(&str, &str)] = &[
+        ("name", "Aurelia Duo 2.0"),
+        ("sku", "AUR-2"),
+        ("category_id", "3"),
+        ("summary", "A dual boiler."),
+        ("price", "1,249.50"),
+        ("status", "active"),
+        ("specs", "Weight: 9.5 kg\nBoiler: Dual"),
+    ];
+
+    #[test]
+    fn a_good_form_becomes_a_product() {
+        let input = parse_product_form(form(GOOD)).unwrap();
+        assert_eq!(input.slug, "aurelia-duo-2-0");
+        assert_eq!(input.price_cents, 124_950);
+        assert_eq!(input.specs[0].unit.as_deref(), Some("kg"));
+        assert_eq!(input.specs[1].value, "Dual");
+        assert_eq!(specs_to_text(&input.specs), "Weight: 9.5 kg\nBoiler: Dual");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let field_of = |overrides: &[(&str, &str)]| {
+            let mut pairs: Vec<(&str, &str)> = GOOD.to_vec();
+            pairs.extend_from_slice(overrides);
+            match parse_product_form(form(&pairs)) {
+                Err(crate::error::AppError::Validation { field, .. }) => field,
+                other => panic!("expected a validation error, got {other:?}"),
+            }
+        };
+        assert_eq!(field_of(&[("name", " ")]), "name");
+        assert_eq!(field_of(&[("slug", "Not A Slug")]), "slug");
+        assert_eq!(field_of(&[("price", "12.345")]), "price");
+        assert_eq!(field_of(&[("compare_at", "10")]), "compare_at");
+        assert_eq!(field_of(&[("status", "published!")]), "status");
+        assert_eq!(field_of(&[("specs", "no colon here")]), "specs");
+        assert_eq!(field_of(&[("sku", "a b")]), "sku");
+    }
+}

@@ -1,0 +1,189 @@
+//! HTML forms that work without JavaScript: pages render plain `<form method="post">`s,
+//! axum handlers validate them and either redirect (303) or render the same page again
+//! with what the person typed and a message next to each field (422).
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What a handler hands back to the page it re-renders.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FormFeedback {
+    /// Which form on the page the feedback is for (a page can have several).
+    pub form: String,
+    pub values: HashMap<String, String>,
+    /// (field, message); field "" is a message for the whole form.
+    pub errors: Vec<(String, String)>,
+}
+
+impl FormFeedback {
+    pub fn new(form: &str, values: HashMap<String, String>) -> Self {
+        FormFeedback {
+            form: form.to_string(),
+            values,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_error(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.errors.push((field.to_string(), message.into()));
+        self
+    }
+
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// The feedback for `form` if this render is the re-shown form after a failed submit.
+pub fn feedback_for(form: &str) -> Option<FormFeedback> {
+    leptos::prelude::use_context::<FormFeedback>().filter(|f| f.form == form)
+}
+
+/// What a field shows: the typed value after a failed submit, else `fallback`.
+pub fn typed_or(
+    feedback: &Option<FormFeedback>,
+    name: &str,
+    fallback: impl Into<String>,
+) -> String {
+    match feedback {
+        Some(f) if f.values.contains_key(name) => f.value(name),
+        _ => fallback.into(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::FormFeedback;
+    use crate::db::Db;
+    use crate::error::AppError;
+    use crate::seo::SiteInfo;
+    use axum::body::Body;
+    use axum::extract::{FromRef, Request};
+    use axum::http::{header, request::Parts, Method, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use leptos::config::LeptosOptions;
+    use leptos::prelude::provide_context;
+    use std::collections::HashMap;
+
+    /// What a form handler needs to render a page again.
+    #[derive(Clone)]
+    pub struct PageContext {
+        pub db: Db,
+        pub site: SiteInfo,
+        pub options: LeptosOptions,
+        /// Where uploaded images live (`STOREFRONT_MEDIA_DIR`).
+        pub media_dir: std::path::PathBuf,
+    }
+
+    impl FromRef<PageContext> for Db {
+        fn from_ref(ctx: &PageContext) -> Db {
+            ctx.db.clone()
+        }
+    }
+
+    /// A form body, field by field (the last value wins when a name repeats).
+    pub async fn read_form(
+        request: Request,
+        limit: usize,
+    ) -> Result<(Parts, HashMap<String, String>), Response> {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+            (StatusCode::PAYLOAD_TOO_LARGE, "That form is too large.").into_response()
+        })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+            (
+                StatusCode::BAD_REQUEST,
+                "That form could not be read; please try again.",
+            )
+                .into_response()
+        })?;
+        Ok((parts, pairs.into_iter().collect()))
+    }
+
+    /// Renders the page at the request's path again (as a GET) with `feedback` in context,
+    /// answering with `status`.
+    pub async fn rerender(
+        ctx: &PageContext,
+        mut parts: Parts,
+        feedback: FormFeedback,
+        status: StatusCode,
+    ) -> Response {
+        parts.method = Method::GET;
+        parts.headers.remove(header::CONTENT_TYPE);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let request = Request::from_parts(parts, Body::empty());
+        let (db, site, options) = (ctx.db.clone(), ctx.site.clone(), ctx.options.clone());
+        let handler = leptos_axum::render_app_async_with_context(
+            move || {
+                provide_context(db.clone());
+                provide_context(site.clone());
+                provide_context(feedback.clone());
+            },
+            move || crate::shell(options.clone()),
+        );
+        let mut response = handler(request).await;
+        *response.status_mut() = status;
+        response
+    }
+
+    /// The usual outcome of a handler's validation error: the form again, with the message
+    /// next to the field, and a status that fits the error (422, 409, 429 …).
+    pub async fn show_error(
+        ctx: &PageContext,
+        parts: Parts,
+        form: &str,
+        values: HashMap<String, String>,
+        error: AppError,
+    ) -> Response {
+        show_error_on(ctx, parts, None, form, values, error).await
+    }
+
+    /// `show_error` for a form that posts somewhere else than the page it sits on:
+    /// `page` is the path to render again.
+    pub async fn show_error_on(
+        ctx: &PageContext,
+        mut parts: Parts,
+        page: Option<&str>,
+        form: &str,
+        mut values: HashMap<String, String>,
+        error: AppError,
+    ) -> Response {
+        if let Some(page) = page {
+            if let Ok(uri) = page.parse() {
+                parts.uri = uri;
+            }
+        }
+        // Never echo a password back into the page.
+        values.retain(|name, _| !name.contains("password"));
+        let field = match &error {
+            AppError::Validation { field, .. } => field.clone(),
+            _ => String::new(),
+        };
+        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+        let feedback = FormFeedback::new(form, values).with_error(&field, error.to_string());
+        rerender(ctx, parts, feedback, status).await
+    }
+
+    /// 303 to `location`, the answer to a successful form post.
+    pub fn see_other(location: &str) -> Response {
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, location.to_string())],
+        )
+            .into_response()
+    }
+}
