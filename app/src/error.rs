@@ -17,6 +17,9 @@ pub enum AppError {
     BadRequest { message: String },
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// Several fields of one form are wrong: (field, message) for each.
+    #[error("{}", fields_summary(errors.len()))]
+    Fields { errors: Vec<(String, String)> },
     #[error("{message}")]
     Conflict { message: String },
     #[error("{message}")]
@@ -58,7 +61,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::BadRequest { .. } => 400,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Fields { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::TooManyRequests { .. } => 429,
             AppError::Moved { .. } => 301,
@@ -74,7 +77,7 @@ impl AppError {
             AppError::NotFound => "Page not found",
             AppError::Unauthorized => "Sign in required",
             AppError::Forbidden => "Access denied",
-            AppError::BadRequest { .. } | AppError::Validation { .. } => {
+            AppError::BadRequest { .. } | AppError::Validation { .. } | AppError::Fields { .. } => {
                 "Please check your request"
             }
             AppError::Conflict { .. } => "That conflicts with something else",
@@ -138,4 +141,11 @@ pub fn set_page_location(to: &str) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = to;
+}
+
+fn fields_summary(count: usize) -> String {
+    match count {
+        1 => "Please correct the highlighted field.".into(),
+        n => format!("Please correct the {n} highlighted fields."),
+    }
 }

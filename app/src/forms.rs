@@ -24,11 +24,6 @@ impl FormFeedback {
         }
     }
 
-    pub fn with_error(mut self, field: &str, message: impl Into<String>) -> Self {
-        self.errors.push((field.to_string(), message.into()));
-        self
-    }
-
     pub fn value(&self, name: &str) -> String {
         self.values.get(name).cloned().unwrap_or_default()
     }
@@ -169,12 +164,21 @@ mod server {
         }
         // Never echo a password back into the page.
         values.retain(|name, _| !name.contains("password"));
-        let field = match &error {
-            AppError::Validation { field, .. } => field.clone(),
-            _ => String::new(),
-        };
         let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-        let feedback = FormFeedback::new(form, values).with_error(&field, error.to_string());
+        let mut feedback = FormFeedback::new(form, values);
+        match error {
+            AppError::Validation { field, message } => feedback.errors.push((field, message)),
+            AppError::Fields { errors } => {
+                // A summary on top, then each message next to its field.
+                let summary = AppError::Fields {
+                    errors: errors.clone(),
+                }
+                .to_string();
+                feedback.errors.push((String::new(), summary));
+                feedback.errors.extend(errors);
+            }
+            other => feedback.errors.push((String::new(), other.to_string())),
+        }
         rerender(ctx, parts, feedback, status).await
     }
 

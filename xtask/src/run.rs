@@ -27,6 +27,8 @@ pub fn run() -> Result<()> {
         "Data lives in {}",
         std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/storefront.db".into())
     );
+    eprintln!("Staff sign in at /login. Create the first admin (prints a one-time password) with:");
+    eprintln!("  target/debug/storefront admin create --email you@example.com --role admin");
     eprintln!();
     run_cmd(storefront().arg("serve"))
 }

@@ -151,6 +151,7 @@ fn browser_tests(root: &Path) -> Result<()> {
     let env = |cmd: &mut Command| {
         cmd.current_dir(root)
             .env("DATABASE_URL", &database_url)
+            .env("STOREFRONT_MEDIA_DIR", scratch.join("media"))
             .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn");
     };
@@ -159,22 +160,62 @@ fn browser_tests(root: &Path) -> Result<()> {
     env(&mut seed);
     run_cmd(&mut seed)?;
 
+    // The admin tests sign in as a marketing user made the way an operator would.
+    let mut staff = Command::new(&bin);
+    staff
+        .args([
+            "admin",
+            "create",
+            "--email",
+            STAFF_EMAIL,
+            "--role",
+            "marketing",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped());
+    env(&mut staff);
+    let mut child = staff
+        .spawn()
+        .context("creating the browser tests' staff user")?;
+    {
+        use std::io::Write;
+        let mut stdin = child
+            .stdin
+            .take()
+            .context("stdin of storefront admin create")?;
+        writeln!(stdin, "{STAFF_PASSWORD}")?;
+    }
+    if !child.wait()?.success() {
+        bail!("storefront admin create failed");
+    }
+
     let mut serve = Command::new(&bin);
     serve.arg("serve");
     env(&mut serve);
     let server = ServerGuard(serve.spawn().context("starting the storefront server")?);
     wait_for_server(port)?;
 
-    let result = run_cmd(
-        Command::new("node")
-            .arg("catalog.test.mjs")
-            .env("BASE_URL", format!("http://127.0.0.1:{port}"))
-            .env("SCREENSHOT_DIR", scratch.join("screenshots"))
-            .current_dir(&browser_dir),
-    );
+    let mut result = Ok(());
+    for file in ["catalog.test.mjs", "admin.test.mjs"] {
+        let run = run_cmd(
+            Command::new("node")
+                .arg(file)
+                .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+                .env("SCREENSHOT_DIR", scratch.join("screenshots"))
+                .env("STAFF_EMAIL", STAFF_EMAIL)
+                .env("STAFF_PASSWORD", STAFF_PASSWORD)
+                .current_dir(&browser_dir),
+        );
+        if run.is_err() && result.is_ok() {
+            result = run;
+        }
+    }
     drop(server);
     result
 }
+
+const STAFF_EMAIL: &str = "marketing@example.com";
+const STAFF_PASSWORD: &str = "correct horse battery staple";
 
 /// Kills the server when the test run ends, however it ends.
 struct ServerGuard(Child);

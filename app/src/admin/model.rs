@@ -186,7 +186,6 @@ pub const MAX_SPECS: usize = 40;
 pub fn parse_product_form(
     get: impl Fn(&str) -> String,
 ) -> Result<ProductInput, crate::error::AppError> {
-    use crate::catalog::model::{parse_decimal_minor, Spec};
     use crate::catalog::slug::{is_valid_slug, slugify};
     use crate::error::AppError;
 
@@ -206,60 +205,150 @@ pub fn parse_product_form(
         }
         Ok(value)
     };
-    let name = text("name", "product name", 120, true)?;
-    let typed_slug = text("slug", "slug", 80, false)?.to_lowercase();
-    let slug = if typed_slug.is_empty() {
-        slugify(&name)
-    } else {
-        typed_slug
-    };
-    if !is_valid_slug(&slug) {
-        return Err(AppError::invalid(
-            "slug",
-            "Use lower-case letters, digits and single hyphens, like \"aurelia-duo\".",
-        ));
+    // Every field is checked, so the form comes back with all its problems at once.
+    let mut errors = Vec::new();
+    let name = keep(&mut errors, text("name", "product name", 120, true));
+    let slug = keep(
+        &mut errors,
+        text("slug", "slug", 80, false).and_then(|typed| {
+            let slug = match typed.to_lowercase() {
+                t if t.is_empty() => slugify(name.as_deref().unwrap_or_default()),
+                t => t,
+            };
+            if is_valid_slug(&slug) || name.is_none() {
+                Ok(slug)
+            } else {
+                Err(AppError::invalid(
+                    "slug",
+                    "Use lower-case letters, digits and single hyphens, like \"aurelia-duo\".",
+                ))
+            }
+        }),
+    );
+    let sku = keep(
+        &mut errors,
+        text("sku", "SKU", 64, true).and_then(|sku| {
+            if sku
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                Ok(sku)
+            } else {
+                Err(AppError::invalid(
+                    "sku",
+                    "Use letters, digits, hyphens and underscores only.",
+                ))
+            }
+        }),
+    );
+    let category_id = keep(
+        &mut errors,
+        get("category_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("category_id", "Please choose a category.")),
+    );
+    let summary = keep(&mut errors, text("summary", "summary", 300, true));
+    let description_md = keep(
+        &mut errors,
+        text(
+            "description_md",
+            "description",
+            MAX_DESCRIPTION_CHARS,
+            false,
+        ),
+    );
+    let price_cents = keep(
+        &mut errors,
+        parse_money_field(&get("price"), "price", true).map(|p| p.unwrap_or_default()),
+    );
+    let compare_at_cents = keep(
+        &mut errors,
+        parse_money_field(&get("compare_at"), "compare_at", false).and_then(|was| {
+            match (was, price_cents) {
+                (Some(was), Some(price)) if was <= price => Err(AppError::invalid(
+                    "compare_at",
+                    "The \"was\" price must be higher than the price, or left empty.",
+                )),
+                _ => Ok(was),
+            }
+        }),
+    );
+    let status = keep(&mut errors, {
+        let status = get("status").trim().to_string();
+        if PRODUCT_STATUSES.contains(&status.as_str()) {
+            Ok(status)
+        } else {
+            Err(AppError::invalid(
+                "status",
+                "Choose draft, published or archived.",
+            ))
+        }
+    });
+    let specs = keep(&mut errors, parse_specs(&get("specs")));
+    match (
+        name,
+        slug,
+        sku,
+        category_id,
+        summary,
+        description_md,
+        price_cents,
+        compare_at_cents,
+        status,
+        specs,
+    ) {
+        (
+            Some(name),
+            Some(slug),
+            Some(sku),
+            Some(category_id),
+            Some(summary),
+            Some(description_md),
+            Some(price_cents),
+            Some(compare_at_cents),
+            Some(status),
+            Some(specs),
+        ) if errors.is_empty() => Ok(ProductInput {
+            slug,
+            name,
+            sku,
+            category_id,
+            summary,
+            description_md,
+            price_cents,
+            compare_at_cents,
+            status,
+            specs,
+        }),
+        _ => Err(AppError::Fields { errors }),
     }
-    let sku = text("sku", "SKU", 64, true)?;
-    if !sku
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(AppError::invalid(
-            "sku",
-            "Use letters, digits, hyphens and underscores only.",
-        ));
-    }
-    let category_id = get("category_id")
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::invalid("category_id", "Please choose a category."))?;
-    let summary = text("summary", "summary", 300, true)?;
-    let description_md = text(
-        "description_md",
-        "description",
-        MAX_DESCRIPTION_CHARS,
-        false,
-    )?;
-    let price_cents =
-        parse_money_field(&get("price"), "price", true)?.expect("required prices are present");
-    let compare_at_cents = parse_money_field(&get("compare_at"), "compare_at", false)?;
-    if let Some(was) = compare_at_cents {
-        if was <= price_cents {
-            return Err(AppError::invalid(
-                "compare_at",
-                "The \"was\" price must be higher than the price, or left empty.",
-            ));
+}
+
+/// The value, or `None` with its message noted.
+fn keep<T>(
+    errors: &mut Vec<(String, String)>,
+    result: Result<T, crate::error::AppError>,
+) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(crate::error::AppError::Validation { field, message }) => {
+            errors.push((field, message));
+            None
+        }
+        Err(other) => {
+            errors.push((String::new(), other.to_string()));
+            None
         }
     }
-    let status = get("status").trim().to_string();
-    if !PRODUCT_STATUSES.contains(&status.as_str()) {
-        return Err(AppError::invalid(
-            "status",
-            "Choose draft, published or archived.",
-        ));
-    }
+}
+
+/// "Name: Value" lines; "9.5 kg" keeps its unit apart so the comparison table can compare
+/// the numbers.
+fn parse_specs(text: &str) -> Result<Vec<crate::catalog::model::Spec>, crate::error::AppError> {
+    use crate::error::AppError;
     let mut specs = Vec::new();
-    for (line_no, line) in get("specs").lines().enumerate() {
+    for (line_no, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -283,14 +372,13 @@ pub fn parse_product_form(
                 ),
             ));
         }
-        // "9.5 kg" keeps its unit apart so the comparison table can compare the numbers.
         let (value, unit) = match value.split_once(' ') {
             Some((number, unit)) if number.parse::<f64>().is_ok() && !unit.contains(' ') => {
                 (number.to_string(), Some(unit.to_string()))
             }
             _ => (value.to_string(), None),
         };
-        specs.push(Spec {
+        specs.push(crate::catalog::model::Spec {
             name: spec_name.to_string(),
             value,
             unit,
@@ -302,42 +390,34 @@ pub fn parse_product_form(
             format!("Use at most {MAX_SPECS} specifications."),
         ));
     }
-    return Ok(ProductInput {
-        slug,
-        name,
-        sku,
-        category_id,
-        summary,
-        description_md,
-        price_cents,
-        compare_at_cents,
-        status,
-        specs,
-    });
+    Ok(specs)
+}
 
-    fn parse_money_field(
-        value: &str,
-        field: &str,
-        required: bool,
-    ) -> Result<Option<i64>, AppError> {
-        let value = value.trim().trim_start_matches('$').replace(',', "");
-        if value.is_empty() {
-            return if required {
-                Err(AppError::invalid(
-                    field,
-                    "Please enter a price, like 249.00.",
-                ))
-            } else {
-                Ok(None)
-            };
-        }
-        match parse_decimal_minor(&value) {
-            Some(minor) if (0..=100_000_000).contains(&minor) => Ok(Some(minor)),
-            _ => Err(AppError::invalid(
+/// A price typed in dollars ("1,249.50", "$39") into cents.
+fn parse_money_field(
+    value: &str,
+    field: &str,
+    required: bool,
+) -> Result<Option<i64>, crate::error::AppError> {
+    use crate::catalog::model::parse_decimal_minor;
+    use crate::error::AppError;
+    let value = value.trim().trim_start_matches('$').replace(',', "");
+    if value.is_empty() {
+        return if required {
+            Err(AppError::invalid(
                 field,
-                "Enter an amount like 249 or 249.99 (at most 1,000,000).",
-            )),
-        }
+                "Please enter a price, like 249.00.",
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    match parse_decimal_minor(&value) {
+        Some(minor) if (0..=100_000_000).contains(&minor) => Ok(Some(minor)),
+        _ => Err(AppError::invalid(
+            field,
+            "Enter an amount like 249 or 249.99 (at most 1,000,000).",
+        )),
     }
 }
 
@@ -389,7 +469,9 @@ mod form_tests {
             let mut pairs: Vec<(&str, &str)> = GOOD.to_vec();
             pairs.extend_from_slice(overrides);
             match parse_product_form(form(&pairs)) {
-                Err(crate::error::AppError::Validation { field, .. }) => field,
+                Err(crate::error::AppError::Fields { errors }) if errors.len() == 1 => {
+                    errors[0].0.clone()
+                }
                 other => panic!("expected a validation error, got {other:?}"),
             }
         };
@@ -400,5 +482,19 @@ mod form_tests {
         assert_eq!(field_of(&[("status", "published!")]), "status");
         assert_eq!(field_of(&[("specs", "no colon here")]), "specs");
         assert_eq!(field_of(&[("sku", "a b")]), "sku");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let fields: Vec<String> = match parse_product_form(form(&[("price", "twelve")])) {
+            Err(crate::error::AppError::Fields { errors }) => {
+                errors.into_iter().map(|(f, _)| f).collect()
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        };
+        assert_eq!(
+            fields,
+            ["name", "sku", "category_id", "summary", "price", "status"]
+        );
     }
 }
