@@ -143,17 +143,17 @@ pub fn AdminProductsPage() -> impl IntoView {
                                     view! {
                                         <div class="table-scroll">
                                             <table class="admin-table">
-                                                <thead><tr><th scope="col">"Product"</th><th scope="col">"SKU"</th><th scope="col">"Category"</th><th scope="col" class="num">"Price"</th><th scope="col" class="num">"Stock"</th><th scope="col">"Status"</th><th scope="col">"Edited"</th></tr></thead>
+                                                <thead><tr><th scope="col">"Product"</th><th scope="col" class="wide-only">"SKU"</th><th scope="col" class="wide-only">"Category"</th><th scope="col" class="num">"Price"</th><th scope="col" class="num">"Stock"</th><th scope="col">"Status"</th><th scope="col" class="wide-only">"Edited"</th></tr></thead>
                                                 <tbody>
                                                     {list.items.into_iter().map(|p| view! {
                                                         <tr>
                                                             <td><a href=format!("/admin/products/{}", p.id)>{p.name}</a></td>
-                                                            <td><code>{p.sku}</code></td>
-                                                            <td>{p.category_name}</td>
+                                                            <td class="wide-only"><code>{p.sku}</code></td>
+                                                            <td class="wide-only">{p.category_name}</td>
                                                             <td class="num">{format!("${}", minor_to_plain(p.price_cents))}</td>
                                                             <td class="num">{p.stock}</td>
                                                             <td><span class=format!("pill pill--{}", p.status)>{status_label(&p.status)}</span></td>
-                                                            <td>{format_time(p.updated_at)}</td>
+                                                            <td class="wide-only">{format_time(p.updated_at)}</td>
                                                         </tr>
                                                     }).collect_view()}
                                                 </tbody>
