@@ -6,11 +6,13 @@ pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod catalog;
+pub mod content;
 pub mod email;
 pub mod error;
 pub mod forms;
 pub mod money;
 pub mod seo;
+pub mod time;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

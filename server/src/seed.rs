@@ -12,6 +12,133 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 const DEMO_STORE: &str = include_str!("../seed/demo_store.json");
+const DEMO_CONTENT: &str = include_str!("../seed/demo_content.json");
+
+#[derive(Deserialize)]
+struct DemoContent {
+    personas: Vec<DemoPersona>,
+    content: Vec<DemoPiece>,
+}
+
+#[derive(Deserialize)]
+struct DemoPersona {
+    slug: String,
+    name: String,
+    description: String,
+    problems: String,
+}
+
+#[derive(Deserialize)]
+struct DemoPiece {
+    slug: String,
+    title: String,
+    summary: String,
+    body_md: String,
+    kind: String,
+    stage: String,
+    author: String,
+    #[serde(default)]
+    media_url: String,
+    #[serde(default)]
+    transcript: String,
+    #[serde(default)]
+    minutes: i64,
+    days_ago: i64,
+    personas: Vec<String>,
+    products: Vec<String>,
+    categories: Vec<String>,
+}
+
+/// Loads the demo content hub (personas and pieces linked to demo products) when the
+/// store has no content yet; links to products or categories that are missing are skipped.
+pub async fn seed_demo_content(db: &Db) -> anyhow::Result<usize> {
+    use app::content::model::{reading_minutes, Kind, Stage};
+    use app::content::repo::{self as content_repo, LinkTable, NewContent};
+    if content_repo::count_content(db).await? > 0 {
+        return Ok(0);
+    }
+    let demo: DemoContent =
+        serde_json::from_str(DEMO_CONTENT).context("parsing demo_content.json")?;
+    let products: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT slug, id FROM products")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+    let categories: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT slug, id FROM categories")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+    let mut tx = db.pool().begin().await?;
+    let mut personas = HashMap::new();
+    for (position, p) in demo.personas.iter().enumerate() {
+        let id = content_repo::insert_persona(
+            &mut tx,
+            &p.slug,
+            &p.name,
+            &p.description,
+            &p.problems,
+            position as i64,
+        )
+        .await?;
+        personas.insert(p.slug.as_str(), id);
+    }
+    let now = now_unix();
+    for piece in &demo.content {
+        let kind = Kind::parse(&piece.kind)
+            .with_context(|| format!("{}: unknown kind {}", piece.slug, piece.kind))?;
+        let stage = Stage::parse(&piece.stage)
+            .with_context(|| format!("{}: unknown stage {}", piece.slug, piece.stage))?;
+        // The demo ships no binary files: downloads are the piece as text, infographics
+        // are drawn by the server.
+        let media_url = match kind {
+            Kind::Video => piece.media_url.clone(),
+            Kind::Whitepaper | Kind::Ebook => format!("/learn/{}/download", piece.slug),
+            Kind::Infographic => format!("/media/content/{}.svg", piece.slug),
+            Kind::Article => String::new(),
+        };
+        let minutes = match kind {
+            Kind::Video if piece.minutes > 0 => piece.minutes,
+            _ => reading_minutes(&format!("{} {}", piece.body_md, piece.transcript)),
+        };
+        let id = content_repo::insert_content(
+            &mut tx,
+            &NewContent {
+                slug: &piece.slug,
+                title: &piece.title,
+                summary: &piece.summary,
+                body_md: &piece.body_md,
+                kind,
+                stage,
+                author: &piece.author,
+                media_url: &media_url,
+                transcript: &piece.transcript,
+                minutes,
+                published_at: now - piece.days_ago * 86_400,
+            },
+        )
+        .await?;
+        for slug in &piece.personas {
+            if let Some(persona) = personas.get(slug.as_str()) {
+                content_repo::link_content(&mut tx, LinkTable::Personas, id, *persona).await?;
+            }
+        }
+        for slug in &piece.products {
+            if let Some(product) = products.get(slug) {
+                content_repo::link_content(&mut tx, LinkTable::Products, id, *product).await?;
+            }
+        }
+        for slug in &piece.categories {
+            if let Some(category) = categories.get(slug) {
+                content_repo::link_content(&mut tx, LinkTable::Categories, id, *category).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(demo.content.len())
+}
 
 #[derive(Debug, Deserialize)]
 struct DemoStore {
@@ -59,6 +186,13 @@ pub enum SeedOutcome {
 /// Loads the demo store into an empty database, in one transaction. A database that
 /// already has products is left alone, so running this twice changes nothing.
 pub async fn seed_demo_store(db: &Db) -> anyhow::Result<SeedOutcome> {
+    let outcome = seed_demo_catalogue(db).await?;
+    // Stores seeded before the content hub existed get its demo content too.
+    seed_demo_content(db).await?;
+    Ok(outcome)
+}
+
+async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
     let existing = repo::count_products(db).await?;
     if existing > 0 {
         return Ok(SeedOutcome::AlreadyPresent { products: existing });

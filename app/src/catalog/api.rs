@@ -191,12 +191,31 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         .find(|c| c.id == product.category_id)
         .map(|c| breadcrumbs(&categories, c))
         .unwrap_or_default();
+    let category_ids: Vec<i64> = categories
+        .iter()
+        .filter(|c| crumbs.iter().any(|crumb| crumb.slug == c.slug))
+        .map(|c| c.id)
+        .collect();
+    let mut learn = crate::content::repo::list_content_for_product(
+        &db,
+        product.id,
+        &category_ids,
+        crate::db::now_unix(),
+    )
+    .await?;
+    // Someone on a product page is weighing options, so consideration pieces come first.
+    crate::content::model::order_for_visitor(
+        &mut learn,
+        crate::content::model::Stage::Consideration,
+        None,
+    );
     let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
     Ok(ProductDetail {
         description_html: crate::markdown::render_markdown(&product.description_md),
         images,
         specs,
         related,
+        learn,
         breadcrumbs: crumbs,
         price: Money::new(product.price_cents, currency),
         compare_at: product.compare_at_cents.map(|c| Money::new(c, currency)),

@@ -84,6 +84,9 @@ pub struct ProductDetail {
     pub images: Vec<ProductImage>,
     pub specs: Vec<Spec>,
     pub related: Vec<ProductCard>,
+    /// "Learn before you buy": content about the product or its categories, ordered for
+    /// the visitor.
+    pub learn: Vec<crate::content::model::ContentCard>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

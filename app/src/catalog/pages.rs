@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The query pairs of the current URL, in order (repeated keys kept).
-fn query_pairs() -> Vec<(String, String)> {
+pub(crate) fn query_pairs() -> Vec<(String, String)> {
     let query = use_query_map().get_untracked();
     (&query)
         .into_iter()
@@ -582,6 +582,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     crumbs.push((p.name.clone(), path.clone()));
     let main_image = p.images.first().cloned();
     let related = p.related.clone();
+    let learn = p.learn.clone();
     view! {
         <PageMeta
             title=p.name.clone()
@@ -649,6 +650,15 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     }}
                 </section>
             </div>
+            {(!learn.is_empty()).then(|| view! {
+                <section class="section" aria-labelledby="learn-heading">
+                    <div class="section__head">
+                        <h2 id="learn-heading">"Learn before you buy"</h2>
+                        <a class="section__more" href="/learn">"All guides"</a>
+                    </div>
+                    <crate::content::pages::ContentGrid items=learn/>
+                </section>
+            })}
             {(!related.is_empty()).then(|| view! {
                 <section class="section" aria-labelledby="related-heading">
                     <h2 id="related-heading">"Often compared with"</h2>

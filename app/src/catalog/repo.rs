@@ -262,6 +262,19 @@ pub async fn list_related_products(
     cards(sqlx::query_as(&sql).bind(product_id), db).await
 }
 
+/// Active products linked to a content piece, cheapest first.
+pub async fn list_active_products_of_content(
+    db: &Db,
+    content_id: i64,
+) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         JOIN content_products cp ON cp.product_id = p.id \
+         WHERE cp.content_id = $1 AND p.status = 'active' ORDER BY p.price_cents, p.id"
+    );
+    cards(sqlx::query_as(&sql).bind(content_id), db).await
+}
+
 /// Active products by slug, in the order asked for, with their ids (for specs).
 pub async fn list_active_products_by_slugs(
     db: &Db,

@@ -33,6 +33,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                 <SearchBox initial=search input_id="site-search".to_string()/>
                 <nav class="site-nav" aria-label="Main">
                     <a href="/products">"Shop all"</a>
+                    <a href="/learn">"Learn"</a>
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
                     <CompareTray initial=tray/>
@@ -50,6 +51,8 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                 <nav aria-label="Footer">
                     <ul>
                         <li><a href="/products">"All products"</a></li>
+                        <li><a href="/learn">"Guides"</a></li>
+                        <li><a href="/feed.xml">"Guides feed (Atom)"</a></li>
                         <li><a href="/compare">"Compare"</a></li>
                         <li><a href="/sitemap.xml">"Sitemap"</a></li>
                     </ul>

@@ -66,7 +66,7 @@ fn icon_of(categories: &[repo::CategoryRow], mut id: i64) -> String {
     String::new()
 }
 
-fn svg_response(svg: String) -> Response {
+pub fn svg_response(svg: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

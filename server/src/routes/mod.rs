@@ -2,6 +2,7 @@
 //! demo pictures, and the no-JavaScript compare tray.
 
 pub mod compare_tray;
+pub mod content;
 pub mod health;
 pub mod media;
 pub mod seo;

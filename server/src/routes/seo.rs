@@ -1,4 +1,4 @@
-//! /sitemap.xml (every active product and category) and /robots.txt.
+//! /sitemap.xml (every active product, category and published guide) and /robots.txt.
 
 use crate::startup::AppState;
 use app::catalog::repo;
@@ -34,7 +34,7 @@ async fn build_sitemap(state: &AppState) -> Result<String, sqlx::Error> {
         xml.push_str("</loc>");
         if let Some(ts) = lastmod {
             xml.push_str("<lastmod>");
-            xml.push_str(&unix_to_date(ts));
+            xml.push_str(&app::time::iso_date(ts));
             xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
@@ -46,6 +46,12 @@ async fn build_sitemap(state: &AppState) -> Result<String, sqlx::Error> {
     }
     for (slug, updated) in repo::list_active_product_slugs(&state.db).await? {
         push(&format!("/products/{slug}"), Some(updated));
+    }
+    push("/learn", None);
+    for (slug, updated) in
+        app::content::repo::list_visible_content_slugs(&state.db, app::db::now_unix()).await?
+    {
+        push(&format!("/learn/{slug}"), Some(updated));
     }
     xml.push_str("</urlset>\n");
     Ok(xml)
@@ -61,7 +67,7 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-fn xml_escape(s: &str) -> String {
+pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -69,31 +75,9 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Unix seconds to a W3C date (YYYY-MM-DD), via the civil-from-days algorithm.
-fn unix_to_date(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_convert() {
-        assert_eq!(unix_to_date(0), "1970-01-01");
-        assert_eq!(unix_to_date(1_795_000_000), "2026-11-18");
-        assert_eq!(unix_to_date(951_782_400), "2000-02-29");
-    }
 
     #[test]
     fn escapes_xml() {

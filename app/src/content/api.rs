@@ -1,0 +1,78 @@
+//! Server functions of the content hub: validate → repo → map errors.
+
+use super::model::{ContentPiece, Hub};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::model::{HubFilters, Stage},
+    super::repo,
+    crate::db::{now_unix, use_db},
+};
+
+/// The hub's pieces for the filters in `query` (the page's query string, as pairs).
+#[server]
+pub async fn load_hub(query: Vec<(String, String)>) -> Result<Hub, AppError> {
+    let db = use_db()?;
+    let mut filters = HubFilters::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let personas = repo::list_personas(&db).await?;
+    if let Some(persona) = &filters.persona {
+        if !personas.iter().any(|p| &p.slug == persona) {
+            filters
+                .notices
+                .push("We don't know that persona, so we show content for everyone.".into());
+            filters.persona = None;
+        }
+    }
+    let (mut items, total) = repo::search_content(&db, &filters, now_unix()).await?;
+    if filters.recommended {
+        // Until the journey knows the visitor's stage, start where everyone starts.
+        super::model::order_for_visitor(
+            &mut items,
+            filters.stage.unwrap_or(Stage::Awareness),
+            filters.persona.as_deref(),
+        );
+    }
+    Ok(Hub {
+        filters,
+        personas,
+        items,
+        total,
+    })
+}
+
+#[server]
+pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
+    if !crate::catalog::slug::is_valid_slug(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let db = use_db()?;
+    let now = now_unix();
+    let row = repo::find_visible_content(&db, &slug, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stage = row.card.stage;
+    let products = if stage.may_show_products() {
+        crate::catalog::repo::list_active_products_of_content(&db, row.card.id).await?
+    } else {
+        Vec::new()
+    };
+    let (personas, next_steps) = tokio::try_join!(
+        repo::list_personas_of_content(&db, row.card.id),
+        repo::list_next_steps(&db, row.card.id, stage.next(), now, 3),
+    )?;
+    Ok(ContentPiece {
+        body_html: crate::markdown::render_markdown(&row.body_md),
+        card: row.card,
+        author: row.author,
+        media_url: row.media_url,
+        transcript: row.transcript,
+        seo_title: row.seo_title,
+        seo_description: row.seo_description,
+        updated_at: row.updated_at,
+        personas,
+        products,
+        next_steps,
+    })
+}

@@ -1,0 +1,48 @@
+//! Dates for people and feeds, from the schema's UTC Unix seconds, without a date library.
+
+/// "2026-11-28 14:05 UTC" from Unix seconds, without a date library.
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+/// "2026-11-28" (ISO 8601 date, as sitemaps, feeds and JSON-LD want it).
+pub fn iso_date(unix: i64) -> String {
+    format_time(unix).chars().take(10).collect()
+}
+
+/// "2026-11-28T14:05:00Z" (RFC 3339, for Atom).
+pub fn rfc3339(unix: i64) -> String {
+    let text = format_time(unix);
+    format!("{}T{}:00Z", &text[..10], &text[11..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_format_as_utc_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(1_795_824_000), "2026-11-28 00:00 UTC");
+        assert_eq!(format_time(951_782_400 + 3_661), "2000-02-29 01:01 UTC");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:00Z");
+    }
+}
