@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
                 <Route path=path!("/learn") view=LearnHubPage ssr=SsrMode::Async/>
                 <Route path=path!("/learn/:slug") view=ContentPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/account") view=AccountPage/>

@@ -10,6 +10,7 @@ pub mod content;
 pub mod email;
 pub mod error;
 pub mod forms;
+pub mod journey;
 pub mod money;
 pub mod seo;
 pub mod time;

@@ -233,6 +233,15 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/categories", post(admin_forms::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route(
+            "/journey/persona",
+            post(app::journey::handlers::post_persona),
+        )
+        .route("/journey/save", post(app::journey::handlers::post_save))
+        .route(
+            "/my-research/clear",
+            post(app::journey::handlers::post_clear),
+        )
+        .route(
             "/media/uploads/products/{file}",
             get(admin_forms::uploaded_image),
         )
@@ -264,6 +273,10 @@ pub fn router(state: AppState) -> Router {
             resolve_current_user,
         ))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            app::journey::visitor::VisitorCookieSettings { secure: https },
+            app::journey::visitor::identify_visitor,
+        ))
         .layer(middleware::from_fn_with_state(
             state.trust_proxy,
             security::record_client_ip,

@@ -269,11 +269,21 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
     pub fn visitor(&self) -> Visitor {
+        self.visitor_sending(&[])
+    }
+
+    /// A visitor whose browser sends `headers` with every request (e.g. `DNT: 1`).
+    pub fn visitor_sending(&self, headers: &[(&'static str, &'static str)]) -> Visitor {
+        let mut defaults = reqwest::header::HeaderMap::new();
+        for (name, value) in headers {
+            defaults.insert(*name, reqwest::header::HeaderValue::from_static(value));
+        }
         Visitor {
             base: self.base.clone(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .cookie_store(true)
+                .default_headers(defaults)
                 .build()
                 .unwrap(),
         }

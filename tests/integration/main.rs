@@ -8,4 +8,5 @@ mod admin;
 mod catalog;
 mod cli;
 mod content;
+mod journey;
 mod platform;

@@ -49,7 +49,11 @@ pub async fn post_signup(
     request: Request,
 ) -> Response {
     let (parts, fields) = read_or_return!(request);
-    match sign_up(&ctx, &session, &fields).await {
+    let visitor = parts
+        .extensions
+        .get::<crate::journey::model::Visitor>()
+        .cloned();
+    match sign_up(&ctx, &session, visitor, &fields).await {
         Ok(()) => see_other(&safe_local_path(
             field(&fields, "next"),
             "/account?welcome=1",
@@ -58,7 +62,12 @@ pub async fn post_signup(
     }
 }
 
-async fn sign_up(ctx: &PageContext, session: &Session, fields: &Fields) -> Result<(), AppError> {
+async fn sign_up(
+    ctx: &PageContext,
+    session: &Session,
+    parts_visitor: Option<crate::journey::model::Visitor>,
+    fields: &Fields,
+) -> Result<(), AppError> {
     let name = parse_name(field(fields, "name"))?;
     let email = Email::parse(field(fields, "email"))?;
     let password = Password::parse(field(fields, "password"))?;
@@ -69,7 +78,24 @@ async fn sign_up(ctx: &PageContext, session: &Session, fields: &Fields) -> Resul
             message: "An account with this email already exists. Sign in, or reset your password if you forgot it.".into(),
         });
     };
-    session::sign_in(session, user_id, 0).await
+    session::sign_in(session, user_id, 0).await?;
+    join_trail(ctx, parts_visitor, user_id).await;
+    Ok(())
+}
+
+/// The anonymous research trail of this browser now belongs to the account too.
+async fn join_trail(
+    ctx: &PageContext,
+    visitor: Option<crate::journey::model::Visitor>,
+    user_id: i64,
+) {
+    if let Some(visitor) = visitor {
+        if let Err(error) =
+            crate::journey::repo::join_trail_to_account(&ctx.db, &visitor.id, user_id).await
+        {
+            tracing::warn!(%error, "could not join the research trail to the account");
+        }
+    }
 }
 
 pub async fn post_login(
@@ -117,6 +143,15 @@ async fn log_in(
     let user = user.expect("verified users exist");
     LOGIN_PER_ACCOUNT.clear(db, &email).await?;
     session::sign_in(session, user.id, user.session_epoch).await?;
+    join_trail(
+        ctx,
+        parts
+            .extensions
+            .get::<crate::journey::model::Visitor>()
+            .cloned(),
+        user.id,
+    )
+    .await;
     Ok(user.role().is_some())
 }
 

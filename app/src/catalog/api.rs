@@ -62,6 +62,9 @@ pub async fn search_catalog(
         .as_ref()
         .map(|c| repo::descendant_ids(&categories, c.id));
     let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
+    if !params.q.is_empty() && params.page <= 1 {
+        crate::journey::record(&db, crate::journey::model::EventKind::Search, &params.q, "").await;
+    }
 
     if page.capped {
         notices.push(format!(
@@ -203,14 +206,25 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         crate::db::now_unix(),
     )
     .await?;
-    // Someone on a product page is weighing options, so consideration pieces come first.
+    // Someone on a product page is at least weighing options: consideration pieces come
+    // first unless the trail says they are further along.
+    let (stage, persona) = crate::journey::api::visitor_profile(&db).await?;
     crate::content::model::order_for_visitor(
         &mut learn,
-        crate::content::model::Stage::Consideration,
-        None,
+        stage.max(crate::content::model::Stage::Consideration),
+        persona.as_ref().map(|p| p.slug.as_str()),
     );
     let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
+    crate::journey::record(
+        &db,
+        crate::journey::model::EventKind::ProductView,
+        &product.slug,
+        "",
+    )
+    .await;
+    let saved = crate::journey::saved_here(&db, "product", &product.slug).await;
     Ok(ProductDetail {
+        saved,
         description_html: crate::markdown::render_markdown(&product.description_md),
         images,
         specs,
@@ -232,6 +246,16 @@ pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppErro
     let (slugs, _) = super::compare::parse_compare_slugs(slugs.iter().map(String::as_str));
     let db = use_db()?;
     let found = repo::list_active_products_by_slugs(&db, &slugs).await?;
+    if found.len() >= 2 {
+        let compared: Vec<&str> = found.iter().map(|(_, card)| card.slug.as_str()).collect();
+        crate::journey::record(
+            &db,
+            crate::journey::model::EventKind::Compare,
+            &compared.join(","),
+            "",
+        )
+        .await;
+    }
     let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
     let mut specs = repo::list_specs_of_products(&db, &ids).await?;
     let spec_columns: Vec<_> = ids

@@ -87,6 +87,8 @@ pub struct ProductDetail {
     /// "Learn before you buy": content about the product or its categories, ordered for
     /// the visitor.
     pub learn: Vec<crate::content::model::ContentCard>,
+    /// Whether the visitor saved it for later.
+    pub saved: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

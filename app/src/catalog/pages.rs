@@ -621,6 +621,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <p class="product__sku">"SKU " {p.sku.clone()}</p>
                     <div class="product__actions">
                         <CompareToggle slug=p.slug.clone() name=p.name.clone() selected=in_tray back=path.clone()/>
+                        <crate::journey::pages::SaveToggle kind="product" slug=p.slug.clone() saved=p.saved back=path.clone()/>
                     </div>
                     <ul class="assurances">
                         <li>"Specs measured, not marketing"</li>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{HubFilters, Stage},
+    super::model::HubFilters,
     super::repo,
     crate::db::{now_unix, use_db},
 };
@@ -26,15 +26,17 @@ pub async fn load_hub(query: Vec<(String, String)>) -> Result<Hub, AppError> {
         }
     }
     let (mut items, total) = repo::search_content(&db, &filters, now_unix()).await?;
+    let (stage, me) = crate::journey::api::visitor_profile(&db).await?;
     if filters.recommended {
-        // Until the journey knows the visitor's stage, start where everyone starts.
-        super::model::order_for_visitor(
-            &mut items,
-            filters.stage.unwrap_or(Stage::Awareness),
-            filters.persona.as_deref(),
-        );
+        // The visitor's own stage and persona, unless the filters say otherwise.
+        let persona = filters
+            .persona
+            .as_deref()
+            .or(me.as_ref().map(|p| p.slug.as_str()));
+        super::model::order_for_visitor(&mut items, filters.stage.unwrap_or(stage), persona);
     }
     Ok(Hub {
+        me,
         filters,
         personas,
         items,
@@ -58,6 +60,14 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
     } else {
         Vec::new()
     };
+    crate::journey::record(
+        &db,
+        crate::journey::model::EventKind::ContentView,
+        &row.card.slug,
+        stage.key(),
+    )
+    .await;
+    let saved = crate::journey::saved_here(&db, "content", &row.card.slug).await;
     let (personas, next_steps) = tokio::try_join!(
         repo::list_personas_of_content(&db, row.card.id),
         repo::list_next_steps(&db, row.card.id, stage.next(), now, 3),
@@ -74,5 +84,6 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
         personas,
         products,
         next_steps,
+        saved,
     })
 }

@@ -167,6 +167,7 @@ pub struct ContentPiece {
     /// Empty for awareness pieces, whatever is linked.
     pub products: Vec<ProductCard>,
     pub next_steps: Vec<ContentCard>,
+    pub saved: bool,
 }
 
 /// The hub's GET form, parsed; unknown values are dropped with a note.
@@ -244,6 +245,8 @@ fn clip(value: &str) -> String {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hub {
+    /// The visitor's persona (chosen or inferred), for the "I'm a …" picker.
+    pub me: Option<crate::journey::model::PersonaGuess>,
     pub filters: HubFilters,
     pub personas: Vec<Persona>,
     pub items: Vec<ContentCard>,

@@ -67,6 +67,7 @@ pub fn LearnHubPage() -> impl IntoView {
 #[component]
 fn HubView(hub: Hub) -> impl IntoView {
     let Hub {
+        me,
         filters,
         personas,
         items,
@@ -97,13 +98,14 @@ fn HubView(hub: Hub) -> impl IntoView {
         n => format!("{n} guides"),
     };
     view! {
-        <PageMeta title="Learn before you buy" description="Guides, videos, white papers and e-books on espresso, grinders, brewing and office coffee — general first, product-specific when you are ready." canonical/>
+        <PageMeta title="Learn before you buy" description="Guides, videos, white papers and e-books on espresso, grinders, brewing and office coffee — general first, product-specific when you are ready." canonical=canonical.clone()/>
         <section class="hub-hero">
             <div class="container">
                 <p class="eyebrow">"Learn"</p>
                 <h1>"Learn before you buy"</h1>
                 <p class="lead">"Start with the basics, compare approaches, then choose with confidence. No sales pitch until you ask for one."</p>
                 <ul class="chips" aria-label="Where are you in your search?">{stage_links}</ul>
+                <crate::journey::pages::PersonaPicker personas=personas.clone() current=me back=canonical.clone()/>
             </div>
         </section>
         <div class="container hub">
@@ -295,6 +297,7 @@ fn PieceView(piece: ContentPiece) -> impl IntoView {
                 </p>
                 <h1>{piece.card.title.clone()}</h1>
                 <p class="lead">{piece.card.summary.clone()}</p>
+                <crate::journey::pages::SaveToggle kind="content" slug=piece.card.slug.clone() saved=piece.saved back=canonical.clone()/>
                 <p class="piece__byline">
                     {format!("By {} · {} · {}", piece.author, iso_date(piece.card.published_at), kind.time_label(piece.card.minutes))}
                     {(!personas.is_empty()).then(|| format!(" · For {personas}"))}

@@ -52,6 +52,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     <ul>
                         <li><a href="/products">"All products"</a></li>
                         <li><a href="/learn">"Guides"</a></li>
+                        <li><a href="/my-research">"My research"</a></li>
                         <li><a href="/feed.xml">"Guides feed (Atom)"</a></li>
                         <li><a href="/compare">"Compare"</a></li>
                         <li><a href="/sitemap.xml">"Sitemap"</a></li>

@@ -1,0 +1,110 @@
+//! Server functions of the journey: what we know about the visitor, in one place.
+
+use super::model::Research;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess},
+    super::{current_visitor, repo},
+    crate::content::model::Stage,
+    crate::db::{use_db, Db},
+};
+
+/// The visitor's stage and persona (chosen, else inferred), for ordering content.
+#[cfg(feature = "ssr")]
+pub async fn visitor_profile(db: &Db) -> Result<(Stage, Option<PersonaGuess>), AppError> {
+    let Some(visitor) = current_visitor() else {
+        return Ok((Stage::Awareness, None));
+    };
+    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let events = repo::list_events(db, &visitor.id, user_id).await?;
+    let personas = crate::content::repo::list_personas(db).await?;
+    let chosen = repo::chosen_persona(db, &visitor.id).await?;
+    let guess = match chosen {
+        Some(slug) => Some((slug, true)),
+        None => infer_persona(&repo::reads_per_persona(db, &visitor.id, user_id).await?)
+            .map(|slug| (slug, false)),
+    };
+    let persona = guess.and_then(|(slug, chosen)| {
+        personas
+            .iter()
+            .find(|p| p.slug == slug)
+            .map(|p| PersonaGuess {
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                chosen,
+            })
+    });
+    Ok((infer_stage(&events), persona))
+}
+
+#[server(endpoint = "my-research")]
+pub async fn load_my_research() -> Result<Research, AppError> {
+    let db = use_db()?;
+    let Some(visitor) = current_visitor() else {
+        return Err(AppError::NotFound);
+    };
+    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let (stage, persona) = visitor_profile(&db).await?;
+    let events = repo::list_events(&db, &visitor.id, user_id).await?;
+    let newest_first = || events.iter().rev();
+
+    let mut product_counts: Vec<(String, i64)> = Vec::new();
+    for e in newest_first().filter(|e| e.kind == EventKind::ProductView) {
+        match product_counts
+            .iter_mut()
+            .find(|(slug, _)| *slug == e.subject)
+        {
+            Some((_, n)) => *n += 1,
+            None => product_counts.push((e.subject.clone(), 1)),
+        }
+    }
+    let slugs: Vec<String> = product_counts.iter().map(|(s, _)| s.clone()).collect();
+    let names = repo::product_names(&db, &slugs).await?;
+    let products = product_counts
+        .into_iter()
+        .filter_map(|(slug, n)| {
+            names
+                .iter()
+                .find(|(s, _)| *s == slug)
+                .map(|(_, name)| (slug, name.clone(), n))
+        })
+        .collect();
+
+    let mut read: Vec<String> = Vec::new();
+    for e in newest_first().filter(|e| e.kind == EventKind::ContentView) {
+        if !read.contains(&e.subject) {
+            read.push(e.subject.clone());
+        }
+    }
+    let mut content = Vec::new();
+    let now = crate::db::now_unix();
+    for slug in read.iter().take(30) {
+        if let Some(row) = crate::content::repo::find_visible_content(&db, slug, now).await? {
+            content.push(row.card);
+        }
+    }
+    let unique = |kind: EventKind| {
+        let mut out: Vec<String> = Vec::new();
+        for e in newest_first().filter(|e| e.kind == kind) {
+            if !out.contains(&e.subject) {
+                out.push(e.subject.clone());
+            }
+        }
+        out.truncate(20);
+        out
+    };
+    Ok(Research {
+        tracking_allowed: visitor.tracking_allowed,
+        stage,
+        persona,
+        products,
+        content,
+        searches: unique(EventKind::Search),
+        comparisons: unique(EventKind::Compare),
+        saved: repo::list_saved(&db, &visitor.id).await?,
+        event_count: repo::count_events(&db, &visitor.id, user_id).await?,
+    })
+}

@@ -1,0 +1,121 @@
+//! The journey's form posts: "I'm a …", save for later, and clearing "my research". Each
+//! works without JavaScript and sends the visitor back where they were.
+
+use super::model::{EventKind, Visitor};
+use super::repo;
+use crate::error::AppError;
+use crate::forms::{read_form, see_other, show_error, PageContext};
+use crate::security::safe_local_path;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+
+const FORM_LIMIT: usize = 4 * 1024;
+
+fn visitor_of(parts: &Parts) -> Option<Visitor> {
+    parts.extensions.get::<Visitor>().cloned()
+}
+
+fn user_of(parts: &Parts) -> Option<i64> {
+    parts
+        .extensions
+        .get::<crate::accounts::session::SignedIn>()
+        .and_then(|s| s.0.as_ref().map(|u| u.id))
+}
+
+pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let back = safe_local_path(
+        fields.get("back").map(String::as_str).unwrap_or(""),
+        "/learn",
+    );
+    let result = async {
+        let visitor = visitor_of(&parts).ok_or(AppError::bad_request(
+            "Please enable cookies to choose who you are.",
+        ))?;
+        let slug = fields
+            .get("persona")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        if slug.is_empty() {
+            repo::set_chosen_persona(&ctx.db, &visitor.id, None).await?;
+            return Ok(());
+        }
+        let known = crate::content::repo::list_personas(&ctx.db)
+            .await?
+            .into_iter()
+            .any(|p| p.slug == slug);
+        if !known {
+            return Err(AppError::invalid(
+                "persona",
+                "Please pick one of the listed options.",
+            ));
+        }
+        repo::set_chosen_persona(&ctx.db, &visitor.id, Some(&slug)).await?;
+        if visitor.tracking_allowed {
+            repo::insert_event(
+                &ctx.db,
+                &visitor.id,
+                user_of(&parts),
+                EventKind::PersonaChoice,
+                &slug,
+                "",
+            )
+            .await?;
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&back),
+        Err(error) => show_error(&ctx, parts, "persona", fields, error).await,
+    }
+}
+
+pub async fn post_save(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let back = safe_local_path(
+        fields.get("back").map(String::as_str).unwrap_or(""),
+        "/my-research",
+    );
+    let result = async {
+        let visitor = visitor_of(&parts).ok_or(AppError::bad_request(
+            "Please enable cookies to save items.",
+        ))?;
+        let kind = fields.get("kind").map(String::as_str).unwrap_or("");
+        let slug = fields.get("slug").map(String::as_str).unwrap_or("");
+        if !matches!(kind, "product" | "content") || !crate::catalog::slug::is_valid_slug(slug) {
+            return Err(AppError::bad_request("That can't be saved."));
+        }
+        repo::toggle_saved(&ctx.db, &visitor.id, kind, slug).await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&back),
+        Err(error) => show_error(&ctx, parts, "save", fields, error).await,
+    }
+}
+
+pub async fn post_clear(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let result = async {
+        let visitor = visitor_of(&parts).ok_or(AppError::NotFound)?;
+        repo::clear_trail(&ctx.db, &visitor.id, user_of(&parts)).await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/my-research?cleared=1"),
+        Err(error) => show_error(&ctx, parts, "clear", fields, error).await,
+    }
+}

@@ -1,0 +1,51 @@
+//! The visitor's research trail: a first-party visitor id, the events recorded on the
+//! server (never for Do-Not-Track / Global Privacy Control visitors), the funnel stage and
+//! persona inferred from them, saved items, and the "my research" page.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod visitor;
+
+/// The visitor of the request being rendered (always `None` in the browser).
+pub fn current_visitor() -> Option<model::Visitor> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        parts.extensions.get::<model::Visitor>().cloned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+/// Records an event for the current visitor when they allow it; failures are logged and
+/// never break the page.
+#[cfg(feature = "ssr")]
+pub async fn record(db: &crate::db::Db, kind: model::EventKind, subject: &str, detail: &str) {
+    let Some(visitor) = current_visitor() else {
+        return;
+    };
+    if !visitor.tracking_allowed {
+        return;
+    }
+    let user_id = crate::accounts::current_user().map(|u| u.id);
+    if let Err(error) = repo::insert_event(db, &visitor.id, user_id, kind, subject, detail).await {
+        tracing::warn!(%error, "could not record a journey event");
+    }
+}
+
+/// Whether the current visitor saved this item (false when we can't tell).
+#[cfg(feature = "ssr")]
+pub async fn saved_here(db: &crate::db::Db, kind: &str, slug: &str) -> bool {
+    match current_visitor() {
+        Some(visitor) => repo::is_saved(db, &visitor.id, kind, slug)
+            .await
+            .unwrap_or(false),
+        None => false,
+    }
+}

@@ -1,0 +1,264 @@
+//! All SQL of the journey: events, the visitor profile (chosen persona), saved items, and
+//! joining an anonymous trail to an account.
+
+use super::model::{Event, EventKind, SavedItem};
+use crate::db::{now_unix, Db};
+use sqlx::Row;
+
+/// Events of one visitor (and, once signed in, of their account), oldest first; capped
+/// so a long-lived visitor costs the same as a new one.
+const TRAIL_LIMIT: i64 = 500;
+
+/// "Whose trail": the visitor's own events, plus the account's when signed in.
+const OWNER: &str = "(visitor_id = $1 OR ($2 <> 0 AND user_id = $2))";
+
+/// The same event again within this many seconds is one event: a reload is not a second
+/// view (and a page that Leptos happens to render twice records once).
+const SAME_EVENT_WINDOW: i64 = 5;
+
+pub async fn insert_event(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+    kind: EventKind,
+    subject: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let subject: String = subject.chars().take(200).collect();
+    let now = now_unix();
+    sqlx::query(
+        "INSERT INTO journey_events (visitor_id, user_id, kind, subject, detail, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM journey_events \
+             WHERE visitor_id = $1 AND kind = $3 AND subject = $4 AND created_at >= $7)",
+    )
+    .bind(visitor_id)
+    .bind(user_id)
+    .bind(kind.key())
+    .bind(subject)
+    .bind(detail)
+    .bind(now)
+    .bind(now - SAME_EVENT_WINDOW)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn list_events(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+) -> Result<Vec<Event>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT kind, subject, detail, created_at FROM (SELECT id, kind, subject, detail, created_at FROM journey_events \
+         WHERE {OWNER} ORDER BY id DESC LIMIT {TRAIL_LIMIT}) recent ORDER BY id"
+    ))
+    .bind(visitor_id)
+    .bind(user_id.unwrap_or(0))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let kind: String = r.try_get("kind").ok()?;
+            Some(Event {
+                kind: EventKind::parse(&kind)?,
+                subject: r.try_get("subject").ok()?,
+                detail: r.try_get("detail").ok()?,
+                created_at: r.try_get("created_at").ok()?,
+            })
+        })
+        .collect())
+}
+
+pub async fn count_events(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM journey_events WHERE {OWNER}"
+    ))
+    .bind(visitor_id)
+    .bind(user_id.unwrap_or(0))
+    .fetch_one(db.pool())
+    .await
+}
+
+/// How many pieces the visitor read per persona (for persona inference).
+pub async fn reads_per_persona(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT p.slug, COUNT(DISTINCT c.id) FROM journey_events e \
+         JOIN content c ON c.slug = e.subject JOIN content_personas cp ON cp.content_id = c.id \
+         JOIN personas p ON p.id = cp.persona_id \
+         WHERE e.kind = 'content_view' AND {} GROUP BY p.slug",
+        OWNER
+            .replace("visitor_id", "e.visitor_id")
+            .replace("user_id", "e.user_id")
+    ))
+    .bind(visitor_id)
+    .bind(user_id.unwrap_or(0))
+    .fetch_all(db.pool())
+    .await
+}
+
+pub async fn chosen_persona(db: &Db, visitor_id: &str) -> Result<Option<String>, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT persona_slug FROM visitor_profiles WHERE visitor_id = $1",
+    )
+    .bind(visitor_id)
+    .fetch_optional(db.pool())
+    .await?
+    .flatten())
+}
+
+/// Stores (or with `None` forgets) the persona the visitor picked.
+pub async fn set_chosen_persona(
+    db: &Db,
+    visitor_id: &str,
+    persona: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO visitor_profiles (visitor_id, persona_slug, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (visitor_id) DO UPDATE SET persona_slug = excluded.persona_slug, updated_at = excluded.updated_at",
+    )
+    .bind(visitor_id)
+    .bind(persona)
+    .bind(now_unix())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Saves an item, or removes it when it was saved already; returns whether it is saved now.
+pub async fn toggle_saved(
+    db: &Db,
+    visitor_id: &str,
+    kind: &str,
+    slug: &str,
+) -> Result<bool, sqlx::Error> {
+    let removed =
+        sqlx::query("DELETE FROM saved_items WHERE visitor_id = $1 AND kind = $2 AND slug = $3")
+            .bind(visitor_id)
+            .bind(kind)
+            .bind(slug)
+            .execute(db.pool())
+            .await?;
+    if removed.rows_affected() > 0 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO saved_items (visitor_id, kind, slug, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(visitor_id)
+        .bind(kind)
+        .bind(slug)
+        .bind(now_unix())
+        .execute(db.pool())
+        .await?;
+    Ok(true)
+}
+
+pub async fn is_saved(
+    db: &Db,
+    visitor_id: &str,
+    kind: &str,
+    slug: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM saved_items WHERE visitor_id = $1 AND kind = $2 AND slug = $3",
+    )
+    .bind(visitor_id)
+    .bind(kind)
+    .bind(slug)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// Saved items with their current titles (items that no longer exist drop out).
+pub async fn list_saved(db: &Db, visitor_id: &str) -> Result<Vec<SavedItem>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.kind, s.slug, COALESCE(p.name, c.title) AS title FROM saved_items s \
+         LEFT JOIN products p ON s.kind = 'product' AND p.slug = s.slug AND p.status = 'active' \
+         LEFT JOIN content c ON s.kind = 'content' AND c.slug = s.slug AND c.status = 'published' \
+         WHERE s.visitor_id = $1 AND COALESCE(p.name, c.title) IS NOT NULL ORDER BY s.created_at DESC",
+    )
+    .bind(visitor_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(SavedItem {
+            kind: r.try_get("kind")?,
+            slug: r.try_get("slug")?,
+            title: r.try_get("title")?,
+        })
+    })
+    .collect()
+}
+
+/// Product names by slug, for the research page.
+pub async fn product_names(
+    db: &Db,
+    slugs: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut names = Vec::new();
+    for slug in slugs.iter().take(50) {
+        if let Some(name) = sqlx::query_scalar::<_, String>(
+            "SELECT name FROM products WHERE slug = $1 AND status = 'active'",
+        )
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
+        {
+            names.push((slug.clone(), name));
+        }
+    }
+    Ok(names)
+}
+
+/// Forgets everything about the visitor (and their account's trail): events, the chosen
+/// persona, saved items.
+pub async fn clear_trail(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(&format!("DELETE FROM journey_events WHERE {OWNER}"))
+        .bind(visitor_id)
+        .bind(user_id.unwrap_or(0))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM saved_items WHERE visitor_id = $1")
+        .bind(visitor_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM visitor_profiles WHERE visitor_id = $1")
+        .bind(visitor_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// At sign-in: the visitor's anonymous events now belong to the account too.
+pub async fn join_trail_to_account(
+    db: &Db,
+    visitor_id: &str,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE journey_events SET user_id = $1 WHERE visitor_id = $2 AND user_id IS NULL")
+        .bind(user_id)
+        .bind(visitor_id)
+        .execute(db.pool())
+        .await?;
+    sqlx::query("UPDATE visitor_profiles SET user_id = $1 WHERE visitor_id = $2")
+        .bind(user_id)
+        .bind(visitor_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

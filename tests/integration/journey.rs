@@ -1,0 +1,267 @@
+//! The research trail over real HTTP: events, Do-Not-Track, clearing, joining an account,
+//! and recommendations that follow the visitor's persona and stage.
+
+use crate::helpers::{spawn_seeded_app, urlencode, Backend, TestApp, TEST_PASSWORD};
+use crate::on_both_backends;
+
+async fn events_about(app: &TestApp, subject: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM journey_events WHERE subject = $1")
+        .bind(subject)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn first_slug(app: &TestApp, sql: &str) -> String {
+    sqlx::query_scalar(sql)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The stage key of each content card, in page order.
+fn card_stages(body: &str) -> Vec<String> {
+    body.split("class=\"content-card content-card--")
+        .skip(1)
+        .map(|chunk| chunk.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+async fn do_not_track_visitors_leave_no_trail(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let product = first_slug(
+        &app,
+        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let piece = first_slug(&app, "SELECT slug FROM content ORDER BY id LIMIT 1").await;
+
+    for (headers, search) in [
+        (vec![("dnt", "1")], "dntonlysearch"),
+        (vec![("sec-gpc", "1")], "gpconlysearch"),
+    ] {
+        let private = app.visitor_sending(&headers);
+        assert_eq!(
+            private.get(&format!("/products/{product}")).await.status,
+            200
+        );
+        assert_eq!(private.get(&format!("/learn/{piece}")).await.status, 200);
+        private.get(&format!("/products?q={search}")).await;
+        assert_eq!(
+            events_about(&app, search).await,
+            0,
+            "{headers:?}: nothing recorded"
+        );
+        let page = private.get("/my-research").await;
+        assert!(page.body.contains("we record nothing of your browsing"));
+    }
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journey_events")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(total, 0);
+
+    let open = app.visitor();
+    open.get(&format!("/products/{product}")).await;
+    open.get("/products?q=opensearch").await;
+    assert_eq!(events_about(&app, &product).await, 1);
+    assert_eq!(events_about(&app, "opensearch").await, 1);
+    let page = open.get("/my-research").await;
+    assert!(page.body.contains("Products you looked at"));
+    assert!(page.body.contains("opensearch"));
+}
+
+async fn clearing_my_research_forgets_the_visitor(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let product = first_slug(
+        &app,
+        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let visitor = app.visitor();
+    let other = app.visitor();
+    visitor.get(&format!("/products/{product}")).await;
+    other.get(&format!("/products/{product}")).await;
+    let saved = visitor
+        .post_form(
+            "/journey/save",
+            &format!("kind=product&slug={product}&back=%2Fmy-research"),
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert!(visitor
+        .get("/my-research")
+        .await
+        .body
+        .contains("Saved for later"));
+
+    let cleared = visitor.post_form("/my-research/clear", "").await;
+    assert_eq!(cleared.status, 303);
+    assert_eq!(cleared.location(), "/my-research?cleared=1");
+    assert_eq!(
+        events_about(&app, &product).await,
+        1,
+        "only the other visitor's view is left"
+    );
+    let page = visitor.get("/my-research?cleared=1").await;
+    assert!(page.body.contains("Nothing yet"));
+    assert!(!page.body.contains("Saved for later"));
+}
+
+async fn the_anonymous_trail_joins_the_account_at_sign_in(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let product = first_slug(
+        &app,
+        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
+    app.create_user("trail@example.com", None).await;
+    let visitor = app.visitor();
+    visitor.get(&format!("/products/{product}")).await;
+    let login = visitor
+        .post_form(
+            "/login",
+            &format!(
+                "email=trail%40example.com&password={}",
+                urlencode(TEST_PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(login.status, 303);
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT u.email FROM journey_events e JOIN users u ON u.id = e.user_id WHERE e.subject = $1",
+    )
+    .bind(&product)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(owner.as_deref(), Some("trail@example.com"));
+
+    // On another device, the same account sees the trail.
+    let laptop = app.visitor();
+    laptop
+        .post_form(
+            "/login",
+            &format!(
+                "email=trail%40example.com&password={}",
+                urlencode(TEST_PASSWORD)
+            ),
+        )
+        .await;
+    let page = laptop.get("/my-research").await;
+    assert!(page.body.contains(&format!("/products/{product}")));
+}
+
+async fn recommendations_follow_persona_and_stage(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let visitor = app.visitor();
+    let chose = visitor
+        .post_form(
+            "/journey/persona",
+            "persona=cafe-owner&back=%2Flearn%3Fsort%3Drecommended",
+        )
+        .await;
+    assert_eq!(chose.status, 303);
+    assert_eq!(chose.location(), "/learn?sort=recommended");
+    let bad = visitor
+        .post_form("/journey/persona", "persona=astronaut&back=%2Flearn")
+        .await;
+    assert_eq!(bad.status, 422);
+
+    let hub = visitor.get("/learn?sort=recommended").await;
+    let stages = card_stages(&hub.body);
+    assert_eq!(
+        stages.first().map(String::as_str),
+        Some("awareness"),
+        "a new visitor starts with general guides"
+    );
+    assert!(
+        hub.body.contains("selected>The café owner")
+            || hub.body.contains("selected=\"\">The café owner")
+            || hub.body.contains("The café owner")
+    );
+    let first_title_is_for_cafe_owners: bool = {
+        let first = hub
+            .body
+            .split("class=\"content-card__foot\">")
+            .nth(1)
+            .unwrap_or("");
+        first
+            .split("</p>")
+            .next()
+            .unwrap_or("")
+            .contains("café owner")
+    };
+    assert!(
+        first_title_is_for_cafe_owners,
+        "the chosen persona's pieces come first"
+    );
+
+    // Reading a decision-stage piece moves the visitor to the decision stage.
+    let decision = first_slug(
+        &app,
+        "SELECT slug FROM content WHERE stage = 'decision' ORDER BY id LIMIT 1",
+    )
+    .await;
+    visitor.get(&format!("/learn/{decision}")).await;
+    let hub = visitor.get("/learn?sort=recommended").await;
+    assert_eq!(
+        card_stages(&hub.body).first().map(String::as_str),
+        Some("decision")
+    );
+    let research = visitor.get("/my-research").await;
+    assert!(research.body.contains("ready to choose"));
+    assert!(research.body.contains("You told us you"));
+}
+
+async fn reading_reveals_a_persona_after_enough_evidence(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    // Pieces written only for office managers.
+    let pieces: Vec<String> = sqlx::query_scalar(
+        "SELECT c.slug FROM content c WHERE (SELECT COUNT(*) FROM content_personas cp WHERE cp.content_id = c.id) = 1 \
+         AND EXISTS (SELECT 1 FROM content_personas cp JOIN personas p ON p.id = cp.persona_id WHERE cp.content_id = c.id AND p.slug = 'office-manager') \
+         ORDER BY c.id LIMIT 2",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(pieces.len(), 2, "the demo has office-manager-only pieces");
+    let visitor = app.visitor();
+    visitor.get(&format!("/learn/{}", pieces[0])).await;
+    assert!(
+        visitor
+            .get("/my-research")
+            .await
+            .body
+            .contains("We don&#x27;t know who you are")
+            || visitor
+                .get("/my-research")
+                .await
+                .body
+                .contains("We don't know who you are")
+    );
+    visitor.get(&format!("/learn/{}", pieces[1])).await;
+    let page = visitor.get("/my-research").await;
+    assert!(
+        page.body.contains("you might be office manager"),
+        "two pieces are enough evidence"
+    );
+}
+
+on_both_backends!(
+    do_not_track_visitors_leave_no_trail,
+    clearing_my_research_forgets_the_visitor,
+    the_anonymous_trail_joins_the_account_at_sign_in,
+    recommendations_follow_persona_and_stage,
+    reading_reveals_a_persona_after_enough_evidence,
+);
