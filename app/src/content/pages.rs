@@ -129,7 +129,7 @@ fn HubView(hub: Hub) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="hub-persona">"I'm a…"</label>
+                    <label for="hub-persona">"Written for"</label>
                     <select id="hub-persona" name="persona">
                         <option value="">"Anyone"</option>
                         {personas.iter().map(|p| view! { <option value=p.slug.clone() selected=filters.persona.as_deref() == Some(p.slug.as_str())>{p.name.clone()}</option> }).collect_view()}
