@@ -8,7 +8,7 @@ use crate::admin::pages::{
     AdminProductNewPage, AdminProductsPage, AdminStaffPage,
 };
 use crate::catalog::pages::{CategoryPage, ComparePage, HomePage, ProductPage, ProductsPage};
-use crate::content::pages::{ContentPage, LearnHubPage};
+use crate::content::pages::{ContentPage, LearnHubPage, SearchEverythingPage};
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
                 <Route path=path!("/learn") view=LearnHubPage ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchEverythingPage ssr=SsrMode::Async/>
                 <Route path=path!("/learn/:slug") view=ContentPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage/>

@@ -233,7 +233,27 @@ async fn downloads_and_infographics_are_served(backend: Backend) {
     assert_eq!(picture.headers["content-type"], "image/svg+xml");
 }
 
+async fn one_search_finds_products_and_guides(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let page = app.get("/search?q=grinder").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Products ("), "products are labelled");
+    assert!(page.body.contains("Guides ("), "guides are labelled");
+    assert!(!page.card_names().is_empty());
+    assert!(!content_cards(&page).is_empty());
+    assert!(page.body.contains("href=\"/products?q=grinder\""));
+
+    let none = app.get("/search?q=zzzzqqqq").await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("Nothing matches yet"));
+    let empty = app.get("/search").await;
+    assert!(empty.body.contains("Type what you are looking for"));
+}
+
 on_both_backends!(
+    one_search_finds_products_and_guides,
     hub_filters_by_kind_stage_and_persona,
     awareness_pieces_never_pitch_products,
     product_page_lists_guides_for_someone_comparing,

@@ -105,6 +105,14 @@ async fn empty_store_shows_real_empty_states(backend: Backend) {
     assert!(products.body.contains("Nothing matches that yet"));
     let compare = app.get("/compare").await;
     assert!(compare.body.contains("Nothing to compare yet"));
+    let learn = app.get("/learn").await;
+    assert_eq!(learn.status, 200);
+    assert!(learn.body.contains("Nothing here yet"));
+    let research = app.get("/my-research").await;
+    assert!(research.body.contains("Nothing yet"));
+    let feed = app.get("/feed.xml").await;
+    assert_eq!(feed.status, 200);
+    assert_eq!(feed.body.matches("<entry>").count(), 0);
 }
 
 async fn security_headers_carry_a_per_request_nonce(backend: Backend) {

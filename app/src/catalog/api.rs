@@ -26,6 +26,8 @@ pub async fn load_home() -> Result<HomeData, AppError> {
             .filter(|c| c.parent_id.is_none())
             .collect(),
         newest: repo::list_newest_products(&db, 4).await?,
+        personas: crate::content::repo::list_personas(&db).await?,
+        me: crate::journey::api::visitor_profile(&db).await?.1,
     })
 }
 

@@ -483,6 +483,9 @@ pub struct HomeData {
     pub featured: Vec<ProductCard>,
     pub categories: Vec<Category>,
     pub newest: Vec<ProductCard>,
+    /// For the "I'm a …" picker.
+    pub personas: Vec<crate::content::model::Persona>,
+    pub me: Option<crate::journey::model::PersonaGuess>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -46,6 +46,8 @@ fn HomeView(data: HomeData) -> impl IntoView {
         featured,
         categories,
         newest,
+        personas,
+        me,
     } = data;
     let hero = featured.first().cloned();
     view! {
@@ -62,12 +64,15 @@ fn HomeView(data: HomeData) -> impl IntoView {
                     <p class="lead">
                         "Honest specifications, side-by-side comparisons and guides for home baristas, café owners and office managers."
                     </p>
-                    <SearchBox initial=String::new() input_id="hero-search".to_string()/>
+                    <SearchBox initial=String::new() input_id="hero-search".to_string() action="/products".to_string()/>
                     <p class="hero__hint">
                         "Try " <a href="/products?q=dual+boiler">"dual boiler"</a> ", "
                         <a href="/products?q=flat+burr">"flat burr"</a> " or "
                         <a href="/products?q=office">"office"</a>
                     </p>
+                    {(!personas.is_empty()).then(|| view! {
+                        <crate::journey::pages::PersonaPicker personas current=me back="/learn?sort=recommended"/>
+                    })}
                 </div>
                 {hero.map(|p| view! {
                     <figure class="hero__figure">

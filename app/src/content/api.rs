@@ -1,6 +1,6 @@
 //! Server functions of the content hub: validate → repo → map errors.
 
-use super::model::{ContentPiece, Hub};
+use super::model::{ContentPiece, EverythingResults, Hub};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -85,5 +85,56 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
         products,
         next_steps,
         saved,
+    })
+}
+
+/// One search box for the whole store: the best products and the best guides for `q`.
+#[server]
+pub async fn search_everything(q: String) -> Result<EverythingResults, AppError> {
+    let q: String = q.trim().chars().take(100).collect();
+    if q.is_empty() {
+        return Ok(EverythingResults {
+            q,
+            products: Vec::new(),
+            product_total: 0,
+            guides: Vec::new(),
+            guide_total: 0,
+        });
+    }
+    let db = use_db()?;
+    let products = crate::catalog::api::search_catalog(vec![("q".into(), q.clone())], None).await?;
+    // Guides whose title or summary holds the whole query; failing that, any of its
+    // longer words.
+    let filters = HubFilters {
+        q: q.clone(),
+        ..Default::default()
+    };
+    let (found, total) = repo::search_content(&db, &filters, now_unix()).await?;
+    let (mut guides, guide_total) = if total > 0 {
+        (found, total)
+    } else {
+        let mut guides: Vec<super::model::ContentCard> = Vec::new();
+        for word in q.split_whitespace().filter(|w| w.len() > 3) {
+            let filters = HubFilters {
+                q: word.to_string(),
+                ..Default::default()
+            };
+            let (found, _) = repo::search_content(&db, &filters, now_unix()).await?;
+            for card in found {
+                if !guides.iter().any(|g| g.id == card.id) {
+                    guides.push(card);
+                }
+            }
+        }
+        let total = guides.len() as i64;
+        (guides, total)
+    };
+    guides.truncate(8);
+    Ok(EverythingResults {
+        q,
+        products: products.products.into_iter().take(8).collect(),
+        product_total: products.total,
+        guides,
+        guide_total,
     })
 }

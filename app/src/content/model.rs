@@ -319,3 +319,13 @@ mod tests {
         assert_eq!(f.to_query(), "stage=decision&persona=cafe-owner");
     }
 }
+
+/// `/search`: products and guides for one query, each list with its total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EverythingResults {
+    pub q: String,
+    pub products: Vec<crate::catalog::model::ProductCard>,
+    pub product_total: i64,
+    pub guides: Vec<ContentCard>,
+    pub guide_total: i64,
+}

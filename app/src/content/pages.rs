@@ -1,7 +1,7 @@
 //! The content hub's pages: `/learn` (filters as a GET form) and `/learn/{slug}`.
 
-use super::api::{load_content, load_hub};
-use super::model::{ContentCard, ContentPiece, Hub, Kind, Stage};
+use super::api::{load_content, load_hub, search_everything};
+use super::model::{ContentCard, ContentPiece, EverythingResults, Hub, Kind, Stage};
 use crate::catalog::pages::query_pairs;
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::time::iso_date;
@@ -318,5 +318,81 @@ fn PieceView(piece: ContentPiece) -> impl IntoView {
                 </section>
             })}
         </article>
+    }
+}
+
+/// GET /search?q=: products and guides together, each labelled, each with a way to all.
+#[component]
+pub fn SearchEverythingPage() -> impl IntoView {
+    let q = query_pairs()
+        .into_iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let typed = q.clone();
+    view! {
+        <Layout search=typed>
+            <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || {
+                    let q = q.clone();
+                    Suspend::new(async move {
+                        match search_everything(q).await {
+                            Ok(results) => view! { <EverythingView results/> }.into_any(),
+                            Err(error) => view! { <ErrorPage error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </Layout>
+    }
+}
+
+#[component]
+fn EverythingView(results: EverythingResults) -> impl IntoView {
+    let EverythingResults {
+        q,
+        products,
+        product_total,
+        guides,
+        guide_total,
+    } = results;
+    let encoded = crate::catalog::model::url_encode(&q);
+    let canonical = format!("/search?q={encoded}");
+    let heading = if q.is_empty() {
+        "Search the store".to_string()
+    } else {
+        format!("Results for \u{201c}{q}\u{201d}")
+    };
+    let nothing = product_total == 0 && guide_total == 0;
+    view! {
+        <PageMeta title=heading.clone() description="Products and guides that match your search." canonical noindex=true/>
+        <section class="container everything">
+            <h1>{heading}</h1>
+            {(q.is_empty()).then(|| view! { <p class="lead">"Type what you are looking for in the search box above: a product, a brand, or a question like \"flat or conical burrs\"."</p> })}
+            {(nothing && !q.is_empty()).then(|| view! {
+                <div class="empty-state">
+                    <h2>"Nothing matches yet"</h2>
+                    <p>"Try fewer or different words, browse "<a href="/products">"all products"</a>" or "<a href="/learn">"all guides"</a>"."</p>
+                </div>
+            })}
+            {(product_total > 0).then(|| view! {
+                <section class="section" aria-labelledby="found-products">
+                    <div class="section__head">
+                        <h2 id="found-products">{format!("Products ({product_total})")}</h2>
+                        <a class="section__more" href=format!("/products?q={encoded}")>"All matching products, with filters"</a>
+                    </div>
+                    <ProductGrid products back=format!("/search?q={encoded}")/>
+                </section>
+            })}
+            {(guide_total > 0).then(|| view! {
+                <section class="section" aria-labelledby="found-guides">
+                    <div class="section__head">
+                        <h2 id="found-guides">{format!("Guides ({guide_total})")}</h2>
+                        <a class="section__more" href=format!("/learn?q={encoded}")>"All matching guides"</a>
+                    </div>
+                    <ContentGrid items=guides/>
+                </section>
+            })}
+        </section>
     }
 }

@@ -135,7 +135,7 @@ pub fn CompareToggle(slug: String, name: String, selected: bool, back: String) -
 /// The search form with suggestions as you type. The form itself is a plain GET to
 /// /products, so it works before hydration and without JavaScript.
 #[island]
-pub fn SearchBox(initial: String, input_id: String) -> impl IntoView {
+pub fn SearchBox(initial: String, input_id: String, action: String) -> impl IntoView {
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     let generation = StoredValue::new(0_u64);
     let list_id = format!("{input_id}-suggestions");
@@ -170,7 +170,7 @@ pub fn SearchBox(initial: String, input_id: String) -> impl IntoView {
     };
     let open = move || !suggestions.with(Vec::is_empty);
     view! {
-        <form role="search" action="/products" method="get" class="search">
+        <form role="search" action=action method="get" class="search">
             <label for=input_id.clone() class="visually-hidden">"Search the store"</label>
             <input
                 id=input_id.clone()
@@ -178,7 +178,7 @@ pub fn SearchBox(initial: String, input_id: String) -> impl IntoView {
                 type="search"
                 name="q"
                 value=initial
-                placeholder="Search machines, grinders, beans…"
+                placeholder="Search products and guides…"
                 autocomplete="off"
                 maxlength="256"
                 role="combobox"

@@ -30,7 +30,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     </svg>
                     <span class="brand__name">"Storefront"</span>
                 </a>
-                <SearchBox initial=search input_id="site-search".to_string()/>
+                <SearchBox initial=search input_id="site-search".to_string() action="/search".to_string()/>
                 <nav class="site-nav" aria-label="Main">
                     <a href="/products">"Shop all"</a>
                     <a href="/learn">"Learn"</a>
