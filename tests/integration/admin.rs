@@ -23,6 +23,15 @@ const TABLE: &[(Req, [u16; 5])] = &[
     (Req::Get("/admin/products/1"), [404, 404, 403, 200, 200]),
     (Req::Get("/admin/categories"), [404, 404, 403, 200, 200]),
     (Req::Get("/admin/staff"), [404, 404, 403, 403, 200]),
+    (Req::Get("/admin/personas"), [404, 404, 403, 200, 200]),
+    (
+        Req::Api("/api/admin/personas", ""),
+        [404, 404, 403, 200, 200],
+    ),
+    (
+        Req::Post("/admin/personas", "action=create&name=&description="),
+        [404, 404, 403, 422, 422],
+    ),
     (Req::Get("/admin/outbox"), [404, 404, 403, 403, 200]),
     (Req::Get("/admin/audit"), [404, 404, 403, 403, 200]),
     (
@@ -407,7 +416,47 @@ async fn staff_invitations_and_role_changes_are_audited(backend: Backend) {
     assert!(audit.body.contains("new@example.com as sales"));
 }
 
+async fn persona_grid_shows_content_gaps(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let staff = app.signed_in_as("m@example.com", Some("marketing")).await;
+    let page = staff.get("/admin/personas").await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Every persona has content at every stage."));
+    let created = staff
+        .post_form(
+            "/admin/personas",
+            "action=create&name=The+roaster&description=Roasts+their+own+beans&problems=",
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let page = staff.get("/admin/personas").await;
+    assert!(page
+        .body
+        .contains("No awareness-stage content for The roaster"));
+    assert!(page
+        .body
+        .contains("No decision-stage content for The roaster"));
+    let duplicate = staff
+        .post_form(
+            "/admin/personas",
+            "action=create&name=The+roaster&description=Again",
+        )
+        .await;
+    assert_eq!(duplicate.status, 422);
+    let action: String =
+        sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(action, "persona.create");
+}
+
 on_both_backends!(
+    persona_grid_shows_content_gaps,
     every_admin_route_checks_the_role_on_the_server,
     a_created_product_is_in_the_store_at_once,
     bad_product_input_is_shown_next_to_the_field,

@@ -2,8 +2,8 @@
 //! one checks the role itself; the pages calling them are not the protection.
 
 use super::model::{
-    AdminProductList, AuditPage, CategoryNode, DashboardFigures, Outbox, ProductEditData,
-    StaffMember,
+    AdminProductList, AuditPage, CategoryNode, DashboardFigures, Outbox, PersonaCoverage,
+    ProductEditData, StaffMember,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -97,4 +97,10 @@ pub async fn load_admin_audit(actor: String, action: String) -> Result<AuditPage
     let actor: String = actor.chars().take(254).collect();
     let action: String = action.chars().take(64).collect();
     Ok(super::audit::list_audit(&use_db()?, &actor, &action).await?)
+}
+
+#[server(endpoint = "admin/personas")]
+pub async fn load_admin_personas() -> Result<Vec<PersonaCoverage>, AppError> {
+    require(Area::Personas)?;
+    Ok(repo::persona_coverage(&use_db()?).await?)
 }

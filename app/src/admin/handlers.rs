@@ -668,3 +668,75 @@ mod tests {
         assert!(!is_in_subtree(&tree, 3, 1));
     }
 }
+
+pub async fn post_personas(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let form = format!("persona-{}", field(&fields, "id"));
+    match change_persona(&ctx, &parts, &fields).await {
+        Ok(done) => see_other(&format!("/admin/personas?saved={done}")),
+        Err(error) => show_error(&ctx, parts, &form, fields, error).await,
+    }
+}
+
+async fn change_persona(
+    ctx: &PageContext,
+    parts: &Parts,
+    fields: &Fields,
+) -> Result<&'static str, AppError> {
+    let actor = require_in(parts, Area::Personas)?;
+    let db = &ctx.db;
+    let name = field(fields, "name").trim().to_string();
+    let description = field(fields, "description").trim().to_string();
+    let problems = field(fields, "problems").trim().to_string();
+    let mut errors = Vec::new();
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.push((
+            "name".to_string(),
+            "Give the persona a name of up to 60 characters.".to_string(),
+        ));
+    }
+    if description.is_empty() || description.chars().count() > 160 {
+        errors.push((
+            "description".to_string(),
+            "Describe them in one line (up to 160 characters).".to_string(),
+        ));
+    }
+    if problems.chars().count() > 600 {
+        errors.push((
+            "problems".to_string(),
+            "Keep the problems to 600 characters.".to_string(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Fields { errors });
+    }
+    match field(fields, "action").as_str() {
+        "create" => {
+            let slug = slugify(&name);
+            let id = repo::insert_admin_persona(db, &slug, &name, &description, &problems)
+                .await
+                .map_err(|e| match e.as_database_error() {
+                    Some(d) if d.is_unique_violation() => {
+                        AppError::invalid("name", "A persona with this name already exists.")
+                    }
+                    _ => e.into(),
+                })?;
+            audit::record(db, &actor, "persona.create", "persona", id, &name).await?;
+            Ok("created")
+        }
+        "update" => {
+            let id = field(fields, "id")
+                .parse::<i64>()
+                .map_err(|_| AppError::NotFound)?;
+            if !repo::update_persona(db, id, &name, &description, &problems).await? {
+                return Err(AppError::NotFound);
+            }
+            audit::record(db, &actor, "persona.update", "persona", id, &name).await?;
+            Ok("updated")
+        }
+        _ => Err(AppError::bad_request("Unknown persona action.")),
+    }
+}

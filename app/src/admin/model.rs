@@ -119,6 +119,14 @@ pub struct AuditPage {
 
 pub type Outbox = Vec<OutboxMessage>;
 
+/// A persona and how many published pieces serve it at each stage (awareness,
+/// consideration, decision): zeros are the gaps marketing should fill.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersonaCoverage {
+    pub persona: crate::content::model::Persona,
+    pub per_stage: [i64; 3],
+}
+
 pub const PRODUCT_STATUSES: [&str; 3] = ["draft", "active", "archived"];
 
 pub fn status_label(status: &str) -> &'static str {

@@ -3,7 +3,7 @@
 
 use super::api::{
     load_admin_audit, load_admin_categories, load_admin_dashboard, load_admin_outbox,
-    load_admin_product, load_admin_products, load_admin_staff,
+    load_admin_personas, load_admin_product, load_admin_products, load_admin_staff,
 };
 use super::islands::MarkdownEditor;
 use super::model::{format_time, status_label, CategoryNode, ProductEditData, PRODUCT_STATUSES};
@@ -25,10 +25,11 @@ fn query(name: &str) -> String {
         .unwrap_or_default()
 }
 
-const NAV: [(&str, &str, Area); 6] = [
+const NAV: [(&str, &str, Area); 7] = [
     ("/admin", "Dashboard", Area::Dashboard),
     ("/admin/products", "Products", Area::Catalog),
     ("/admin/categories", "Categories", Area::Catalog),
+    ("/admin/personas", "Personas", Area::Personas),
     ("/admin/staff", "Staff", Area::Staff),
     ("/admin/outbox", "Email outbox", Area::Outbox),
     ("/admin/audit", "Audit log", Area::Audit),
@@ -666,5 +667,120 @@ pub fn AdminAuditPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminPersonasPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading personas…"</p> }>
+            {move || Suspend::new(async move {
+                match load_admin_personas().await {
+                    Ok(coverage) => view! { <PersonasView coverage/> }.into_any(),
+                    Err(error) => admin_error(error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PersonasView(coverage: Vec<super::model::PersonaCoverage>) -> impl IntoView {
+    use crate::content::model::Stage;
+    let saved = match query("saved").as_str() {
+        "created" => Some("Persona created."),
+        "updated" => Some("Persona saved."),
+        _ => None,
+    };
+    let gaps: Vec<String> = coverage
+        .iter()
+        .flat_map(|c| {
+            Stage::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| c.per_stage[*i] == 0)
+                .map(|(_, stage)| {
+                    format!("No {}-stage content for {}", stage.key(), c.persona.name)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let create = feedback_for("persona-");
+    let grid = coverage
+        .iter()
+        .map(|c| {
+            let cells = Stage::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, stage)| {
+                    let n = c.per_stage[i];
+                    let href = format!("/learn?stage={}&persona={}", stage.key(), c.persona.slug);
+                    view! {
+                        <td class="num" class=("gap", n == 0)>
+                            {if n == 0 { view! { <span>"0 — gap"</span> }.into_any() } else { view! { <a href=href>{n}</a> }.into_any() }}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{c.persona.name.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let editors = coverage
+        .into_iter()
+        .map(|c| {
+            let p = c.persona;
+            let form_id = format!("persona-{}", p.id);
+            let feedback = feedback_for(&form_id);
+            let prefix = format!("persona-{}-", p.id);
+            view! {
+                <details class="panel persona-editor" open=feedback.is_some()>
+                    <summary><strong>{p.name.clone()}</strong>" — "{p.description.clone()}</summary>
+                    <FormAlert feedback=feedback.clone() fields=&["name", "description", "problems"]/>
+                    <form method="post" action="/admin/personas" class="stack">
+                        <input type="hidden" name="action" value="update"/>
+                        <input type="hidden" name="id" value=p.id.to_string()/>
+                        <TextField feedback=feedback.clone() name="name" label="Name" value=p.name.clone() maxlength=60 id_prefix=prefix.clone()/>
+                        <TextField feedback=feedback.clone() name="description" label="One-line description" value=p.description.clone() maxlength=160 id_prefix=prefix.clone()/>
+                        <TextField feedback=feedback.clone() name="problems" label="The problems they want solved" value=p.problems.clone() maxlength=600 id_prefix=prefix.clone()/>
+                        <button class="btn btn--small" type="submit">"Save persona"</button>
+                    </form>
+                </details>
+            }
+        })
+        .collect_view();
+    view! {
+        <AdminFrame title="Personas" current="/admin/personas">
+            <SuccessAlert message=saved/>
+            <section class="admin-section">
+                <h2>"Content per stage"</h2>
+                <p class="field__hint">"Published pieces serving each persona at each stage of the funnel. A zero is a gap: a buyer at that stage finds nothing written for them."</p>
+                <div class="table-scroll">
+                    <table class="admin-table coverage">
+                        <thead><tr><th scope="col">"Persona"</th>{Stage::ALL.iter().map(|s| view! { <th scope="col" class="num">{s.label()}</th> }).collect_view()}</tr></thead>
+                        <tbody>{grid}</tbody>
+                    </table>
+                </div>
+                {if gaps.is_empty() {
+                    view! { <p class="alert alert--ok">"Every persona has content at every stage."</p> }.into_any()
+                } else {
+                    view! { <ul class="alert alert--error gaps">{gaps.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section class="admin-section">
+                <h2>"Edit personas"</h2>
+                {editors}
+            </section>
+            <section class="admin-section panel">
+                <h2>"New persona"</h2>
+                <FormAlert feedback=create.clone() fields=&["name", "description", "problems"]/>
+                <form method="post" action="/admin/personas" class="stack">
+                    <input type="hidden" name="action" value="create"/>
+                    <TextField feedback=create.clone() name="name" label="Name" required=true maxlength=60 id_prefix="new-persona-" hint="How they would describe themselves, e.g. \"The café owner\"."/>
+                    <TextField feedback=create.clone() name="description" label="One-line description" required=true maxlength=160 id_prefix="new-persona-"/>
+                    <TextField feedback=create.clone() name="problems" label="The problems they want solved" maxlength=600 id_prefix="new-persona-"/>
+                    <button class="btn btn--primary" type="submit">"Create persona"</button>
+                </form>
+            </section>
+        </AdminFrame>
     }
 }

@@ -545,3 +545,59 @@ pub async fn count_active_admins(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(db.pool())
         .await
 }
+
+// ---- personas ----
+
+pub async fn persona_coverage(db: &Db) -> Result<Vec<super::model::PersonaCoverage>, sqlx::Error> {
+    use crate::content::model::Stage;
+    let personas = crate::content::repo::list_personas(db).await?;
+    let counts: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT cp.persona_id, c.stage, COUNT(*) FROM content_personas cp JOIN content c ON c.id = cp.content_id \
+         WHERE c.status = 'published' GROUP BY cp.persona_id, c.stage",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(personas
+        .into_iter()
+        .map(|persona| {
+            let mut per_stage = [0; 3];
+            for (i, stage) in Stage::ALL.iter().enumerate() {
+                per_stage[i] = counts
+                    .iter()
+                    .filter(|(id, s, _)| *id == persona.id && s == stage.key())
+                    .map(|(_, _, n)| *n)
+                    .sum();
+            }
+            super::model::PersonaCoverage { persona, per_stage }
+        })
+        .collect())
+}
+
+pub async fn insert_admin_persona(
+    db: &Db,
+    slug: &str,
+    name: &str,
+    description: &str,
+    problems: &str,
+) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    crate::content::repo::insert_persona(&mut conn, slug, name, description, problems, 100).await
+}
+
+pub async fn update_persona(
+    db: &Db,
+    id: i64,
+    name: &str,
+    description: &str,
+    problems: &str,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE personas SET name = $1, description = $2, problems = $3 WHERE id = $4")
+            .bind(name)
+            .bind(description)
+            .bind(problems)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
