@@ -637,38 +637,6 @@ pub async fn uploaded_image(State(ctx): State<PageContext>, Path(file): Path<Str
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_in_subtree;
-    use crate::admin::model::CategoryNode;
-
-    fn node(id: i64, parent_id: Option<i64>) -> CategoryNode {
-        CategoryNode {
-            id,
-            slug: String::new(),
-            name: String::new(),
-            parent_id,
-            depth: 0,
-            products: 0,
-            children: 0,
-        }
-    }
-
-    #[test]
-    fn a_category_cannot_move_below_itself() {
-        let tree = vec![
-            node(1, None),
-            node(2, Some(1)),
-            node(3, Some(2)),
-            node(4, None),
-        ];
-        assert!(is_in_subtree(&tree, 1, 3));
-        assert!(is_in_subtree(&tree, 2, 2));
-        assert!(!is_in_subtree(&tree, 2, 4));
-        assert!(!is_in_subtree(&tree, 3, 1));
-    }
-}
-
 pub async fn post_personas(State(ctx): State<PageContext>, request: Request) -> Response {
     let (parts, fields) = match read_form(request, FORM_LIMIT).await {
         Ok(read) => read,
@@ -738,5 +706,37 @@ async fn change_persona(
             Ok("updated")
         }
         _ => Err(AppError::bad_request("Unknown persona action.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_in_subtree;
+    use crate::admin::model::CategoryNode;
+
+    fn node(id: i64, parent_id: Option<i64>) -> CategoryNode {
+        CategoryNode {
+            id,
+            slug: String::new(),
+            name: String::new(),
+            parent_id,
+            depth: 0,
+            products: 0,
+            children: 0,
+        }
+    }
+
+    #[test]
+    fn a_category_cannot_move_below_itself() {
+        let tree = vec![
+            node(1, None),
+            node(2, Some(1)),
+            node(3, Some(2)),
+            node(4, None),
+        ];
+        assert!(is_in_subtree(&tree, 1, 3));
+        assert!(is_in_subtree(&tree, 2, 2));
+        assert!(!is_in_subtree(&tree, 2, 4));
+        assert!(!is_in_subtree(&tree, 3, 1));
     }
 }
