@@ -65,6 +65,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/products/:id") view=AdminProductEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/staff") view=AdminStaffPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content") view=crate::admin::pages::AdminContentPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content/new") view=crate::admin::pages::AdminContentNewPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content/:id") view=crate::admin::pages::AdminContentEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/personas") view=crate::admin::pages::AdminPersonasPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>

@@ -95,6 +95,15 @@ mod server {
         request: Request,
         limit: usize,
     ) -> Result<(Parts, HashMap<String, String>), Response> {
+        let (parts, pairs) = read_form_pairs(request, limit).await?;
+        Ok((parts, pairs.into_iter().collect()))
+    }
+
+    /// A form body as its pairs in order, repeated names kept (checkbox groups).
+    pub async fn read_form_pairs(
+        request: Request,
+        limit: usize,
+    ) -> Result<(Parts, Vec<(String, String)>), Response> {
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
             (StatusCode::PAYLOAD_TOO_LARGE, "That form is too large.").into_response()
@@ -106,7 +115,7 @@ mod server {
             )
                 .into_response()
         })?;
-        Ok((parts, pairs.into_iter().collect()))
+        Ok((parts, pairs))
     }
 
     /// Renders the page at the request's path again (as a GET) with `feedback` in context,

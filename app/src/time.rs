@@ -46,3 +46,58 @@ mod tests {
         assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:00Z");
     }
 }
+
+/// Unix seconds from an HTML `datetime-local` value ("2026-11-28T14:05"), read as UTC.
+pub fn parse_datetime_local(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, min) = (t.next()??, t.next()??);
+    if !(1..=12).contains(&m)
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&min)
+    {
+        return None;
+    }
+    let canonical = format!("{y:04}-{m:02}-{day:02}T{h:02}:{min:02}");
+    // Howard Hinnant's days-from-civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let unix = days * 86_400 + h * 3600 + min * 60;
+    // Reject dates like 31 February, which would silently roll over into March.
+    (to_datetime_local(unix) == canonical).then_some(unix)
+}
+
+/// The `datetime-local` value for Unix seconds.
+pub fn to_datetime_local(unix: i64) -> String {
+    let text = format_time(unix);
+    format!("{}T{}", &text[..10], &text[11..16])
+}
+
+#[cfg(test)]
+mod datetime_tests {
+    use super::*;
+
+    #[test]
+    fn datetime_local_round_trips() {
+        assert_eq!(
+            parse_datetime_local("2026-11-28T00:00"),
+            Some(1_795_824_000)
+        );
+        assert_eq!(to_datetime_local(1_795_824_000 + 3_660), "2026-11-28T01:01");
+        assert_eq!(
+            parse_datetime_local(&to_datetime_local(951_782_400)),
+            Some(951_782_400)
+        );
+        assert_eq!(parse_datetime_local("2026-02-31T10:00"), None);
+        assert_eq!(parse_datetime_local("tomorrow"), None);
+        assert_eq!(parse_datetime_local("2026-13-01T10:00"), None);
+    }
+}

@@ -233,6 +233,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/categories", post(admin_forms::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(admin_forms::post_personas))
+        .route("/admin/content/new", post(admin_forms::post_content))
+        .route("/admin/content/{id}", post(admin_forms::post_content))
         .route(
             "/journey/persona",
             post(app::journey::handlers::post_persona),

@@ -24,6 +24,25 @@ const TABLE: &[(Req, [u16; 5])] = &[
     (Req::Get("/admin/categories"), [404, 404, 403, 200, 200]),
     (Req::Get("/admin/staff"), [404, 404, 403, 403, 200]),
     (Req::Get("/admin/personas"), [404, 404, 403, 200, 200]),
+    (Req::Get("/admin/content"), [404, 404, 403, 200, 200]),
+    (Req::Get("/admin/content/new"), [404, 404, 403, 200, 200]),
+    (Req::Get("/admin/content/1"), [404, 404, 403, 200, 200]),
+    (
+        Req::Api("/api/admin/content", "status=&stage="),
+        [404, 404, 403, 200, 200],
+    ),
+    (
+        Req::Api("/api/admin/content-piece", "id=1"),
+        [404, 404, 403, 200, 200],
+    ),
+    (
+        Req::Post("/admin/content/new", "title="),
+        [404, 404, 403, 422, 422],
+    ),
+    (
+        Req::Post("/admin/content/1", "title="),
+        [404, 404, 403, 422, 422],
+    ),
     (
         Req::Api("/api/admin/personas", ""),
         [404, 404, 403, 200, 200],
@@ -455,7 +474,67 @@ async fn persona_grid_shows_content_gaps(backend: Backend) {
     assert_eq!(action, "persona.create");
 }
 
+async fn scheduled_content_is_previewable_then_published(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let staff = app.signed_in_as("m@example.com", Some("marketing")).await;
+    let persona: i64 = sqlx::query_scalar("SELECT id FROM personas ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let product: String =
+        sqlx::query_scalar("SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let future = app::time::to_datetime_local(app::db::now_unix() + 86_400);
+    let form = format!(
+        "title=Descaling+in+ten+minutes&summary=A+routine&body_md=**Citric**+acid&kind=article&stage=decision&status=published\
+         &publish_at={}&persona_ids={persona}&product_slugs={product}&author=Sam",
+        crate::helpers::urlencode(&future)
+    );
+    let bad = staff
+        .post_form(
+            "/admin/content/new",
+            &form.replace(&format!("persona_ids={persona}"), "x=1"),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Choose at least one persona"));
+    assert!(
+        bad.body.contains("value=\"Descaling in ten minutes\""),
+        "typed values kept"
+    );
+    let created = staff.post_form("/admin/content/new", &form).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+
+    let hub = app.get("/learn?q=descaling+in+ten").await;
+    assert!(
+        !hub.body.contains("Descaling in ten minutes"),
+        "scheduled for tomorrow"
+    );
+    assert_eq!(app.get("/learn/descaling-in-ten-minutes").await.status, 404);
+    let preview = staff.get("/learn/descaling-in-ten-minutes").await;
+    assert_eq!(preview.status, 200, "content staff can preview");
+    assert!(preview.body.contains("<strong>Citric</strong>"));
+    assert!(preview.body.contains("Products in this guide"));
+
+    let edit = created.location().split('?').next().unwrap().to_string();
+    let now_form = form.replace(&crate::helpers::urlencode(&future), "");
+    assert_eq!(staff.post_form(&edit, &now_form).await.status, 303);
+    assert_eq!(app.get("/learn/descaling-in-ten-minutes").await.status, 200);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'content.%' ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, ["content.create", "content.update"]);
+}
+
 on_both_backends!(
+    scheduled_content_is_previewable_then_published,
     persona_grid_shows_content_gaps,
     every_admin_route_checks_the_role_on_the_server,
     a_created_product_is_in_the_store_at_once,

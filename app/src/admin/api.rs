@@ -2,8 +2,8 @@
 //! one checks the role itself; the pages calling them are not the protection.
 
 use super::model::{
-    AdminProductList, AuditPage, CategoryNode, DashboardFigures, Outbox, PersonaCoverage,
-    ProductEditData, StaffMember,
+    AdminContentItem, AdminProductList, AuditPage, CategoryNode, ContentEditData, DashboardFigures,
+    Outbox, PersonaCoverage, ProductEditData, StaffMember,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -103,4 +103,56 @@ pub async fn load_admin_audit(actor: String, action: String) -> Result<AuditPage
 pub async fn load_admin_personas() -> Result<Vec<PersonaCoverage>, AppError> {
     require(Area::Personas)?;
     Ok(repo::persona_coverage(&use_db()?).await?)
+}
+
+#[server(endpoint = "admin/content")]
+pub async fn load_admin_content(
+    status: String,
+    stage: String,
+) -> Result<Vec<AdminContentItem>, AppError> {
+    require(Area::Content)?;
+    let status = if ["draft", "published"].contains(&status.as_str()) {
+        status
+    } else {
+        String::new()
+    };
+    let stage = if crate::content::model::Stage::parse(&stage).is_some() {
+        stage
+    } else {
+        String::new()
+    };
+    Ok(repo::list_admin_content(&use_db()?, &status, &stage).await?)
+}
+
+/// The content form's data; `id` 0 is a new piece.
+#[server(endpoint = "admin/content-piece")]
+pub async fn load_admin_content_piece(id: i64) -> Result<ContentEditData, AppError> {
+    require(Area::Content)?;
+    let db = use_db()?;
+    let personas = crate::content::repo::list_personas(&db).await?;
+    let mut data = if id == 0 {
+        ContentEditData {
+            id: None,
+            slug: String::new(),
+            title: String::new(),
+            summary: String::new(),
+            body_md: String::new(),
+            kind: "article".into(),
+            stage: "awareness".into(),
+            author: String::new(),
+            media_url: String::new(),
+            transcript: String::new(),
+            status: "draft".into(),
+            publish_at: crate::time::to_datetime_local(crate::db::now_unix()),
+            persona_ids: Vec::new(),
+            product_slugs: String::new(),
+            personas: Vec::new(),
+        }
+    } else {
+        repo::find_content_draft(&db, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    data.personas = personas;
+    Ok(data)
 }

@@ -709,6 +709,93 @@ async fn change_persona(
     }
 }
 
+pub async fn post_content(State(ctx): State<PageContext>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let (parts, pairs) = match crate::forms::read_form_pairs(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    // "/admin/content/new" creates; "/admin/content/{id}" edits.
+    let id = path
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.parse::<i64>().ok());
+    let fields: Fields = pairs.iter().cloned().collect();
+    match save_content(&ctx, &parts, id, &pairs).await {
+        Ok(saved) => see_other(&format!("/admin/content/{saved}?saved=1")),
+        Err(error) => {
+            // The re-shown form keeps every ticked persona.
+            let mut values = fields;
+            let ticked: Vec<String> = pairs
+                .iter()
+                .filter(|(k, _)| k == "persona_ids")
+                .map(|(_, v)| v.clone())
+                .collect();
+            values.insert("persona_ids".into(), ticked.join(","));
+            show_error(&ctx, parts, "content", values, error).await
+        }
+    }
+}
+
+async fn save_content(
+    ctx: &PageContext,
+    parts: &Parts,
+    id: Option<i64>,
+    pairs: &[(String, String)],
+) -> Result<i64, AppError> {
+    let actor = require_in(parts, Area::Content)?;
+    if let Some(id) = id {
+        if repo::find_content_draft(&ctx.db, id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |name: &str| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let input = super::model::parse_content_form(get, all, now_unix())?;
+    match repo::save_content(&ctx.db, id, &input).await? {
+        Ok(saved) => {
+            let action = if id.is_some() {
+                "content.update"
+            } else {
+                "content.create"
+            };
+            let state = if input.published {
+                "published"
+            } else {
+                "draft"
+            };
+            audit::record(
+                &ctx.db,
+                &actor,
+                action,
+                "content",
+                saved,
+                &format!("{} ({state})", input.title),
+            )
+            .await?;
+            Ok(saved)
+        }
+        Err(problem) if problem == "slug" => Err(AppError::invalid(
+            "slug",
+            "Another piece already uses this slug.",
+        )),
+        Err(problem) => Err(AppError::invalid("product_slugs", problem)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_in_subtree;

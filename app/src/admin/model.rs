@@ -119,6 +119,182 @@ pub struct AuditPage {
 
 pub type Outbox = Vec<OutboxMessage>;
 
+/// A content piece as the admin list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminContentItem {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub stage: String,
+    pub status: String,
+    pub published_at: i64,
+}
+
+/// The content form's data (the piece, or an empty one) and its choices.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContentEditData {
+    pub id: Option<i64>,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    pub kind: String,
+    pub stage: String,
+    pub author: String,
+    pub media_url: String,
+    pub transcript: String,
+    pub status: String,
+    /// `datetime-local` text, UTC.
+    pub publish_at: String,
+    pub persona_ids: Vec<i64>,
+    /// Linked products, as slugs separated by commas.
+    pub product_slugs: String,
+    pub personas: Vec<crate::content::model::Persona>,
+}
+
+/// A content form that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentInput {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    pub kind: crate::content::model::Kind,
+    pub stage: crate::content::model::Stage,
+    pub author: String,
+    pub media_url: String,
+    pub transcript: String,
+    pub published: bool,
+    pub publish_at: i64,
+    pub persona_ids: Vec<i64>,
+    pub product_slugs: Vec<String>,
+}
+
+/// Validates the content form; every problem is reported at once.
+pub fn parse_content_form(
+    get: impl Fn(&str) -> String,
+    all: impl Fn(&str) -> Vec<String>,
+    now: i64,
+) -> Result<ContentInput, crate::error::AppError> {
+    use crate::content::model::{Kind, Stage};
+    use crate::error::AppError;
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut need = |field: &str, label: &str, max: usize, required: bool| {
+        let value = get(field).trim().to_string();
+        if required && value.is_empty() {
+            errors.push((field.into(), format!("Please enter the {label}.")));
+        } else if value.chars().count() > max {
+            errors.push((
+                field.into(),
+                format!("The {label} can be at most {max} characters."),
+            ));
+        }
+        value
+    };
+    let title = need("title", "title", 160, true);
+    let summary = need("summary", "summary", 400, true);
+    let body_md = need("body_md", "body", MAX_DESCRIPTION_CHARS, false);
+    let author = need("author", "author", 80, false);
+    let media_url = need("media_url", "media address", 300, false);
+    let transcript = need("transcript", "transcript or description", 10_000, false);
+    let typed_slug = need("slug", "slug", 80, false).to_lowercase();
+    let slug = if typed_slug.is_empty() {
+        crate::catalog::slug::slugify(&title)
+    } else {
+        typed_slug
+    };
+    if !title.is_empty() && !crate::catalog::slug::is_valid_slug(&slug) {
+        errors.push((
+            "slug".into(),
+            "Use lower-case letters, digits and single hyphens.".into(),
+        ));
+    }
+    let kind = Kind::parse(get("kind").trim());
+    if kind.is_none() {
+        errors.push(("kind".into(), "Choose a type.".into()));
+    }
+    let stage = Stage::parse(get("stage").trim());
+    if stage.is_none() {
+        errors.push(("stage".into(), "Choose a funnel stage.".into()));
+    }
+    // Embeds and downloads must be https (or our own files), never javascript: or data:.
+    let own_path = media_url.starts_with('/') && !media_url.starts_with("//");
+    if !(media_url.is_empty() || media_url.starts_with("https://") || own_path) {
+        errors.push((
+            "media_url".into(),
+            "Use an https:// address or a path on this site.".into(),
+        ));
+    }
+    if kind == Some(Kind::Video) && media_url.is_empty() {
+        errors.push((
+            "media_url".into(),
+            "A video needs its player address (https://…/embed/…).".into(),
+        ));
+    }
+    if kind == Some(Kind::Infographic) && transcript.trim().is_empty() {
+        errors.push((
+            "transcript".into(),
+            "Describe the infographic in full text for screen readers and search engines.".into(),
+        ));
+    }
+    let publish_text = get("publish_at");
+    let publish_at = if publish_text.trim().is_empty() {
+        Some(now)
+    } else {
+        crate::time::parse_datetime_local(&publish_text)
+    };
+    if publish_at.is_none() {
+        errors.push((
+            "publish_at".into(),
+            "Enter a date and time like 2026-12-01T09:00 (UTC).".into(),
+        ));
+    }
+    let persona_ids: Vec<i64> = all("persona_ids")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if persona_ids.is_empty() {
+        errors.push((
+            "persona_ids".into(),
+            "Choose at least one persona this piece serves.".into(),
+        ));
+    }
+    let product_slugs: Vec<String> = get("product_slugs")
+        .split(',')
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if product_slugs
+        .iter()
+        .any(|s| !crate::catalog::slug::is_valid_slug(s))
+        || product_slugs.len() > 12
+    {
+        errors.push((
+            "product_slugs".into(),
+            "List up to 12 product slugs separated by commas.".into(),
+        ));
+    }
+    match (kind, stage, publish_at) {
+        (Some(kind), Some(stage), Some(publish_at)) if errors.is_empty() => Ok(ContentInput {
+            slug,
+            title,
+            summary,
+            body_md,
+            kind,
+            stage,
+            author,
+            media_url,
+            transcript,
+            published: get("status") == "published",
+            publish_at,
+            persona_ids,
+            product_slugs,
+        }),
+        _ => Err(AppError::Fields { errors }),
+    }
+}
+
 /// A persona and how many published pieces serve it at each stage (awareness,
 /// consideration, decision): zeros are the gaps marketing should fill.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -404,6 +580,45 @@ pub fn specs_to_text(specs: &[crate::catalog::model::Spec]) -> String {
         .map(|s| format!("{}: {}", s.name, s.display()))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod content_form_tests {
+    use super::parse_content_form;
+    use crate::error::AppError;
+
+    #[test]
+    fn a_video_needs_a_player_and_a_persona() {
+        let get = |k: &str| match k {
+            "title" => "Dialling in".to_string(),
+            "summary" => "How to".to_string(),
+            "kind" => "video".to_string(),
+            "stage" => "awareness".to_string(),
+            "media_url" => "javascript:alert(1)".to_string(),
+            _ => String::new(),
+        };
+        match parse_content_form(get, |_| Vec::new(), 0) {
+            Err(AppError::Fields { errors }) => {
+                let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+                assert_eq!(fields, ["media_url", "persona_ids"]);
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        }
+        let get_ok = |k: &str| match k {
+            "title" => "Dialling in".to_string(),
+            "summary" => "How to".to_string(),
+            "kind" => "article".to_string(),
+            "stage" => "decision".to_string(),
+            "status" => "published".to_string(),
+            "publish_at" => "2026-12-01T09:00".to_string(),
+            "product_slugs" => "kestrel-64, wren-54".to_string(),
+            _ => String::new(),
+        };
+        let input = parse_content_form(get_ok, |_| vec!["1".into()], 0).unwrap();
+        assert_eq!(input.slug, "dialling-in");
+        assert_eq!(input.product_slugs, ["kestrel-64", "wren-54"]);
+        assert!(input.published);
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! decides access, and an error renders as the matching 404/403 page.
 
 use super::api::{
-    load_admin_audit, load_admin_categories, load_admin_dashboard, load_admin_outbox,
-    load_admin_personas, load_admin_product, load_admin_products, load_admin_staff,
+    load_admin_audit, load_admin_categories, load_admin_content, load_admin_content_piece,
+    load_admin_dashboard, load_admin_outbox, load_admin_personas, load_admin_product,
+    load_admin_products, load_admin_staff,
 };
 use super::islands::MarkdownEditor;
 use super::model::{format_time, status_label, CategoryNode, ProductEditData, PRODUCT_STATUSES};
@@ -25,10 +26,11 @@ fn query(name: &str) -> String {
         .unwrap_or_default()
 }
 
-const NAV: [(&str, &str, Area); 7] = [
+const NAV: [(&str, &str, Area); 8] = [
     ("/admin", "Dashboard", Area::Dashboard),
     ("/admin/products", "Products", Area::Catalog),
     ("/admin/categories", "Categories", Area::Catalog),
+    ("/admin/content", "Content", Area::Content),
     ("/admin/personas", "Personas", Area::Personas),
     ("/admin/staff", "Staff", Area::Staff),
     ("/admin/outbox", "Email outbox", Area::Outbox),
@@ -781,6 +783,199 @@ fn PersonasView(coverage: Vec<super::model::PersonaCoverage>) -> impl IntoView {
                     <button class="btn btn--primary" type="submit">"Create persona"</button>
                 </form>
             </section>
+        </AdminFrame>
+    }
+}
+
+#[component]
+pub fn AdminContentPage() -> impl IntoView {
+    let status = query("status");
+    let stage = query("stage");
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading content…"</p> }>
+            {move || {
+                let (status, stage) = (status.clone(), stage.clone());
+                Suspend::new(async move {
+                    let (chosen_status, chosen_stage) = (status.clone(), stage.clone());
+                    match load_admin_content(status, stage).await {
+                        Ok(items) => {
+                            let now = crate::time::to_datetime_local(0);
+                            let _ = now;
+                            view! {
+                                <AdminFrame title="Content" current="/admin/content">
+                                    <div class="admin-toolbar">
+                                        <form method="get" action="/admin/content" class="admin-filter">
+                                            <label for="content-status">"Status"</label>
+                                            <select id="content-status" name="status">
+                                                <option value="">"All"</option>
+                                                <option value="published" selected=chosen_status == "published">"Published"</option>
+                                                <option value="draft" selected=chosen_status == "draft">"Draft"</option>
+                                            </select>
+                                            <label for="content-stage">"Stage"</label>
+                                            <select id="content-stage" name="stage">
+                                                <option value="">"Every stage"</option>
+                                                {crate::content::model::Stage::ALL.iter().map(|s| view! { <option value=s.key() selected=chosen_stage == s.key()>{s.label()}</option> }).collect_view()}
+                                            </select>
+                                            <button class="btn btn--small" type="submit">"Filter"</button>
+                                        </form>
+                                        <a class="btn btn--primary" href="/admin/content/new">"New piece"</a>
+                                    </div>
+                                    {if items.is_empty() {
+                                        view! { <div class="empty-state"><h2>"No content matches"</h2><p>"Write the first piece, or change the filters."</p></div> }.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="table-scroll">
+                                                <table class="admin-table">
+                                                    <thead><tr><th scope="col">"Title"</th><th scope="col" class="wide-only">"Type"</th><th scope="col">"Stage"</th><th scope="col">"Status"</th><th scope="col" class="wide-only">"Publishes"</th></tr></thead>
+                                                    <tbody>{items.into_iter().map(|c| view! {
+                                                        <tr>
+                                                            <td><a href=format!("/admin/content/{}", c.id)>{c.title}</a></td>
+                                                            <td class="wide-only">{c.kind}</td>
+                                                            <td>{c.stage}</td>
+                                                            <td><span class=if c.status == "published" { "pill pill--active" } else { "pill pill--draft" }>{c.status.clone()}</span></td>
+                                                            <td class="wide-only">{format_time(c.published_at)}</td>
+                                                        </tr>
+                                                    }).collect_view()}</tbody>
+                                                </table>
+                                            </div>
+                                        }.into_any()
+                                    }}
+                                </AdminFrame>
+                            }.into_any()
+                        }
+                        Err(error) => admin_error(error),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminContentNewPage() -> impl IntoView {
+    view! { <ContentEditor id=0/> }
+}
+
+#[component]
+pub fn AdminContentEditPage() -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .unwrap_or(-1);
+    view! { <ContentEditor id/> }
+}
+
+#[component]
+fn ContentEditor(id: i64) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                if id < 0 {
+                    return admin_error(AppError::NotFound);
+                }
+                match load_admin_content_piece(id).await {
+                    Ok(data) => view! { <ContentForm data/> }.into_any(),
+                    Err(error) => admin_error(error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
+    use crate::content::model::{Kind, Stage};
+    let feedback = feedback_for("content");
+    let is_new = data.id.is_none();
+    let title = if is_new {
+        "New piece".to_string()
+    } else {
+        data.title.clone()
+    };
+    let action = match data.id {
+        Some(id) => format!("/admin/content/{id}"),
+        None => "/admin/content/new".to_string(),
+    };
+    let saved = (query("saved") == "1")
+        .then_some("Saved. Published pieces are live from their publish time on.");
+    let body = typed_or(&feedback, "body_md", data.body_md.clone());
+    let body_html = render_preview(&body);
+    let kind = typed_or(&feedback, "kind", data.kind.clone());
+    let stage = typed_or(&feedback, "stage", data.stage.clone());
+    let status = typed_or(&feedback, "status", data.status.clone());
+    let ticked: Vec<String> = match &feedback {
+        Some(f) => f
+            .value("persona_ids")
+            .split(',')
+            .map(str::to_string)
+            .collect(),
+        None => data.persona_ids.iter().map(i64::to_string).collect(),
+    };
+    let error_of = {
+        let feedback = feedback.clone();
+        move |field: &str| feedback.as_ref().and_then(|f| f.error(field))
+    };
+    let persona_error = error_of("persona_ids");
+    let persona_invalid = persona_error.is_some();
+    let transcript_error = error_of("transcript");
+    let transcript_invalid = transcript_error.is_some();
+    let transcript = typed_or(&feedback, "transcript", data.transcript.clone());
+    let preview = (!is_new).then(|| format!("/learn/{}", data.slug));
+    view! {
+        <AdminFrame title=title current="/admin/content">
+            <p class="admin-back"><a href="/admin/content">"← All content"</a>
+                {preview.map(|href| view! { " · " <a href=href>"Preview as a visitor"</a> })}</p>
+            <SuccessAlert message=saved/>
+            <FormAlert feedback=feedback.clone() fields=&["title", "slug", "summary", "body_md", "kind", "stage", "author", "media_url", "transcript", "publish_at", "persona_ids", "product_slugs", "status"]/>
+            <form method="post" action=action class="admin-form" novalidate>
+                <div class="admin-form__grid">
+                    <TextField feedback=feedback.clone() name="title" label="Title" value=data.title.clone() required=true maxlength=160/>
+                    <TextField feedback=feedback.clone() name="slug" label="Slug (web address)" value=data.slug.clone() maxlength=80 hint="Leave empty to make one from the title."/>
+                    <div class="field">
+                        <label for="kind">"Type"</label>
+                        <select id="kind" name="kind">{Kind::ALL.iter().map(|k| view! { <option value=k.key() selected=kind == k.key()>{k.label()}</option> }).collect_view()}</select>
+                    </div>
+                    <div class="field">
+                        <label for="stage">"Funnel stage"</label>
+                        <select id="stage" name="stage">{Stage::ALL.iter().map(|s| view! { <option value=s.key() selected=stage == s.key()>{format!("{} ({})", s.label(), s.key())}</option> }).collect_view()}</select>
+                        <p class="field__hint">"Awareness pieces never show products."</p>
+                    </div>
+                    <TextField feedback=feedback.clone() name="author" label="Author" value=data.author.clone() maxlength=80/>
+                    <TextField feedback=feedback.clone() name="publish_at" label="Publish at (UTC)" value=data.publish_at.clone() kind="datetime-local" maxlength=16 hint="A future time schedules the piece."/>
+                    <div class="field">
+                        <label for="status">"Status"</label>
+                        <select id="status" name="status">
+                            <option value="draft" selected=status == "draft">"Draft"</option>
+                            <option value="published" selected=status == "published">"Published"</option>
+                        </select>
+                    </div>
+                    <TextField feedback=feedback.clone() name="media_url" label="Video player, download or image address" value=data.media_url.clone() maxlength=300 hint="Video: https://www.youtube-nocookie.com/embed/… · White paper/e-book: the file · Infographic: the image."/>
+                </div>
+                <TextField feedback=feedback.clone() name="summary" label="Summary" value=data.summary.clone() required=true maxlength=400/>
+                <MarkdownEditor name="body_md".to_string() initial=body initial_html=body_html label="Body".to_string()/>
+                <div class="field" class=("field--invalid", transcript_invalid)>
+                    <label for="transcript">"Transcript (video) or full text description (infographic)"</label>
+                    <textarea id="transcript" name="transcript" rows="6" maxlength="10000">{transcript}</textarea>
+                    {transcript_error.map(|m| view! { <p class="field__error">{m}</p> })}
+                </div>
+                <fieldset class="field" class=("field--invalid", persona_invalid)>
+                    <legend>"Written for"</legend>
+                    {data.personas.iter().map(|p| {
+                        let id = p.id.to_string();
+                        let checked = ticked.contains(&id);
+                        view! {
+                            <label class="check"><input type="checkbox" name="persona_ids" value=id checked=checked/>" "{p.name.clone()}</label>
+                        }
+                    }).collect_view()}
+                    {persona_error.map(|m| view! { <p class="field__error">{m}</p> })}
+                </fieldset>
+                <TextField feedback=feedback.clone() name="product_slugs" label="Related products (slugs, comma-separated)" value=data.product_slugs.clone() maxlength=1000 hint="Shown only on consideration and decision pieces."/>
+                <div class="admin-form__actions">
+                    <button class="btn btn--primary" type="submit">{if is_new { "Create piece" } else { "Save piece" }}</button>
+                </div>
+            </form>
         </AdminFrame>
     }
 }

@@ -51,9 +51,18 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
     }
     let db = use_db()?;
     let now = now_unix();
-    let row = repo::find_visible_content(&db, &slug, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = match repo::find_visible_content(&db, &slug, now).await? {
+        Some(row) => row,
+        // Content staff may preview drafts and scheduled pieces as a visitor would see them.
+        None if crate::accounts::current_user()
+            .is_some_and(|u| u.can(crate::accounts::model::Area::Content)) =>
+        {
+            repo::find_content_for_preview(&db, &slug)
+                .await?
+                .ok_or(AppError::NotFound)?
+        }
+        None => return Err(AppError::NotFound),
+    };
     let stage = row.card.stage;
     let products = if stage.may_show_products() {
         crate::catalog::repo::list_active_products_of_content(&db, row.card.id).await?
