@@ -28,10 +28,7 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
 }
 
 fn signed_in(parts: &Parts) -> Option<super::model::CurrentUser> {
-    parts
-        .extensions
-        .get::<session::SignedIn>()
-        .and_then(|s| s.0.clone())
+    session::signed_in_user(parts)
 }
 
 macro_rules! read_or_return {

@@ -24,10 +24,7 @@ pub fn current_user() -> Option<CurrentUser> {
     #[cfg(feature = "ssr")]
     {
         let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        parts
-            .extensions
-            .get::<session::SignedIn>()
-            .and_then(|signed_in| signed_in.0.clone())
+        session::signed_in_user(&parts)
     }
     #[cfg(not(feature = "ssr"))]
     None

@@ -7,14 +7,9 @@ use crate::seo::PageMeta;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use crate::ui::Layout;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
-fn query(name: &str) -> String {
-    use_query_map()
-        .get_untracked()
-        .get(name)
-        .unwrap_or_default()
-}
+use crate::ui::query_param as query;
 
 /// Sends the visitor to `to` (302) when rendered on the server, whatever the client
 /// accepts (leptos_axum's redirect only sets the status for HTML clients).

@@ -143,7 +143,7 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 
 /// The user behind the session, if it is signed in, the account is active and the session
 /// is not older than the account's last "sign out everywhere".
-async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+async fn load_signed_in_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(user_id) = session
         .get::<i64>(USER_ID_KEY)
         .await
@@ -178,9 +178,17 @@ pub async fn resolve_current_user(
     next: Next,
 ) -> Response {
     // A session store hiccup is logged where it happens; the visitor continues signed out.
-    let user: Option<CurrentUser> = signed_in_user(&db, &session).await.unwrap_or_default();
+    let user: Option<CurrentUser> = load_signed_in_user(&db, &session).await.unwrap_or_default();
     request.extensions_mut().insert(SignedIn(user));
     next.run(request).await
+}
+
+/// The signed-in person recorded in these request parts by `resolve_current_user`.
+pub fn signed_in_user(parts: &http::request::Parts) -> Option<CurrentUser> {
+    parts
+        .extensions
+        .get::<SignedIn>()
+        .and_then(|signed_in| signed_in.0.clone())
 }
 
 /// What `resolve_current_user` found for this request.

@@ -25,11 +25,7 @@ pub fn require(area: Area) -> Result<CurrentUser, AppError> {
 /// For form handlers, which have the request parts rather than a Leptos context.
 #[cfg(feature = "ssr")]
 pub fn require_in(parts: &http::request::Parts, area: Area) -> Result<CurrentUser, AppError> {
-    let user = parts
-        .extensions
-        .get::<crate::accounts::session::SignedIn>()
-        .and_then(|s| s.0.clone());
-    authorise(user, area)
+    authorise(crate::accounts::session::signed_in_user(parts), area)
 }
 
 #[cfg(test)]

@@ -17,14 +17,9 @@ use crate::seo::PageMeta;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
-fn query(name: &str) -> String {
-    use_query_map()
-        .get_untracked()
-        .get(name)
-        .unwrap_or_default()
-}
+use crate::ui::query_param as query;
 
 const NAV: [(&str, &str, Area); 8] = [
     ("/admin", "Dashboard", Area::Dashboard),

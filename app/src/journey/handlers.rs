@@ -17,10 +17,7 @@ fn visitor_of(parts: &Parts) -> Option<Visitor> {
 }
 
 fn user_of(parts: &Parts) -> Option<i64> {
-    parts
-        .extensions
-        .get::<crate::accounts::session::SignedIn>()
-        .and_then(|s| s.0.as_ref().map(|u| u.id))
+    crate::accounts::session::signed_in_user(parts).map(|u| u.id)
 }
 
 pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> Response {

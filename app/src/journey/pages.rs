@@ -7,9 +7,9 @@ use crate::content::model::Persona;
 use crate::content::pages::ContentGrid;
 use crate::seo::PageMeta;
 use crate::ui::form::SuccessAlert;
+use crate::ui::query_param;
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// "I'm a …": tells the store who is browsing, so guides can be ordered for them.
 #[component]
@@ -65,7 +65,7 @@ pub fn SaveToggle(
 
 #[component]
 pub fn MyResearchPage() -> impl IntoView {
-    let cleared = (use_query_map().get_untracked().get("cleared").as_deref() == Some("1"))
+    let cleared = (query_param("cleared") == "1")
         .then_some("Done: we forgot everything about your research on this device.");
     view! {
         <Layout>

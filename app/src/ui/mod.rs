@@ -63,6 +63,14 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
     }
 }
 
+/// One query parameter of the page's URL ("" when absent).
+pub fn query_param(name: &str) -> String {
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
 /// "Sign in" for visitors; the person's name (and the admin panel for staff) once signed in.
 #[component]
 fn AccountLink() -> impl IntoView {
