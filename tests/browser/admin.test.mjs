@@ -1,40 +1,11 @@
 // Browser tests of the admin panel: a marketing user creates a product with a picture and
 // finds it in the store's search, once hydrated (with the live Markdown preview) and once
 // with JavaScript off. Run by `cargo xtask test`, which creates the user (STAFF_EMAIL).
-import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { BASE, browser, finish, shot, test } from "./harness.mjs";
 
-const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const SHOTS = process.env.SCREENSHOT_DIR;
 const EMAIL = process.env.STAFF_EMAIL ?? "marketing@example.com";
 const PASSWORD = process.env.STAFF_PASSWORD ?? "correct horse battery staple";
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-
-let passed = 0;
-let failed = 0;
-async function test(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${error.stack ?? error}`);
-  }
-}
-
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
 
 // A 2×2 PNG: enough for the upload to be a real image.
 const PNG = Buffer.from(
@@ -139,7 +110,4 @@ async function adminScreenshots() {
 await test("marketing creates a product with a picture, hydrated, and finds it in search", () => createProductFlow(true, { width: 1280, height: 900 }));
 await test("the same with JavaScript off, on a phone", () => createProductFlow(false, { width: 390, height: 844 }));
 await test("admin pages at desktop and phone widths; roles enforced", adminScreenshots);
-await browser.close();
-
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish();

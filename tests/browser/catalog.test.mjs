@@ -1,37 +1,7 @@
 // Browser tests: a person researching in headless Chromium, once hydrated and once with
 // JavaScript off. Run by `cargo xtask test` against a freshly seeded server (BASE_URL).
-import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-
-const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const SHOTS = process.env.SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-
-let passed = 0;
-let failed = 0;
-async function test(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${error.stack ?? error}`);
-  }
-}
-
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+import { BASE, browser, finish, shot, test } from "./harness.mjs";
 
 function trayCount(page) {
   return page.getByTestId("compare-tray").locator(".compare-tray__count");
@@ -137,7 +107,4 @@ async function desktopScreenshots() {
 await test("research flow, hydrated: search → product → compare two", () => researchFlow(true));
 await test("research flow, JavaScript off: search → product → compare two", () => researchFlow(false));
 await test("pages render at desktop and phone widths", desktopScreenshots);
-await browser.close();
-
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish();

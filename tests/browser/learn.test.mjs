@@ -1,38 +1,8 @@
 // Browser tests of the content hub and the research trail: a visitor says who they are,
 // reads, sees recommendations follow them, reviews "my research" and clears it — once
 // hydrated and once with JavaScript off.
-import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-
-const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const SHOTS = process.env.SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-
-let passed = 0;
-let failed = 0;
-async function test(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${error.stack ?? error}`);
-  }
-}
-
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+import { BASE, browser, finish, shot, test } from "./harness.mjs";
 
 function firstCardStage(page) {
   return page.locator(".content-card").first().getAttribute("class");
@@ -105,7 +75,4 @@ async function desktopScreenshots() {
 await test("a visitor picks a persona, reads, and clears their research, hydrated", () => researchTrail(true));
 await test("the same with JavaScript off", () => researchTrail(false));
 await test("hub and pieces at desktop width", desktopScreenshots);
-await browser.close();
-
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish();
