@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict { message: String },
     #[error("{message}")]
     TooManyRequests { message: String },
+    /// An upload bigger than we accept; answered with 413.
+    #[error("{message}")]
+    TooLarge { message: String },
     /// The page lives at `to` now (a renamed product); answered with 301.
     #[error("This page has moved.")]
     Moved { to: String },
@@ -64,6 +67,7 @@ impl AppError {
             AppError::Validation { .. } | AppError::Fields { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::TooManyRequests { .. } => 429,
+            AppError::TooLarge { .. } => 413,
             AppError::Moved { .. } => 301,
             AppError::SignInFailed => 401,
             AppError::Gone { .. } => 410,
@@ -82,6 +86,7 @@ impl AppError {
             }
             AppError::Conflict { .. } => "That conflicts with something else",
             AppError::TooManyRequests { .. } => "Please wait a moment",
+            AppError::TooLarge { .. } => "That upload is too large",
             AppError::Moved { .. } => "This page has moved",
             AppError::SignInFailed => "Sign-in failed",
             AppError::Gone { .. } => "This link no longer works",

@@ -27,7 +27,7 @@ pub async fn security_headers(
     let headers = response.headers_mut();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
          frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );

@@ -193,6 +193,13 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/products/{id}", post(admin_forms::post_edit_product))
         .layer(DefaultBodyLimit::max(admin_forms::UPLOAD_LIMIT))
         .layer(RequestBodyLimitLayer::new(admin_forms::UPLOAD_LIMIT));
+    // Content forms may carry a 20 MB download: the handler refuses a larger declared
+    // body with the form and a message (413) before reading it, and the multipart reader
+    // stops at the limit when the size is not declared.
+    let content_uploads = Router::new()
+        .route("/admin/content/new", post(admin_forms::post_content))
+        .route("/admin/content/{id}", post(admin_forms::post_content))
+        .layer(DefaultBodyLimit::max(admin_forms::CONTENT_UPLOAD_LIMIT));
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
@@ -233,20 +240,19 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/categories", post(admin_forms::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(admin_forms::post_personas))
-        .route("/admin/content/new", post(admin_forms::post_content))
-        .route("/admin/content/{id}", post(admin_forms::post_content))
         .route(
             "/journey/persona",
             post(app::journey::handlers::post_persona),
         )
         .route("/journey/save", post(app::journey::handlers::post_save))
+        .route("/journey/read", post(app::journey::handlers::post_reading))
         .route(
             "/my-research/clear",
             post(app::journey::handlers::post_clear),
         )
         .route(
-            "/media/uploads/products/{file}",
-            get(admin_forms::uploaded_image),
+            "/media/uploads/{folder}/{file}",
+            get(admin_forms::uploaded_file),
         )
         .route("/media/demo/{file}", get(routes::media::product_picture))
         .route(
@@ -271,6 +277,7 @@ pub fn router(state: AppState) -> Router {
         // (merged below, after this layer) have their own, larger limit.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        .merge(content_uploads)
         .layer(middleware::from_fn_with_state(
             state.db.clone(),
             resolve_current_user,

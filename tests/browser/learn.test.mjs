@@ -29,6 +29,13 @@ async function researchTrail(javaScriptEnabled) {
   await first.click();
   await page.waitForURL(/\/learn\/[a-z0-9-]+$/);
   assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), firstTitle);
+  if (javaScriptEnabled) {
+    // The reading beacon measures how far down the guide the visitor got; it reports
+    // when the page is left.
+    await page.waitForSelector("html[data-hydrated=true]", { timeout: 20000 });
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(300);
+  }
   await page.goto(`${BASE}/learn?stage=decision&persona=cafe-owner`);
   const decision = page.locator(".content-card__title a").first();
   const decisionTitle = await decision.innerText();
@@ -46,8 +53,23 @@ async function researchTrail(javaScriptEnabled) {
   await page.goto(`${BASE}/my-research`);
   await page.getByText("You look ready to choose").waitFor();
   await page.getByText("You told us you're café owner").waitFor();
-  const read = await page.locator(".content-card__title a").allInnerTexts();
+  const read = await page.locator(".research__reads a").allInnerTexts();
   assert.ok(read.includes(firstTitle) && read.includes(decisionTitle), `both guides listed: ${read}`);
+  const firstRead = page.locator(".research__reads li").filter({ hasText: firstTitle });
+  if (javaScriptEnabled) {
+    // The beacon travels on its own; give it a moment to land.
+    let how = "";
+    for (let attempt = 0; attempt < 20 && !how.includes("Read to the end"); attempt++) {
+      if (attempt > 0) {
+        await page.waitForTimeout(250);
+        await page.reload();
+      }
+      how = await firstRead.innerText();
+    }
+    assert.match(how, /Read to the end/, "the beacon reported the scroll to the end");
+  } else {
+    assert.doesNotMatch(await firstRead.innerText(), /Read /, "nothing measured without JavaScript");
+  }
   await page.getByRole("heading", { name: "Saved for later" }).waitFor();
   await shot(page, `my-research-${mode}-phone`);
   await page.getByRole("button", { name: "Clear it all" }).click();

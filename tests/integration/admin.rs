@@ -533,7 +533,239 @@ async fn scheduled_content_is_previewable_then_published(backend: Backend) {
     assert_eq!(actions, ["content.create", "content.update"]);
 }
 
+/// The content form as a browser sends it: multipart, with persona and category boxes.
+fn content_form(fields: &[(&str, &str)]) -> Form {
+    fields.iter().fold(Form::new(), |form, (name, value)| {
+        form.text(name.to_string(), value.to_string())
+    })
+}
+
+fn file(bytes: Vec<u8>, name: &str, mime: &str) -> Part {
+    Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(mime)
+        .unwrap()
+}
+
+async fn content_files_covers_seo_and_categories_are_saved(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let staff = app.signed_in_as("m@example.com", Some("marketing")).await;
+    let persona: i64 = sqlx::query_scalar("SELECT id FROM personas ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    // A product and its category: the piece is linked to the category only.
+    let (product, category): (String, i64) = sqlx::query_as(
+        "SELECT slug, category_id FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let persona = persona.to_string();
+    let category = category.to_string();
+    let fields = [
+        ("title", "The grinder buyer's workbook"),
+        ("summary", "Forty questions to ask before you buy."),
+        ("kind", "whitepaper"),
+        ("stage", "consideration"),
+        ("status", "published"),
+        ("persona_ids", persona.as_str()),
+        ("category_ids", category.as_str()),
+        ("cover_alt", "A hand grinder beside a scale"),
+        ("seo_title", "Grinder workbook: 40 questions"),
+        (
+            "seo_description",
+            "A printable workbook for choosing a grinder.",
+        ),
+    ];
+    let pdf = b"%PDF-1.4\n% a tiny test document\n%%EOF\n".to_vec();
+    let png = b"\x89PNG\r\n\x1a\nnot really pixels".to_vec();
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM content")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+
+    // A text file is not a download; nothing is written and the typed values stay.
+    let refused = staff
+        .post_multipart(
+            "/admin/content/new",
+            content_form(&fields).part(
+                "media_file",
+                file(b"just words".to_vec(), "guide.pdf", "application/pdf"),
+            ),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains("Upload the download as a PDF or EPUB file."));
+    assert!(refused
+        .body
+        .contains("value=\"Grinder workbook: 40 questions\""));
+    let after_refusal: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM content")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(after_refusal, before);
+
+    // A good download whose form has another mistake: the file is kept for the next try.
+    let mut missing_summary = fields.to_vec();
+    missing_summary.retain(|(k, _)| *k != "summary");
+    let kept = staff
+        .post_multipart(
+            "/admin/content/new",
+            content_form(&missing_summary).part(
+                "media_file",
+                file(pdf.clone(), "workbook.pdf", "application/pdf"),
+            ),
+        )
+        .await;
+    assert_eq!(kept.status, 422);
+    assert!(kept.body.contains("Please enter the summary."));
+    assert!(
+        kept.body.contains("value=\"/media/uploads/content/"),
+        "the stored file's address is in the form"
+    );
+
+    let created = staff
+        .post_multipart(
+            "/admin/content/new",
+            content_form(&fields)
+                .part(
+                    "media_file",
+                    file(pdf.clone(), "workbook.pdf", "application/pdf"),
+                )
+                .part("cover_file", file(png.clone(), "cover.png", "image/png")),
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+
+    let page = app.get("/learn/the-grinder-buyer-s-workbook").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<title>Grinder workbook: 40 questions"));
+    assert!(page
+        .body
+        .contains("A printable workbook for choosing a grinder."));
+    assert!(page.body.contains("alt=\"A hand grinder beside a scale\""));
+    let download = {
+        let href = "href=\"/media/uploads/content/";
+        let start = page.body.find(href).expect("a download link") + "href=\"".len();
+        let rest = &page.body[start..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let served = app.get(&download).await;
+    assert_eq!(served.status, 200);
+    let header = |name: &str| {
+        served
+            .headers
+            .get(name)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(header("content-type"), "application/pdf");
+    assert!(header("content-disposition").starts_with("attachment"));
+    assert_eq!(served.body.as_bytes(), pdf.as_slice());
+    let cover = {
+        let class_at = page.body.find("piece__cover").expect("a cover image");
+        let tag_start = page.body[..class_at].rfind("<img").unwrap();
+        let tag = &page.body[tag_start..];
+        let tag = &tag[..tag.find('>').unwrap()];
+        let src = tag.split("src=\"").nth(1).unwrap();
+        src[..src.find('"').unwrap()].to_string()
+    };
+    assert!(cover.ends_with(".png"), "{cover}");
+    assert_eq!(app.get(&cover).await.status, 200);
+
+    // Linked through its category, the piece reaches that category's product pages.
+    let product_page = app.get(&format!("/products/{product}")).await;
+    assert!(
+        product_page
+            .body
+            .contains("The grinder buyer&#x27;s workbook")
+            || product_page.body.contains("The grinder buyer's workbook")
+    );
+
+    // The edit form shows what was saved.
+    let edit = staff
+        .get(created.location().split('?').next().unwrap())
+        .await;
+    assert!(edit
+        .body
+        .contains("value=\"Grinder workbook: 40 questions\""));
+    assert!(edit.body.contains(&format!(
+        "name=\"category_ids\" value=\"{category}\" checked"
+    )));
+}
+
+async fn a_huge_content_upload_is_refused_with_a_message(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let staff = app.signed_in_as("m@example.com", Some("marketing")).await;
+    // 21 MB: within what the server reads, over what a download may be.
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(21 * 1024 * 1024, b'0');
+    let page = staff
+        .post_multipart(
+            "/admin/content/new",
+            content_form(&[("title", "Big"), ("kind", "ebook")])
+                .part("media_file", file(big, "big.pdf", "application/pdf")),
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("That file is larger than 20 MB."));
+
+    // 40 MB declared: refused before the body is read, with the form and a message.
+    let login = app.visitor();
+    let signed_in = login
+        .post_form(
+            "/login",
+            &format!(
+                "email=m%40example.com&password={}",
+                crate::helpers::urlencode(crate::helpers::TEST_PASSWORD)
+            ),
+        )
+        .await;
+    let cookie = signed_in.set_session().expect("a session cookie");
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /admin/content/new HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\nCookie: {cookie}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
+        app.base,
+        40 * 1024 * 1024
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let mut chunk = [0_u8; 16 * 1024];
+    while !String::from_utf8_lossy(&response).contains("downloads can be up to 20 MB") {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut chunk))
+                .await
+                .expect("the server answers without waiting for the body")
+                .unwrap();
+        if read == 0 {
+            break;
+        }
+        response.extend_from_slice(&chunk[..read]);
+    }
+    let text = String::from_utf8_lossy(&response);
+    assert!(
+        text.starts_with("HTTP/1.1 413"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    assert!(text.contains("downloads can be up to 20 MB"));
+}
+
 on_both_backends!(
+    content_files_covers_seo_and_categories_are_saved,
+    a_huge_content_upload_is_refused_with_a_message,
     scheduled_content_is_previewable_then_published,
     persona_grid_shows_content_gaps,
     every_admin_route_checks_the_role_on_the_server,

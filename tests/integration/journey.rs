@@ -258,7 +258,93 @@ async fn reading_reveals_a_persona_after_enough_evidence(backend: Backend) {
     );
 }
 
+async fn reading_progress_joins_the_view_it_belongs_to(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let piece = first_slug(
+        &app,
+        "SELECT slug FROM content WHERE kind = 'article' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let reader = app.visitor();
+    let beacon =
+        |depth: &str, seconds: &str| format!("slug={piece}&depth={depth}&seconds={seconds}");
+    // A beacon for a piece this visitor never opened changes nothing.
+    assert_eq!(
+        reader
+            .post_form("/journey/read", &beacon("50", "30"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(reader.get(&format!("/learn/{piece}")).await.status, 200);
+    assert_eq!(
+        reader
+            .post_form("/journey/read", &beacon("80", "150"))
+            .await
+            .status,
+        204
+    );
+    // A later, smaller report (a second beacon from the same page) never lowers it.
+    assert_eq!(
+        reader
+            .post_form("/journey/read", &beacon("30", "20"))
+            .await
+            .status,
+        204
+    );
+    let stored: (i64, i64) = {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT read_depth, read_seconds FROM journey_events WHERE kind = 'content_view' AND subject = $1",
+        )
+        .bind(&piece)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        row
+    };
+    assert_eq!(stored, (80, 150));
+    let page = reader.get("/my-research").await;
+    assert!(
+        page.body.contains("Read 80% · 2 min"),
+        "my research shows how it was read"
+    );
+
+    for bad in [
+        beacon("101", "5"),
+        beacon("50", "-1"),
+        beacon("x", "5"),
+        "slug=..%2Fetc&depth=5&seconds=5".to_string(),
+    ] {
+        assert_eq!(
+            reader.post_form("/journey/read", &bad).await.status,
+            400,
+            "{bad}"
+        );
+    }
+
+    let private = app.visitor_sending(&[("dnt", "1")]);
+    private.get(&format!("/learn/{piece}")).await;
+    assert_eq!(
+        private
+            .post_form("/journey/read", &beacon("90", "60"))
+            .await
+            .status,
+        204
+    );
+    let views: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM journey_events WHERE kind = 'content_view' AND subject = $1",
+    )
+    .bind(&piece)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(views, 1, "the Do-Not-Track visitor left nothing");
+}
+
 on_both_backends!(
+    reading_progress_joins_the_view_it_belongs_to,
     do_not_track_visitors_leave_no_trail,
     clearing_my_research_forgets_the_visitor,
     the_anonymous_trail_joins_the_account_at_sign_in,

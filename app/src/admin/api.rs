@@ -132,27 +132,18 @@ pub async fn load_admin_content_piece(id: i64) -> Result<ContentEditData, AppErr
     let personas = crate::content::repo::list_personas(&db).await?;
     let mut data = if id == 0 {
         ContentEditData {
-            id: None,
-            slug: String::new(),
-            title: String::new(),
-            summary: String::new(),
-            body_md: String::new(),
             kind: "article".into(),
             stage: "awareness".into(),
-            author: String::new(),
-            media_url: String::new(),
-            transcript: String::new(),
             status: "draft".into(),
             publish_at: crate::time::to_datetime_local(crate::db::now_unix()),
-            persona_ids: Vec::new(),
-            product_slugs: String::new(),
-            personas: Vec::new(),
+            ..ContentEditData::default()
         }
     } else {
         repo::find_content_draft(&db, id)
             .await?
             .ok_or(AppError::NotFound)?
     };
+    data.categories = repo::list_category_tree(&db).await?;
     data.personas = personas;
     Ok(data)
 }

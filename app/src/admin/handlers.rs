@@ -3,7 +3,10 @@
 
 use super::audit;
 use super::guard::require_in;
-use super::media::{identify_image, store_product_image, MAX_IMAGE_BYTES};
+use super::media::{
+    identify_document, identify_image, store_upload, FileKind, UploadFolder, MAX_DOCUMENT_BYTES,
+    MAX_IMAGE_BYTES,
+};
 use super::model::{parse_product_form, PRODUCT_STATUSES};
 use super::repo::{self, ProductWriteError};
 use crate::accounts::model::{Area, CurrentUser, Email, StaffRole};
@@ -21,6 +24,8 @@ use std::collections::HashMap;
 const FORM_LIMIT: usize = 64 * 1024;
 /// Multipart product forms: the image plus the text fields.
 pub const UPLOAD_LIMIT: usize = MAX_IMAGE_BYTES + 256 * 1024;
+/// Multipart content forms: a download (or infographic), a cover image and the text.
+pub const CONTENT_UPLOAD_LIMIT: usize = MAX_DOCUMENT_BYTES + MAX_IMAGE_BYTES + 256 * 1024;
 /// Staff invitations give people three days to set their password.
 const INVITE_LINK_SECONDS: i64 = 3 * 24 * 3600;
 
@@ -35,28 +40,39 @@ async fn refuse(ctx: &PageContext, parts: Parts, error: AppError) -> Response {
     show_error(ctx, parts, "", HashMap::new(), error).await
 }
 
-/// A product form, read from multipart: text fields and at most one image.
-struct ProductForm {
-    fields: Fields,
-    image: Option<Vec<u8>>,
+/// A form read from multipart: its text fields in order (a name may repeat) and the
+/// non-empty files of the expected file fields.
+struct UploadForm {
+    pairs: Vec<(String, String)>,
+    files: HashMap<String, Vec<u8>>,
 }
 
-async fn read_product_form(parts: &Parts, body: axum::body::Body) -> Result<ProductForm, AppError> {
+impl UploadForm {
+    fn fields(&self) -> Fields {
+        self.pairs.iter().cloned().collect()
+    }
+}
+
+/// Reads a multipart form; `too_large` is the message when a part exceeds the body limit.
+async fn read_upload_form(
+    parts: &Parts,
+    body: axum::body::Body,
+    file_fields: &[&str],
+    too_large: (&str, &str),
+) -> Result<UploadForm, AppError> {
     let request = Request::from_parts(parts.clone(), body);
     let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|_| AppError::bad_request("That form could not be read; please try again."))?;
-    let mut form = ProductForm {
-        fields: HashMap::new(),
-        image: None,
+    let mut form = UploadForm {
+        pairs: Vec::new(),
+        files: HashMap::new(),
     };
+    let (size_field, size_message) = too_large;
     loop {
         let next = multipart.next_field().await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::invalid(
-                    "image",
-                    "That image is larger than 5 MB. Please resize or compress it.",
-                )
+                AppError::invalid(size_field, size_message)
             } else {
                 AppError::bad_request("The upload was interrupted; please try again.")
             }
@@ -64,23 +80,44 @@ async fn read_product_form(parts: &Parts, body: axum::body::Body) -> Result<Prod
         let Some(part) = next else { break };
         let name = part.name().unwrap_or_default().to_string();
         let is_file = part.file_name().is_some();
-        let bytes = part.bytes().await.map_err(|_| {
-            AppError::invalid(
-                "image",
-                "That image is larger than 5 MB. Please resize or compress it.",
-            )
-        })?;
-        if name == "image" && is_file {
+        let bytes = part
+            .bytes()
+            .await
+            .map_err(|_| AppError::invalid(size_field, size_message))?;
+        if is_file && file_fields.contains(&name.as_str()) {
             if !bytes.is_empty() {
-                form.image = Some(bytes.to_vec());
+                form.files.insert(name, bytes.to_vec());
             }
         } else {
             let text = String::from_utf8(bytes.to_vec())
                 .map_err(|_| AppError::bad_request("The form contained text we could not read."))?;
-            form.fields.insert(name, text);
+            form.pairs.push((name, text));
         }
     }
     Ok(form)
+}
+
+/// A product form: text fields and at most one image.
+struct ProductForm {
+    fields: Fields,
+    image: Option<Vec<u8>>,
+}
+
+async fn read_product_form(parts: &Parts, body: axum::body::Body) -> Result<ProductForm, AppError> {
+    let mut form = read_upload_form(
+        parts,
+        body,
+        &["image"],
+        (
+            "image",
+            "That image is larger than 5 MB. Please resize or compress it.",
+        ),
+    )
+    .await?;
+    Ok(ProductForm {
+        fields: form.fields(),
+        image: form.files.remove("image"),
+    })
 }
 
 fn product_write_error(error: ProductWriteError) -> AppError {
@@ -100,10 +137,10 @@ fn product_write_error(error: ProductWriteError) -> AppError {
     }
 }
 
-/// Validates and stores an uploaded image; returns its URL.
+/// Validates and stores an uploaded product image; returns its URL.
 async fn save_image(ctx: &PageContext, bytes: &[u8]) -> Result<String, AppError> {
-    let kind = identify_image(bytes)?;
-    Ok(store_product_image(&ctx.media_dir, bytes, kind).await?)
+    let kind = identify_image("image", bytes)?;
+    Ok(store_upload(&ctx.media_dir, UploadFolder::Products, bytes, kind).await?)
 }
 
 pub async fn post_new_product(State(ctx): State<PageContext>, request: Request) -> Response {
@@ -608,27 +645,43 @@ async fn invite_staff(
     Ok(())
 }
 
-/// Serves an uploaded product image. Names are random and never reused, so browsers may
-/// keep them forever; SVGs get a CSP that forbids everything but drawing.
-pub async fn uploaded_image(State(ctx): State<PageContext>, Path(file): Path<String>) -> Response {
+/// Serves an upload. Names are random and never reused, so browsers may keep them
+/// forever; everything gets a CSP that forbids all but drawing (SVGs cannot run script
+/// even when opened directly), and downloads are saved rather than shown.
+pub async fn uploaded_file(
+    State(ctx): State<PageContext>,
+    Path((folder, file)): Path<(String, String)>,
+) -> Response {
     use axum::http::{header, StatusCode};
+    let Some(folder) = UploadFolder::parse(&folder) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let Some((stem, ext)) = file.split_once('.') else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let valid_name = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
-    let Some(kind) = super::media::ImageKind::from_extension(ext).filter(|_| valid_name) else {
+    let Some(kind) = FileKind::from_extension(ext).filter(|_| valid_name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match tokio::fs::read(ctx.media_dir.join("products").join(&file)).await {
+    let disposition = if kind.is_document() {
+        format!("attachment; filename=\"{file}\"")
+    } else {
+        "inline".to_string()
+    };
+    match tokio::fs::read(ctx.media_dir.join(folder.name()).join(&file)).await {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, kind.content_type()),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (header::CONTENT_TYPE, kind.content_type().to_string()),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_string(),
+                ),
                 (
                     header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_string(),
                 ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
             ],
             bytes,
         )
@@ -709,46 +762,146 @@ async fn change_persona(
     }
 }
 
+/// The content form: multipart when it carries files (a download or infographic image, a
+/// cover image), url-encoded otherwise. Uploaded files are checked and stored first and
+/// their addresses put into the form, so a form shown again for another mistake keeps them.
 pub async fn post_content(State(ctx): State<PageContext>, request: Request) -> Response {
-    let path = request.uri().path().to_string();
-    let (parts, pairs) = match crate::forms::read_form_pairs(request, FORM_LIMIT).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
     // "/admin/content/new" creates; "/admin/content/{id}" edits.
-    let id = path
+    let id = request
+        .uri()
+        .path()
         .rsplit('/')
         .next()
         .and_then(|last| last.parse::<i64>().ok());
-    let fields: Fields = pairs.iter().cloned().collect();
-    match save_content(&ctx, &parts, id, &pairs).await {
+    let (parts, body) = request.into_parts();
+    let actor = match require_in(&parts, Area::Content) {
+        Ok(actor) => actor,
+        Err(error) => return refuse(&ctx, parts, error).await,
+    };
+    // Refuse a declared oversize body before reading any of it.
+    if declared_length(&parts) > CONTENT_UPLOAD_LIMIT {
+        let error = AppError::TooLarge {
+            message: "That upload is too large: downloads can be up to 20 MB and images up to 5 MB. Compress the file, or host it elsewhere and enter its https:// address.".into(),
+        };
+        return show_error(&ctx, parts, "content", HashMap::new(), error).await;
+    }
+    let mut form = match read_content_form(&parts, body).await {
+        Ok(form) => form,
+        Err(error) => return show_error(&ctx, parts, "content", HashMap::new(), error).await,
+    };
+    match save_content(&ctx, &actor, id, &mut form).await {
         Ok(saved) => see_other(&format!("/admin/content/{saved}?saved=1")),
         Err(error) => {
-            // The re-shown form keeps every ticked persona.
-            let mut values = fields;
-            let ticked: Vec<String> = pairs
-                .iter()
-                .filter(|(k, _)| k == "persona_ids")
-                .map(|(_, v)| v.clone())
-                .collect();
-            values.insert("persona_ids".into(), ticked.join(","));
+            let values = content_form_values(&form.pairs);
             show_error(&ctx, parts, "content", values, error).await
         }
     }
 }
 
+fn declared_length(parts: &Parts) -> usize {
+    parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn read_content_form(parts: &Parts, body: axum::body::Body) -> Result<UploadForm, AppError> {
+    let is_multipart = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        return read_upload_form(
+            parts,
+            body,
+            &["media_file", "cover_file"],
+            (
+                "media_file",
+                "That upload is too large: downloads can be up to 20 MB and images up to 5 MB.",
+            ),
+        )
+        .await;
+    }
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::bad_request("That form is too large."))?;
+    let pairs = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| AppError::bad_request("That form could not be read; please try again."))?;
+    Ok(UploadForm {
+        pairs,
+        files: HashMap::new(),
+    })
+}
+
+/// The values to show the form again with; ticked boxes joined by commas.
+fn content_form_values(pairs: &[(String, String)]) -> Fields {
+    let mut values: Fields = pairs.iter().cloned().collect();
+    for multi in ["persona_ids", "category_ids"] {
+        let ticked: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == multi)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        values.insert(multi.into(), ticked.join(","));
+    }
+    values
+}
+
+/// Checks and stores the form's files, replacing the addresses they stand for.
+async fn store_content_files(ctx: &PageContext, form: &mut UploadForm) -> Result<(), AppError> {
+    use crate::content::model::Kind;
+    let kind = form
+        .pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "kind")
+        .and_then(|(_, v)| Kind::parse(v));
+    let mut checked = Vec::new();
+    if let Some(bytes) = form.files.get("cover_file") {
+        checked.push(("cover_url", identify_image("cover_file", bytes)?, bytes));
+    }
+    if let Some(bytes) = form.files.get("media_file") {
+        let file_kind = match kind {
+            Some(Kind::Whitepaper | Kind::Ebook) => identify_document("media_file", bytes)?,
+            Some(Kind::Infographic) => identify_image("media_file", bytes)?,
+            _ => {
+                return Err(AppError::invalid(
+                    "media_file",
+                    "Only white papers, e-books (a PDF or EPUB) and infographics (an image) take a file. Videos take a player address.",
+                ))
+            }
+        };
+        checked.push(("media_url", file_kind, bytes));
+    }
+    let mut stored = Vec::new();
+    for (address_field, file_kind, bytes) in checked {
+        let url = store_upload(&ctx.media_dir, UploadFolder::Content, bytes, file_kind).await?;
+        stored.push((address_field, url));
+    }
+    for (address_field, url) in stored {
+        form.pairs.retain(|(k, _)| k != address_field);
+        form.pairs.push((address_field.to_string(), url));
+    }
+    form.files.clear();
+    Ok(())
+}
+
 async fn save_content(
     ctx: &PageContext,
-    parts: &Parts,
+    actor: &CurrentUser,
     id: Option<i64>,
-    pairs: &[(String, String)],
+    form: &mut UploadForm,
 ) -> Result<i64, AppError> {
-    let actor = require_in(parts, Area::Content)?;
     if let Some(id) = id {
         if repo::find_content_draft(&ctx.db, id).await?.is_none() {
             return Err(AppError::NotFound);
         }
     }
+    store_content_files(ctx, form).await?;
+    let pairs = &form.pairs;
     let get = |name: &str| {
         pairs
             .iter()
@@ -765,35 +918,41 @@ async fn save_content(
             .collect()
     };
     let input = super::model::parse_content_form(get, all, now_unix())?;
-    match repo::save_content(&ctx.db, id, &input).await? {
-        Ok(saved) => {
-            let action = if id.is_some() {
-                "content.update"
-            } else {
-                "content.create"
-            };
-            let state = if input.published {
-                "published"
-            } else {
-                "draft"
-            };
-            audit::record(
-                &ctx.db,
-                &actor,
-                action,
-                "content",
-                saved,
-                &format!("{} ({state})", input.title),
-            )
-            .await?;
-            Ok(saved)
-        }
-        Err(problem) if problem == "slug" => Err(AppError::invalid(
-            "slug",
-            "Another piece already uses this slug.",
-        )),
-        Err(problem) => Err(AppError::invalid("product_slugs", problem)),
-    }
+    let saved =
+        repo::save_content(&ctx.db, id, &input)
+            .await?
+            .map_err(|problem| match problem {
+                repo::ContentWriteError::SlugTaken => {
+                    AppError::invalid("slug", "Another piece already uses this slug.")
+                }
+                repo::ContentWriteError::NoSuchProduct(slug) => {
+                    AppError::invalid("product_slugs", format!("There is no product \"{slug}\"."))
+                }
+                repo::ContentWriteError::NoSuchCategory => AppError::invalid(
+                    "category_ids",
+                    "One of those categories no longer exists; reload the page and choose again.",
+                ),
+            })?;
+    let action = if id.is_some() {
+        "content.update"
+    } else {
+        "content.create"
+    };
+    let state = if input.published {
+        "published"
+    } else {
+        "draft"
+    };
+    audit::record(
+        &ctx.db,
+        actor,
+        action,
+        "content",
+        saved,
+        &format!("{} ({state})", input.title),
+    )
+    .await?;
+    Ok(saved)
 }
 
 #[cfg(test)]

@@ -918,13 +918,29 @@ fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
     let transcript_invalid = transcript_error.is_some();
     let transcript = typed_or(&feedback, "transcript", data.transcript.clone());
     let preview = (!is_new).then(|| format!("/learn/{}", data.slug));
+    let ticked_categories: Vec<String> = match &feedback {
+        Some(f) => f
+            .value("category_ids")
+            .split(',')
+            .map(str::to_string)
+            .collect(),
+        None => data.category_ids.iter().map(i64::to_string).collect(),
+    };
+    let category_error = error_of("category_ids");
+    let category_invalid = category_error.is_some();
+    let media_file_error = error_of("media_file");
+    let media_file_invalid = media_file_error.is_some();
+    let cover_file_error = error_of("cover_file");
+    let cover_file_invalid = cover_file_error.is_some();
+    let cover_now = typed_or(&feedback, "cover_url", data.cover_url.clone());
+    let cover_alt_now = typed_or(&feedback, "cover_alt", data.cover_alt.clone());
     view! {
         <AdminFrame title=title current="/admin/content">
             <p class="admin-back"><a href="/admin/content">"← All content"</a>
                 {preview.map(|href| view! { " · " <a href=href>"Preview as a visitor"</a> })}</p>
             <SuccessAlert message=saved/>
-            <FormAlert feedback=feedback.clone() fields=&["title", "slug", "summary", "body_md", "kind", "stage", "author", "media_url", "transcript", "publish_at", "persona_ids", "product_slugs", "status"]/>
-            <form method="post" action=action class="admin-form" novalidate>
+            <FormAlert feedback=feedback.clone() fields=&["title", "slug", "summary", "body_md", "kind", "stage", "author", "media_url", "media_file", "cover_url", "cover_file", "cover_alt", "seo_title", "seo_description", "transcript", "publish_at", "persona_ids", "category_ids", "product_slugs", "status"]/>
+            <form method="post" action=action class="admin-form" enctype="multipart/form-data" novalidate>
                 <div class="admin-form__grid">
                     <TextField feedback=feedback.clone() name="title" label="Title" value=data.title.clone() required=true maxlength=160/>
                     <TextField feedback=feedback.clone() name="slug" label="Slug (web address)" value=data.slug.clone() maxlength=80 hint="Leave empty to make one from the title."/>
@@ -946,8 +962,29 @@ fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
                             <option value="published" selected=status == "published">"Published"</option>
                         </select>
                     </div>
-                    <TextField feedback=feedback.clone() name="media_url" label="Video player, download or image address" value=data.media_url.clone() maxlength=300 hint="Video: https://www.youtube-nocookie.com/embed/… · White paper/e-book: the file · Infographic: the image."/>
                 </div>
+                <fieldset class="field upload-group">
+                    <legend>"Video, download or infographic"</legend>
+                    <TextField feedback=feedback.clone() name="media_url" label="Address" value=data.media_url.clone() maxlength=300 hint="Video: https://www.youtube-nocookie.com/embed/… · or upload the file below for a white paper, e-book or infographic."/>
+                    <div class="field" class=("field--invalid", media_file_invalid)>
+                        <label for="media_file">"Upload a file (PDF or EPUB up to 20 MB; infographic: PNG, JPEG, WebP or SVG up to 5 MB)"</label>
+                        <input id="media_file" name="media_file" type="file" accept="application/pdf,application/epub+zip,image/png,image/jpeg,image/webp,image/svg+xml"/>
+                        {media_file_error.map(|m| view! { <p class="field__error">{m}</p> })}
+                    </div>
+                </fieldset>
+                <fieldset class="field upload-group">
+                    <legend>"Cover image"</legend>
+                    {(!cover_now.is_empty()).then(|| view! {
+                        <img class="upload-group__preview" src=cover_now.clone() alt=cover_alt_now.clone() width="160" height="90"/>
+                    })}
+                    <TextField feedback=feedback.clone() name="cover_url" label="Address" value=data.cover_url.clone() maxlength=300 hint="Clear it to remove the cover."/>
+                    <div class="field" class=("field--invalid", cover_file_invalid)>
+                        <label for="cover_file">"Upload a cover (PNG, JPEG, WebP or SVG, up to 5 MB)"</label>
+                        <input id="cover_file" name="cover_file" type="file" accept="image/png,image/jpeg,image/webp,image/svg+xml"/>
+                        {cover_file_error.map(|m| view! { <p class="field__error">{m}</p> })}
+                    </div>
+                    <TextField feedback=feedback.clone() name="cover_alt" label="Describe the cover (alt text)" value=data.cover_alt.clone() maxlength=200 hint="What a person who can't see it should know."/>
+                </fieldset>
                 <TextField feedback=feedback.clone() name="summary" label="Summary" value=data.summary.clone() required=true maxlength=400/>
                 <MarkdownEditor name="body_md".to_string() initial=body initial_html=body_html label="Body".to_string()/>
                 <div class="field" class=("field--invalid", transcript_invalid)>
@@ -967,6 +1004,26 @@ fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
                     {persona_error.map(|m| view! { <p class="field__error">{m}</p> })}
                 </fieldset>
                 <TextField feedback=feedback.clone() name="product_slugs" label="Related products (slugs, comma-separated)" value=data.product_slugs.clone() maxlength=1000 hint="Shown only on consideration and decision pieces."/>
+                <fieldset class="field" class=("field--invalid", category_invalid)>
+                    <legend>"About these categories"</legend>
+                    <p class="field__hint">"The piece appears under \"Learn before you buy\" on these categories' products."</p>
+                    <div class="check-columns">
+                        {data.categories.iter().map(|c| {
+                            let id = c.id.to_string();
+                            let checked = ticked_categories.contains(&id);
+                            let indent = format!("check check--depth-{}", c.depth.min(3));
+                            view! {
+                                <label class=indent><input type="checkbox" name="category_ids" value=id checked=checked/>" "{c.name.clone()}</label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    {category_error.map(|m| view! { <p class="field__error">{m}</p> })}
+                </fieldset>
+                <fieldset class="field upload-group">
+                    <legend>"Search engines"</legend>
+                    <TextField feedback=feedback.clone() name="seo_title" label="Title for search results" value=data.seo_title.clone() maxlength=70 hint="Up to 70 characters; empty uses the title."/>
+                    <TextField feedback=feedback.clone() name="seo_description" label="Description for search results" value=data.seo_description.clone() maxlength=170 hint="Up to 170 characters; empty uses the summary."/>
+                </fieldset>
                 <div class="admin-form__actions">
                     <button class="btn btn--primary" type="submit">{if is_new { "Create piece" } else { "Save piece" }}</button>
                 </div>

@@ -637,7 +637,8 @@ pub async fn find_content_draft(
     id: i64,
 ) -> Result<Option<super::model::ContentEditData>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT id, slug, title, summary, body_md, kind, stage, author, media_url, transcript, status, published_at FROM content WHERE id = $1",
+        "SELECT id, slug, title, summary, body_md, kind, stage, author, media_url, transcript, cover_url, cover_alt, \
+         seo_title, seo_description, status, published_at FROM content WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -647,6 +648,11 @@ pub async fn find_content_draft(
     };
     let persona_ids: Vec<i64> =
         sqlx::query_scalar("SELECT persona_id FROM content_personas WHERE content_id = $1")
+            .bind(id)
+            .fetch_all(db.pool())
+            .await?;
+    let category_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT category_id FROM content_categories WHERE content_id = $1")
             .bind(id)
             .fetch_all(db.pool())
             .await?;
@@ -667,21 +673,35 @@ pub async fn find_content_draft(
         author: r.try_get("author")?,
         media_url: r.try_get("media_url")?,
         transcript: r.try_get("transcript")?,
+        cover_url: r.try_get("cover_url")?,
+        cover_alt: r.try_get("cover_alt")?,
+        seo_title: r.try_get("seo_title")?,
+        seo_description: r.try_get("seo_description")?,
         status: r.try_get("status")?,
         publish_at: crate::time::to_datetime_local(r.try_get("published_at")?),
         persona_ids,
+        category_ids,
         product_slugs: product_slugs.join(", "),
         personas: Vec::new(),
+        categories: Vec::new(),
     }))
 }
 
-/// Creates (`id` None) or updates a piece with its persona and product links, in one
-/// transaction. Unknown product slugs are reported, not silently dropped.
+/// Why a content form could not be stored (each shown next to its field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentWriteError {
+    SlugTaken,
+    NoSuchProduct(String),
+    NoSuchCategory,
+}
+
+/// Creates (`id` None) or updates a piece with its persona, product and category links,
+/// in one transaction. Unknown product slugs are reported, not silently dropped.
 pub async fn save_content(
     db: &Db,
     id: Option<i64>,
     input: &super::model::ContentInput,
-) -> Result<Result<i64, String>, sqlx::Error> {
+) -> Result<Result<i64, ContentWriteError>, sqlx::Error> {
     use crate::content::repo::{link_content, LinkTable};
     let mut tx = db.pool().begin().await?;
     let mut product_ids = Vec::new();
@@ -692,7 +712,16 @@ pub async fn save_content(
             .await?
         {
             Some(pid) => product_ids.push(pid),
-            None => return Ok(Err(format!("There is no product \"{slug}\"."))),
+            None => return Ok(Err(ContentWriteError::NoSuchProduct(slug.clone()))),
+        }
+    }
+    for category in &input.category_ids {
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM categories WHERE id = $1")
+            .bind(category)
+            .fetch_one(&mut *tx)
+            .await?;
+        if exists == 0 {
+            return Ok(Err(ContentWriteError::NoSuchCategory));
         }
     }
     let taken: i64 =
@@ -702,7 +731,7 @@ pub async fn save_content(
             .fetch_one(&mut *tx)
             .await?;
     if taken > 0 {
-        return Ok(Err("slug".into()));
+        return Ok(Err(ContentWriteError::SlugTaken));
     }
     let minutes = match input.kind {
         crate::content::model::Kind::Video => 0,
@@ -722,7 +751,8 @@ pub async fn save_content(
             sqlx::query(
                 "UPDATE content SET slug = $1, title = $2, summary = $3, body_md = $4, kind = $5, stage = $6, author = $7, \
                  media_url = $8, transcript = $9, minutes = CASE WHEN $10 = 0 THEN minutes ELSE $10 END, status = $11, \
-                 published_at = $12, updated_at = $13 WHERE id = $14",
+                 published_at = $12, updated_at = $13, cover_url = $14, cover_alt = $15, seo_title = $16, \
+                 seo_description = $17 WHERE id = $18",
             )
             .bind(&input.slug)
             .bind(&input.title)
@@ -737,17 +767,22 @@ pub async fn save_content(
             .bind(status)
             .bind(input.publish_at)
             .bind(now)
+            .bind(&input.cover_url)
+            .bind(&input.cover_alt)
+            .bind(&input.seo_title)
+            .bind(&input.seo_description)
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            for table in ["content_personas", "content_products"] {
+            for table in ["content_personas", "content_products", "content_categories"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE content_id = $1")).bind(id).execute(&mut *tx).await?;
             }
             id
         }
         None => sqlx::query_scalar(
             "INSERT INTO content (slug, title, summary, body_md, kind, stage, author, media_url, transcript, minutes, status, \
-             published_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+             published_at, created_at, updated_at, cover_url, cover_alt, seo_title, seo_description) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17) RETURNING id",
         )
         .bind(&input.slug)
         .bind(&input.title)
@@ -762,6 +797,10 @@ pub async fn save_content(
         .bind(status)
         .bind(input.publish_at)
         .bind(now)
+        .bind(&input.cover_url)
+        .bind(&input.cover_alt)
+        .bind(&input.seo_title)
+        .bind(&input.seo_description)
         .fetch_one(&mut *tx)
         .await?,
     };
@@ -770,6 +809,9 @@ pub async fn save_content(
     }
     for product in product_ids {
         link_content(&mut tx, LinkTable::Products, content_id, product).await?;
+    }
+    for category in &input.category_ids {
+        link_content(&mut tx, LinkTable::Categories, content_id, *category).await?;
     }
     tx.commit().await?;
     Ok(Ok(content_id))

@@ -143,6 +143,9 @@ pub struct ContentCard {
     pub stage: Stage,
     pub minutes: i64,
     pub published_at: i64,
+    /// Empty when the piece has no cover picture.
+    pub cover_url: String,
+    pub cover_alt: String,
     pub personas: Vec<PersonaTag>,
 }
 

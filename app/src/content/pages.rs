@@ -30,6 +30,9 @@ fn ContentCardView(card: ContentCard) -> impl IntoView {
         .join(", ");
     view! {
         <article class=format!("content-card content-card--{}", card.stage.key())>
+            {(!card.cover_url.is_empty()).then(|| view! {
+                <img class="content-card__cover" src=card.cover_url.clone() alt=card.cover_alt.clone() width="480" height="270" loading="lazy"/>
+            })}
             <p class="content-card__meta">
                 <span class=format!("kind kind--{}", card.kind.key())>{card.kind.label()}</span>
                 <span class="content-card__stage">{card.stage.label()}</span>
@@ -184,6 +187,20 @@ pub fn ContentPage() -> impl IntoView {
 }
 
 fn piece_json_ld(p: &ContentPiece) -> serde_json::Value {
+    let mut ld = piece_json_ld_without_image(p);
+    let cover = &p.card.cover_url;
+    if !cover.is_empty() {
+        let image = if cover.starts_with("https://") {
+            cover.clone()
+        } else {
+            absolute_url(cover)
+        };
+        ld["image"] = serde_json::Value::String(image);
+    }
+    ld
+}
+
+fn piece_json_ld_without_image(p: &ContentPiece) -> serde_json::Value {
     let url = absolute_url(&format!("/learn/{}", p.card.slug));
     let published = iso_date(p.card.published_at);
     match p.card.kind {
@@ -303,8 +320,12 @@ fn PieceView(piece: ContentPiece) -> impl IntoView {
                     {(!personas.is_empty()).then(|| format!(" · For {personas}"))}
                 </p>
             </header>
+            {(!piece.card.cover_url.is_empty()).then(|| view! {
+                <img class="piece__cover" src=piece.card.cover_url.clone() alt=piece.card.cover_alt.clone() width="1200" height="675"/>
+            })}
             {media}
-            <div class="prose piece__body" inner_html=piece.body_html.clone()></div>
+            <div class="prose piece__body" id="piece-body" inner_html=piece.body_html.clone()></div>
+            <crate::journey::islands::ReadTracker slug=piece.card.slug.clone()/>
             {(!products.is_empty()).then(|| view! {
                 <section class="section" aria-labelledby="piece-products">
                     <h2 id="piece-products">"Products in this guide"</h2>

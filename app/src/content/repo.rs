@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 const CARD_COLUMNS: &str =
-    "c.id, c.slug, c.title, c.summary, c.kind, c.stage, c.minutes, c.published_at";
+    "c.id, c.slug, c.title, c.summary, c.kind, c.stage, c.minutes, c.published_at, c.cover_url, c.cover_alt";
 const VISIBLE: &str = "c.status = 'published' AND c.published_at <= $1";
 /// The hub shows this many pieces per view (the demo has 27; filters narrow quickly).
 pub const HUB_LIMIT: i64 = 60;
@@ -44,6 +44,8 @@ fn card_from_row(row: &sqlx::any::AnyRow) -> Result<ContentCard, sqlx::Error> {
         stage: Stage::parse(&stage).unwrap_or(Stage::Awareness),
         minutes: row.try_get("minutes")?,
         published_at: row.try_get("published_at")?,
+        cover_url: row.try_get("cover_url")?,
+        cover_alt: row.try_get("cover_alt")?,
         personas: Vec::new(),
     })
 }

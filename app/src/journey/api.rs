@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess},
+    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading},
     super::{current_visitor, repo},
     crate::content::model::Stage,
     crate::db::{use_db, Db},
@@ -73,17 +73,22 @@ pub async fn load_my_research() -> Result<Research, AppError> {
         })
         .collect();
 
-    let mut read: Vec<String> = Vec::new();
+    let mut read: Vec<(String, Reading)> = Vec::new();
     for e in newest_first().filter(|e| e.kind == EventKind::ContentView) {
-        if !read.contains(&e.subject) {
-            read.push(e.subject.clone());
+        match read.iter_mut().find(|(slug, _)| *slug == e.subject) {
+            Some((_, reading)) => reading.add(e),
+            None => {
+                let mut reading = Reading::default();
+                reading.add(e);
+                read.push((e.subject.clone(), reading));
+            }
         }
     }
     let mut content = Vec::new();
     let now = crate::db::now_unix();
-    for slug in read.iter().take(30) {
+    for (slug, reading) in read.iter().take(30) {
         if let Some(row) = crate::content::repo::find_visible_content(&db, slug, now).await? {
-            content.push(row.card);
+            content.push((row.card, *reading));
         }
     }
     let unique = |kind: EventKind| {

@@ -116,3 +116,50 @@ pub async fn post_clear(State(ctx): State<PageContext>, request: Request) -> Res
         Err(error) => show_error(&ctx, parts, "clear", fields, error).await,
     }
 }
+
+/// A reading beacon may update a view this long after it was recorded.
+const READING_WINDOW_SECONDS: i64 = 12 * 3600;
+
+/// POST /journey/read, sent by the guide page's reading beacon (`navigator.sendBeacon`)
+/// when the visitor leaves or hides the page: how far they read and for how long.
+/// Answers 204 whether or not anything was stored (nothing is, for Do-Not-Track visitors);
+/// nonsense gets a 400.
+pub async fn post_reading(State(ctx): State<PageContext>, request: Request) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let number = |name: &str| fields.get(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let slug = fields.get("slug").map(String::as_str).unwrap_or("");
+    let (Some(depth), Some(seconds)) = (number("depth"), number("seconds")) else {
+        return (StatusCode::BAD_REQUEST, "depth and seconds must be numbers").into_response();
+    };
+    if !crate::catalog::slug::is_valid_slug(slug)
+        || !(0..=100).contains(&depth)
+        || !(0..=super::model::MAX_READ_SECONDS).contains(&seconds)
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            "slug, depth (0-100) or seconds out of range",
+        )
+            .into_response();
+    }
+    if let Some(visitor) = visitor_of(&parts).filter(|v| v.tracking_allowed) {
+        if let Err(error) = repo::record_reading(
+            &ctx.db,
+            &visitor.id,
+            slug,
+            depth,
+            seconds,
+            READING_WINDOW_SECONDS,
+        )
+        .await
+        {
+            tracing::warn!(%error, "could not record reading progress");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod handlers;
+pub mod islands;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -62,6 +62,46 @@ pub struct Event {
     /// For content views: the piece's stage key.
     pub detail: String,
     pub created_at: i64,
+    /// For content views with JavaScript on: how far down the piece the visitor got
+    /// (percent) and how long the page was in front of them (seconds); 0 otherwise.
+    pub read_depth: i64,
+    pub read_seconds: i64,
+}
+
+/// What the reading beacon may report: a percentage, and at most a long afternoon.
+pub const MAX_READ_SECONDS: i64 = 4 * 3600;
+
+/// How a guide was read, summed over the visitor's views of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    /// The furthest any view got, in percent; 0 when never measured.
+    pub depth: i64,
+    pub seconds: i64,
+}
+
+impl Reading {
+    pub fn add(&mut self, event: &Event) {
+        self.depth = self.depth.max(event.read_depth);
+        self.seconds += event.read_seconds;
+    }
+
+    /// "Read to the end · 4 min", "Read 40% · under a minute", or nothing when unmeasured.
+    pub fn describe(self) -> Option<String> {
+        if self.depth == 0 && self.seconds == 0 {
+            return None;
+        }
+        let how_far = if self.depth >= 90 {
+            "Read to the end".to_string()
+        } else {
+            format!("Read {}%", self.depth)
+        };
+        let how_long = match self.seconds {
+            s if s < 60 => "under a minute".to_string(),
+            s if s < 120 => "1 min".to_string(),
+            s => format!("{} min", s / 60),
+        };
+        Some(format!("{how_far} · {how_long}"))
+    }
 }
 
 /// Viewing the same product this often means the visitor is close to choosing.
@@ -157,8 +197,8 @@ pub struct Research {
     pub persona: Option<PersonaGuess>,
     /// (slug, name, times viewed), most recent first.
     pub products: Vec<(String, String, i64)>,
-    /// Pieces read, most recent first.
-    pub content: Vec<ContentCard>,
+    /// Pieces read, most recent first, with how they were read.
+    pub content: Vec<(ContentCard, Reading)>,
     pub searches: Vec<String>,
     /// Comparisons as lists of product slugs.
     pub comparisons: Vec<String>,
@@ -176,7 +216,26 @@ mod tests {
             subject: subject.into(),
             detail: detail.into(),
             created_at: 0,
+            read_depth: 0,
+            read_seconds: 0,
         }
+    }
+
+    #[test]
+    fn readings_keep_the_furthest_depth_and_add_up_the_time() {
+        let mut reading = Reading::default();
+        assert_eq!(reading.describe(), None);
+        let mut first = ev(EventKind::ContentView, "a", "awareness");
+        first.read_depth = 40;
+        first.read_seconds = 50;
+        reading.add(&first);
+        assert_eq!(reading.describe().unwrap(), "Read 40% · under a minute");
+        let mut second = first.clone();
+        second.read_depth = 95;
+        second.read_seconds = 200;
+        reading.add(&second);
+        assert_eq!(reading.depth, 95);
+        assert_eq!(reading.describe().unwrap(), "Read to the end · 4 min");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use super::api::load_my_research;
 use super::model::{stage_in_words, PersonaGuess, Research};
 use crate::content::model::Persona;
-use crate::content::pages::ContentGrid;
 use crate::seo::PageMeta;
 use crate::ui::form::SuccessAlert;
 use crate::ui::query_param;
@@ -136,7 +135,16 @@ fn ResearchView(research: Research, cleared: Option<&'static str>) -> impl IntoV
                 </section>
             })}
             {(!research.content.is_empty()).then(|| view! {
-                <section class="section"><h2>"Guides you read"</h2><ContentGrid items=research.content.clone()/></section>
+                <section class="section"><h2>"Guides you read"</h2>
+                    <ul class="research__list research__reads">{research.content.iter().map(|(card, reading)| view! {
+                        <li>
+                            <a href=format!("/learn/{}", card.slug)>{card.title.clone()}</a>
+                            " "<span class=format!("kind kind--{}", card.kind.key())>{card.kind.label()}</span>
+                            " "<span class="research__meta">{card.stage.label()}</span>
+                            {reading.describe().map(|how| view! { " · " <span class="research__meta">{how}</span> })}
+                        </li>
+                    }).collect_view()}</ul>
+                </section>
             })}
             {(!research.searches.is_empty()).then(|| view! {
                 <section class="section"><h2>"Your searches"</h2>

@@ -49,7 +49,8 @@ pub async fn list_events(
     user_id: Option<i64>,
 ) -> Result<Vec<Event>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT kind, subject, detail, created_at FROM (SELECT id, kind, subject, detail, created_at FROM journey_events \
+        "SELECT kind, subject, detail, created_at, read_depth, read_seconds FROM (SELECT id, kind, subject, detail, created_at, \
+         read_depth, read_seconds FROM journey_events \
          WHERE {OWNER} ORDER BY id DESC LIMIT {TRAIL_LIMIT}) recent ORDER BY id"
     ))
     .bind(visitor_id)
@@ -65,9 +66,39 @@ pub async fn list_events(
                 subject: r.try_get("subject").ok()?,
                 detail: r.try_get("detail").ok()?,
                 created_at: r.try_get("created_at").ok()?,
+                read_depth: r.try_get("read_depth").ok()?,
+                read_seconds: r.try_get("read_seconds").ok()?,
             })
         })
         .collect())
+}
+
+/// Puts what the reading beacon measured on the visitor's latest view of the piece (within
+/// `window` seconds). The beacon reports totals for the page so far, so the larger value
+/// wins and a repeated beacon changes nothing. Returns whether a view was found.
+pub async fn record_reading(
+    db: &Db,
+    visitor_id: &str,
+    slug: &str,
+    depth: i64,
+    seconds: i64,
+    window: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE journey_events SET \
+             read_depth = CASE WHEN read_depth < $1 THEN $1 ELSE read_depth END, \
+             read_seconds = CASE WHEN read_seconds < $2 THEN $2 ELSE read_seconds END \
+         WHERE id = (SELECT id FROM journey_events WHERE visitor_id = $3 AND kind = 'content_view' \
+                     AND subject = $4 AND created_at >= $5 ORDER BY id DESC LIMIT 1)",
+    )
+    .bind(depth)
+    .bind(seconds)
+    .bind(visitor_id)
+    .bind(slug)
+    .bind(now_unix() - window)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn count_events(
