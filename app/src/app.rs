@@ -54,6 +54,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/search") view=SearchEverythingPage ssr=SsrMode::Async/>
                 <Route path=path!("/learn/:slug") view=ContentPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/cart") view=crate::cart::pages::CartPage ssr=SsrMode::Async/>
+                <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
+                <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/account") view=AccountPage/>

@@ -98,6 +98,17 @@ impl Db {
         self.backend
     }
 
+    /// A transaction that will write. SQLite's plain `BEGIN` takes the write lock only at
+    /// the first write, and a reader that then wants to write fails at once ("database is
+    /// locked") instead of waiting; `BEGIN IMMEDIATE` queues for the lock up front, under
+    /// busy_timeout. PostgreSQL locks rows as they are written, so plain `BEGIN` is right.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// True when the database answers a trivial query within two seconds, so a load
     /// balancer can take a stuck instance out even when the pool is exhausted.
     pub async fn is_healthy(&self) -> bool {

@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict { message: String },
     #[error("{message}")]
     TooManyRequests { message: String },
+    /// The payment provider refused the payment (a declined card); answered with 402.
+    #[error("{message}")]
+    PaymentFailed { message: String },
     /// An upload bigger than we accept; answered with 413.
     #[error("{message}")]
     TooLarge { message: String },
@@ -68,6 +71,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::TooManyRequests { .. } => 429,
             AppError::TooLarge { .. } => 413,
+            AppError::PaymentFailed { .. } => 402,
             AppError::Moved { .. } => 301,
             AppError::SignInFailed => 401,
             AppError::Gone { .. } => 410,
@@ -87,6 +91,7 @@ impl AppError {
             AppError::Conflict { .. } => "That conflicts with something else",
             AppError::TooManyRequests { .. } => "Please wait a moment",
             AppError::TooLarge { .. } => "That upload is too large",
+            AppError::PaymentFailed { .. } => "The payment didn't go through",
             AppError::Moved { .. } => "This page has moved",
             AppError::SignInFailed => "Sign-in failed",
             AppError::Gone { .. } => "This link no longer works",

@@ -82,6 +82,8 @@ mod server {
         pub options: LeptosOptions,
         /// Where uploaded images live (`STOREFRONT_MEDIA_DIR`).
         pub media_dir: std::path::PathBuf,
+        /// How long a checkout holds its items (`STOREFRONT_CHECKOUT_HOLD_MINUTES`).
+        pub checkout_hold_seconds: i64,
     }
 
     impl FromRef<PageContext> for Db {

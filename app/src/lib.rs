@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod content;
 pub mod email;
 pub mod error;

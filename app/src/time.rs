@@ -22,6 +22,15 @@ pub fn format_time(unix: i64) -> String {
     )
 }
 
+/// (year, month) of a moment, UTC: what card expiry dates are compared with.
+pub fn year_month(unix: i64) -> (i32, u32) {
+    let text = format_time(unix);
+    (
+        text[..4].parse().unwrap_or(1970),
+        text[5..7].parse().unwrap_or(1),
+    )
+}
+
 /// "2026-11-28" (ISO 8601 date, as sitemaps, feeds and JSON-LD want it).
 pub fn iso_date(unix: i64) -> String {
     format_time(unix).chars().take(10).collect()
@@ -44,6 +53,7 @@ mod tests {
         assert_eq!(format_time(951_782_400 + 3_661), "2000-02-29 01:01 UTC");
         assert_eq!(iso_date(951_782_400), "2000-02-29");
         assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:00Z");
+        assert_eq!(year_month(1_795_824_000), (2026, 11));
     }
 }
 

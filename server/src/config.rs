@@ -32,6 +32,8 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     pub smtp_from: String,
     pub trust_proxy: bool,
+    /// How long a checkout holds its items while the customer pays.
+    pub checkout_hold_seconds: i64,
 }
 
 /// A configuration value that must not reach logs (`Debug` hides it).
@@ -91,7 +93,21 @@ impl Config {
             None => format!("http://{addr}"),
         };
 
+        let hold_text = lookup("STOREFRONT_CHECKOUT_HOLD_MINUTES").unwrap_or_else(|| "30".into());
+        let checkout_hold_seconds = match hold_text.trim().parse::<i64>() {
+            Ok(minutes) if (5..=24 * 60).contains(&minutes) => minutes * 60,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_CHECKOUT_HOLD_MINUTES",
+                    message: format!(
+                        "\"{hold_text}\" must be a whole number of minutes from 5 to 1440"
+                    ),
+                })
+            }
+        };
+
         Ok(Config {
+            checkout_hold_seconds,
             database_url,
             addr,
             public_url,

@@ -39,6 +39,7 @@ pub struct AppState {
     pub site: SiteInfo,
     pub media_dir: std::path::PathBuf,
     pub trust_proxy: bool,
+    pub checkout_hold_seconds: i64,
 }
 
 impl FromRef<AppState> for PageContext {
@@ -48,6 +49,7 @@ impl FromRef<AppState> for PageContext {
             site: state.site.clone(),
             options: state.leptos_options.clone(),
             media_dir: state.media_dir.clone(),
+            checkout_hold_seconds: state.checkout_hold_seconds,
         }
     }
 }
@@ -85,6 +87,7 @@ impl Application {
             site: SiteInfo { public_url },
             media_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy,
+            checkout_hold_seconds: config.checkout_hold_seconds,
         };
         Ok(Application {
             listener,
@@ -115,6 +118,7 @@ impl Application {
         });
         tokio::spawn(self.mailer.run());
         tokio::spawn(delete_expired_sessions(self.db.clone()));
+        tokio::spawn(expire_unpaid_orders(self.db.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -135,6 +139,20 @@ async fn delete_expired_sessions(db: Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// Unpaid orders past their hold give their items back. Every app server runs this; the
+/// state machine's `WHERE status = 'pending_payment'` makes a second run a no-op.
+async fn expire_unpaid_orders(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match app::checkout::repo::expire_stale_orders(&db, app::db::now_unix()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "unpaid orders expired; their items released"),
+            Err(error) => tracing::warn!(%error, "could not expire unpaid orders"),
         }
     }
 }
@@ -246,6 +264,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/journey/save", post(app::journey::handlers::post_save))
         .route("/journey/read", post(app::journey::handlers::post_reading))
+        .route("/cart/add", post(app::cart::handlers::post_add))
+        .route("/cart/update", post(app::cart::handlers::post_update))
+        .route("/checkout", post(app::checkout::handlers::post_checkout))
+        .route(
+            "/webhooks/stripe",
+            post(app::checkout::handlers::post_webhook),
+        )
+        .route(
+            "/pay/demo/{session}",
+            post(app::checkout::handlers::post_demo_pay),
+        )
         .route(
             "/my-research/clear",
             post(app::journey::handlers::post_clear),

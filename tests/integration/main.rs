@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod catalog;
+mod checkout;
 mod cli;
 mod content;
 mod journey;

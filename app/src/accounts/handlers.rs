@@ -80,13 +80,22 @@ async fn sign_up(
     Ok(())
 }
 
-/// The anonymous research trail of this browser now belongs to the account too.
+/// The anonymous research trail and the cart of this browser now belong to the account too.
 async fn join_trail(
     ctx: &PageContext,
     visitor: Option<crate::journey::model::Visitor>,
     user_id: i64,
 ) {
     if let Some(visitor) = visitor {
+        if let Err(error) = crate::cart::repo::merge_carts(
+            &ctx.db,
+            &crate::cart::visitor_owner(&visitor.id),
+            &crate::cart::account_owner(user_id),
+        )
+        .await
+        {
+            tracing::warn!(%error, "could not join the guest cart to the account");
+        }
         if let Err(error) =
             crate::journey::repo::join_trail_to_account(&ctx.db, &visitor.id, user_id).await
         {

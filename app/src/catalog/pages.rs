@@ -624,6 +624,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         <StockBadge stock=p.stock/>
                     </div>
                     <p class="product__sku">"SKU " {p.sku.clone()}</p>
+                    <crate::cart::pages::AddToCart slug=p.slug.clone() stock=p.stock back=path.clone()/>
                     <div class="product__actions">
                         <CompareToggle slug=p.slug.clone() name=p.name.clone() selected=in_tray back=path.clone()/>
                         <crate::journey::pages::SaveToggle kind="product" slug=p.slug.clone() saved=p.saved back=path.clone()/>

@@ -37,6 +37,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
                     <CompareTray initial=tray/>
+                    <crate::cart::pages::CartLink/>
                     <AccountLink/>
                 </nav>
             </div>

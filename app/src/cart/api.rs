@@ -1,0 +1,36 @@
+//! The cart's server function: today's lines for whoever is asking.
+
+use super::model::CartView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "cart")]
+pub async fn load_cart() -> Result<CartView, AppError> {
+    let db = crate::db::use_db()?;
+    let Some(owner) = super::current_owner() else {
+        return Ok(CartView {
+            lines: Vec::new(),
+            total: None,
+            checkout_key: String::new(),
+            payment_problem: None,
+        });
+    };
+    let lines = super::repo::list_lines(&db, &owner).await?;
+    let payment_problem = crate::checkout::repo::open_payment_problem(&db, &owner).await?;
+    Ok(CartView {
+        total: super::model::cart_total(&lines),
+        lines,
+        checkout_key: crate::accounts::token::new_token().0[..32].to_string(),
+        payment_problem,
+    })
+}
+
+/// How many items the cart holds, for the header.
+#[server(endpoint = "cart-count")]
+pub async fn load_cart_count() -> Result<i64, AppError> {
+    let db = crate::db::use_db()?;
+    match super::current_owner() {
+        Some(owner) => Ok(super::repo::count_items(&db, &owner).await?),
+        None => Ok(0),
+    }
+}

@@ -1,0 +1,151 @@
+//! The cart's form posts. Each works without JavaScript: 303 back on success, the page
+//! again with the message (and the typed quantity) on a mistake.
+
+use super::model::parse_quantity;
+use super::{owner_of, repo};
+use crate::error::AppError;
+use crate::forms::{read_form, see_other, show_error_on, PageContext};
+use crate::journey::model::EventKind;
+use crate::security::safe_local_path;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+use std::collections::HashMap;
+
+const FORM_LIMIT: usize = 4 * 1024;
+
+fn field(fields: &HashMap<String, String>, name: &str) -> String {
+    fields.get(name).cloned().unwrap_or_default()
+}
+
+/// POST /cart/add: `slug`, `quantity` (default 1), `back` (where the form was).
+pub async fn post_add(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let slug = field(&fields, "slug");
+    let back = safe_local_path(&field(&fields, "back"), &format!("/products/{slug}"));
+    match add_to_cart(&ctx, &parts, &fields).await {
+        Ok(name) => see_other(&format!(
+            "/cart?added={}",
+            crate::catalog::model::url_encode(&name)
+        )),
+        Err(error) => {
+            let form = format!("cart-add-{slug}");
+            show_error_on(&ctx, parts, Some(&back), &form, fields, error).await
+        }
+    }
+}
+
+async fn add_to_cart(
+    ctx: &PageContext,
+    parts: &Parts,
+    fields: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let owner = owner_of(parts)
+        .ok_or_else(|| AppError::bad_request("Please enable cookies to use the cart."))?;
+    let typed = field(fields, "quantity");
+    let quantity = if typed.trim().is_empty() {
+        1
+    } else {
+        parse_quantity(&typed, false).map_err(|m| AppError::invalid("quantity", m))?
+    };
+    let product = repo::find_buyable(&ctx.db, &field(fields, "slug"))
+        .await?
+        .filter(|p| p.active)
+        .ok_or(AppError::NotFound)?;
+    let wanted = repo::line_quantity(&ctx.db, &owner, product.id).await? + quantity;
+    if product.stock == 0 {
+        return Err(AppError::invalid(
+            "quantity",
+            "Sold out for now. Save it for later, or ask us when it's back.",
+        ));
+    }
+    if wanted > product.stock {
+        return Err(AppError::invalid(
+            "quantity",
+            format!(
+                "Only {} left{}.",
+                product.stock,
+                if wanted > quantity {
+                    " (some are already in your cart)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    let wanted = wanted.min(super::model::MAX_LINE_QUANTITY);
+    repo::set_line(&ctx.db, &owner, product.id, wanted).await?;
+    record_cart_event(ctx, parts, &field(fields, "slug")).await;
+    Ok(product.name)
+}
+
+async fn record_cart_event(ctx: &PageContext, parts: &Parts, slug: &str) {
+    let Some(visitor) = parts
+        .extensions
+        .get::<crate::journey::model::Visitor>()
+        .filter(|v| v.tracking_allowed)
+    else {
+        return;
+    };
+    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    if let Err(error) =
+        crate::journey::repo::insert_event(&ctx.db, &visitor.id, user_id, EventKind::Cart, slug, "")
+            .await
+    {
+        tracing::warn!(%error, "could not record a cart event");
+    }
+}
+
+/// POST /cart/update: `slug`, `quantity` (0 removes the line).
+pub async fn post_update(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match update_line(&ctx, &parts, &fields).await {
+        Ok(done) => see_other(&format!("/cart?{done}")),
+        Err(error) => {
+            let form = format!("cart-line-{}", field(&fields, "slug"));
+            show_error_on(&ctx, parts, Some("/cart"), &form, fields, error).await
+        }
+    }
+}
+
+async fn update_line(
+    ctx: &PageContext,
+    parts: &Parts,
+    fields: &HashMap<String, String>,
+) -> Result<&'static str, AppError> {
+    let owner = owner_of(parts)
+        .ok_or_else(|| AppError::bad_request("Please enable cookies to use the cart."))?;
+    let quantity = if field(fields, "action") == "remove" {
+        0
+    } else {
+        parse_quantity(&field(fields, "quantity"), true)
+            .map_err(|m| AppError::invalid("quantity", m))?
+    };
+    let product = repo::find_buyable(&ctx.db, &field(fields, "slug"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if quantity > 0 && !product.active {
+        return Err(AppError::invalid(
+            "quantity",
+            "This product is no longer sold; remove it from your cart.",
+        ));
+    }
+    if quantity > product.stock {
+        return Err(AppError::invalid(
+            "quantity",
+            format!("Only {} left.", product.stock),
+        ));
+    }
+    repo::set_line(&ctx.db, &owner, product.id, quantity).await?;
+    Ok(if quantity == 0 {
+        "removed=1"
+    } else {
+        "updated=1"
+    })
+}

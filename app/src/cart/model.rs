@@ -1,0 +1,148 @@
+//! The cart as the customer sees it. Prices and stock are always today's, read from the
+//! catalogue when the cart is shown and again when the order is made.
+
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+
+/// No one line may ask for more than this (a typo guard; stock limits apply too).
+pub const MAX_LINE_QUANTITY: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub slug: String,
+    pub name: String,
+    pub image_url: Option<String>,
+    pub image_alt: String,
+    pub unit: Money,
+    pub quantity: i64,
+    pub stock: i64,
+    /// Still for sale (not archived or unpublished since it was added).
+    pub active: bool,
+}
+
+impl CartLine {
+    pub fn subtotal(&self) -> Money {
+        Money::new(self.unit.minor * self.quantity, self.unit.currency)
+    }
+
+    /// Why this line can't be bought as it is, in words the customer can act on.
+    pub fn problem(&self) -> Option<String> {
+        if !self.active {
+            Some("No longer sold. Remove it to check out.".into())
+        } else if self.stock == 0 {
+            Some("Sold out. Remove it to check out.".into())
+        } else if self.quantity > self.stock {
+            Some(format!(
+                "Only {} left. Lower the quantity to check out.",
+                self.stock
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartView {
+    pub lines: Vec<CartLine>,
+    /// The sum of the lines; `None` for an empty cart.
+    pub total: Option<Money>,
+    /// Makes this page's pay button create one order however often it is pressed.
+    pub checkout_key: String,
+    /// The customer's last unpaid order's problem (a declined card), if any.
+    pub payment_problem: Option<String>,
+}
+
+impl CartView {
+    pub fn item_count(&self) -> i64 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+
+    pub fn can_check_out(&self) -> bool {
+        !self.lines.is_empty() && self.lines.iter().all(|l| l.problem().is_none())
+    }
+}
+
+/// Sums the lines; all catalogue prices share one currency.
+pub fn cart_total(lines: &[CartLine]) -> Option<Money> {
+    let first = lines.first()?;
+    Some(Money::new(
+        lines.iter().map(|l| l.subtotal().minor).sum(),
+        first.unit.currency,
+    ))
+}
+
+/// Reads a quantity field. `allow_zero` is for the cart page, where 0 removes the line.
+pub fn parse_quantity(text: &str, allow_zero: bool) -> Result<i64, String> {
+    let lowest = if allow_zero { 0 } else { 1 };
+    match text.trim().parse::<i64>() {
+        Ok(n) if n < lowest => Err(if allow_zero {
+            "Enter 0 to remove the item, or a quantity of 1 or more.".into()
+        } else {
+            "Enter a quantity of 1 or more.".into()
+        }),
+        Ok(n) if n > MAX_LINE_QUANTITY => Err(format!(
+            "You can order up to {MAX_LINE_QUANTITY} of one item at a time. For more, talk to us."
+        )),
+        Ok(n) => Ok(n),
+        Err(_) => Err("Enter the quantity as a whole number, like 2.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    fn line(quantity: i64, stock: i64, active: bool) -> CartLine {
+        CartLine {
+            slug: "kestrel-64".into(),
+            name: "Kestrel 64".into(),
+            image_url: None,
+            image_alt: String::new(),
+            unit: Money::new(12_50, Currency::Usd),
+            quantity,
+            stock,
+            active,
+        }
+    }
+
+    #[test]
+    fn quantities_are_whole_numbers_within_limits() {
+        assert_eq!(parse_quantity(" 3 ", false), Ok(3));
+        assert_eq!(parse_quantity("0", true), Ok(0));
+        assert!(parse_quantity("0", false).is_err());
+        assert!(parse_quantity("-1", true).is_err());
+        assert!(parse_quantity("2.5", false).is_err());
+        assert!(parse_quantity("two", false).is_err());
+        assert!(parse_quantity("21", false)
+            .unwrap_err()
+            .contains("up to 20"));
+    }
+
+    #[test]
+    fn lines_say_what_stops_the_checkout() {
+        assert_eq!(line(2, 5, true).problem(), None);
+        assert!(line(6, 5, true).problem().unwrap().contains("Only 5 left"));
+        assert!(line(1, 0, true).problem().unwrap().contains("Sold out"));
+        assert!(line(1, 5, false)
+            .problem()
+            .unwrap()
+            .contains("No longer sold"));
+    }
+
+    #[test]
+    fn totals_add_up_the_lines() {
+        let lines = vec![line(2, 5, true), line(1, 5, true)];
+        assert_eq!(cart_total(&lines), Some(Money::new(37_50, Currency::Usd)));
+        assert_eq!(cart_total(&[]), None);
+        let view = CartView {
+            lines: lines.clone(),
+            total: cart_total(&lines),
+            checkout_key: String::new(),
+            payment_problem: None,
+        };
+        assert_eq!(view.item_count(), 3);
+        assert!(view.can_check_out());
+    }
+}

@@ -1,0 +1,186 @@
+//! The cart page and the "Add to cart" form of product pages and cards.
+
+use super::api::load_cart;
+use super::model::{CartLine, CartView, MAX_LINE_QUANTITY};
+use crate::forms::{feedback_for, typed_or};
+use crate::ui::{query_param, ErrorPage, Layout};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Quantity and "Add to cart" (or why it can't be added). A plain form: no JavaScript needed.
+#[component]
+pub fn AddToCart(
+    slug: String,
+    stock: i64,
+    /// Where a mistake is shown again (the page the form is on).
+    back: String,
+) -> impl IntoView {
+    let feedback = feedback_for(&format!("cart-add-{slug}"));
+    let error = feedback.as_ref().and_then(|f| f.error("quantity"));
+    let invalid = error.is_some();
+    let quantity = typed_or(&feedback, "quantity", "1");
+    let field_id = format!("qty-{slug}");
+    if stock == 0 {
+        return view! {
+            <p class="add-to-cart add-to-cart--out">"Sold out for now. Save it for later and we'll keep it on your list."</p>
+        }
+        .into_any();
+    }
+    let max = stock.min(MAX_LINE_QUANTITY).to_string();
+    view! {
+        <form class="add-to-cart" method="post" action="/cart/add">
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="back" value=back/>
+            <div class="field add-to-cart__qty" class=("field--invalid", invalid)>
+                <label for=field_id.clone()>"Quantity"</label>
+                <input id=field_id name="quantity" type="number" inputmode="numeric" min="1" max=max value=quantity
+                    aria-invalid=invalid.then_some("true")/>
+            </div>
+            <button class="btn btn--primary add-to-cart__button" type="submit">"Add to cart"</button>
+            {error.map(|m| view! { <p class="field__error add-to-cart__error" role="alert">{m}</p> })}
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CartPage() -> impl IntoView {
+    view! {
+        <Layout>
+            <Title text="Your cart · Storefront"/>
+            <Suspense fallback=|| view! { <p class="loading container">"Loading your cart…"</p> }>
+                {move || Suspend::new(async move {
+                    match load_cart().await {
+                        Ok(cart) => view! { <CartView cart/> }.into_any(),
+                        Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Layout>
+    }
+}
+
+fn notice() -> Option<String> {
+    let added = query_param("added");
+    if !added.is_empty() {
+        return Some(format!("{added} is in your cart."));
+    }
+    if query_param("removed") == "1" {
+        return Some("Removed from your cart.".into());
+    }
+    (query_param("updated") == "1").then(|| "Quantity updated.".to_string())
+}
+
+#[component]
+fn CartView(cart: CartView) -> impl IntoView {
+    let checkout_feedback = feedback_for("checkout");
+    let checkout_error = checkout_feedback.and_then(|f| f.errors.first().map(|(_, m)| m.clone()));
+    if cart.lines.is_empty() {
+        return view! {
+            <section class="container cart">
+                <h1>"Your cart"</h1>
+                {notice().map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
+                <div class="empty-state">
+                    <h2>"Your cart is empty"</h2>
+                    <p>"Find what fits you in the catalogue, or start with a guide if you're still deciding."</p>
+                    <p><a class="btn btn--primary" href="/products">"Browse products"</a>" "<a class="btn" href="/learn">"Read the guides"</a></p>
+                </div>
+            </section>
+        }
+        .into_any();
+    }
+    let can_check_out = cart.can_check_out();
+    let count = cart.item_count();
+    let total = cart.total.map(|t| t.format()).unwrap_or_default();
+    view! {
+        <section class="container cart">
+            <h1>"Your cart"</h1>
+            {notice().map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
+            {cart.payment_problem.clone().map(|m| view! {
+                <div class="alert alert--error" role="alert">
+                    <strong>"Your last payment didn't go through. "</strong>{m}" Your cart is as you left it."
+                </div>
+            })}
+            {checkout_error.map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+            <div class="cart__layout">
+                <ul class="cart__lines">
+                    {cart.lines.into_iter().map(|line| view! { <CartLineRow line/> }).collect_view()}
+                </ul>
+                <aside class="cart__summary panel" aria-labelledby="summary-heading">
+                    <h2 id="summary-heading">"Summary"</h2>
+                    <dl class="cart__totals">
+                        <dt>{format!("{count} {}", if count == 1 { "item" } else { "items" })}</dt>
+                        <dd>{total.clone()}</dd>
+                        <dt>"Shipping"</dt>
+                        <dd>"Free"</dd>
+                        <dt class="cart__grand">"Total"</dt>
+                        <dd class="cart__grand">{total}</dd>
+                    </dl>
+                    <form method="post" action="/checkout">
+                        <input type="hidden" name="checkout_key" value=cart.checkout_key/>
+                        <button class="btn btn--primary btn--block" type="submit" disabled=!can_check_out>
+                            "Check out securely"
+                        </button>
+                    </form>
+                    {(!can_check_out).then(|| view! { <p class="cart__blocked">"Fix the items marked above to check out."</p> })}
+                    <p class="cart__note">"Prices are checked again when you pay. We hold your items for 30 minutes while you pay."</p>
+                </aside>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CartLineRow(line: CartLine) -> impl IntoView {
+    let form = format!("cart-line-{}", line.slug);
+    let feedback = feedback_for(&form);
+    let error = feedback
+        .as_ref()
+        .and_then(|f| f.error("quantity"))
+        .or_else(|| line.problem());
+    let invalid = error.is_some();
+    let quantity = typed_or(&feedback, "quantity", line.quantity.to_string());
+    let field_id = format!("line-qty-{}", line.slug);
+    let href = format!("/products/{}", line.slug);
+    view! {
+        <li class="cart-line" class=("cart-line--problem", invalid)>
+            {line.image_url.clone().map(|src| view! {
+                <img class="cart-line__image" src=src alt=line.image_alt.clone() width="96" height="72"/>
+            })}
+            <div class="cart-line__body">
+                <h2 class="cart-line__name"><a href=href>{line.name.clone()}</a></h2>
+                <p class="cart-line__unit">{format!("{} each", line.unit.format())}</p>
+                <form class="cart-line__form" method="post" action="/cart/update">
+                    <input type="hidden" name="slug" value=line.slug.clone()/>
+                    <label for=field_id.clone()>"Quantity"</label>
+                    <input id=field_id name="quantity" type="number" inputmode="numeric" min="0" max=MAX_LINE_QUANTITY.to_string()
+                        value=quantity aria-invalid=invalid.then_some("true")/>
+                    <button class="btn btn--small" type="submit" name="action" value="update">"Update"</button>
+                    <button class="btn btn--small btn--quiet" type="submit" name="action" value="remove">"Remove"</button>
+                </form>
+                {error.map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
+            </div>
+            <p class="cart-line__subtotal">{line.subtotal().format()}</p>
+        </li>
+    }
+}
+
+/// "Cart" in the header, with how many items it holds.
+#[component]
+pub fn CartLink() -> impl IntoView {
+    let count = Resource::new(|| (), |_| super::api::load_cart_count());
+    view! {
+        <a href="/cart" class="site-nav__cart">
+            "Cart"
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let items = count.await.unwrap_or(0);
+                    (items > 0).then(|| view! {
+                        <span class="cart-link__count" aria-label=format!("{items} items")>{items}</span>
+                    })
+                })}
+            </Suspense>
+        </a>
+    }
+}

@@ -1,0 +1,262 @@
+//! Checkout's endpoints: the pay button (`POST /checkout`), the payment webhook
+//! (`POST /webhooks/stripe`) and the demo provider's card form (`POST /pay/demo/{session}`).
+
+use super::demo::{self, TestCard};
+use super::repo::{self, NewOrder};
+use super::webhook::{self, Received, WebhookError};
+use crate::db::now_unix;
+use crate::error::AppError;
+use crate::forms::{read_form, see_other, show_error, show_error_on, PageContext};
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+
+const FORM_LIMIT: usize = 4 * 1024;
+
+fn field(fields: &HashMap<String, String>, name: &str) -> String {
+    fields.get(name).cloned().unwrap_or_default()
+}
+
+/// POST /checkout: the cart becomes an order (stock held), then the customer pays at the
+/// provider's hosted page. The same `checkout_key` twice finds the first order.
+pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let result = async {
+        let owner = crate::cart::owner_of(&parts)
+            .ok_or_else(|| AppError::bad_request("Please enable cookies to check out."))?;
+        let key = field(&fields, "checkout_key");
+        if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::bad_request(
+                "This cart page is out of date. Reload it and press the button again.",
+            ));
+        }
+        if let Some(existing) = repo::find_by_checkout_key(&ctx.db, &key).await? {
+            return Ok(existing.provider_session);
+        }
+        let user = crate::accounts::session::signed_in_user(&parts);
+        let new = NewOrder {
+            owner: &owner,
+            user_id: user.as_ref().map(|u| u.id),
+            email: user.as_ref().map(|u| u.email.as_str()).unwrap_or(""),
+            checkout_key: &key,
+            hold_until: now_unix() + ctx.checkout_hold_seconds,
+        };
+        match repo::create_order(&ctx.db, &new).await {
+            Ok(Ok(started)) => {
+                record_checkout_event(&ctx, &parts, &started.public_id).await;
+                Ok(started.provider_session)
+            }
+            Ok(Err(refusal)) => Err(AppError::Conflict {
+                message: refusal.message(),
+            }),
+            // Two presses raced past the lookup: the loser finds the winner's order.
+            Err(error) if is_unique_violation(&error) => repo::find_by_checkout_key(&ctx.db, &key)
+                .await?
+                .map(|o| o.provider_session)
+                .ok_or(AppError::Internal),
+            Err(error) => Err(error.into()),
+        }
+    }
+    .await;
+    match result {
+        Ok(session) => see_other(&format!("/pay/demo/{session}")),
+        Err(error) => show_error_on(&ctx, parts, Some("/cart"), "checkout", fields, error).await,
+    }
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+async fn record_checkout_event(ctx: &PageContext, parts: &axum::http::request::Parts, order: &str) {
+    let Some(visitor) = parts
+        .extensions
+        .get::<crate::journey::model::Visitor>()
+        .filter(|v| v.tracking_allowed)
+    else {
+        return;
+    };
+    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    if let Err(error) = crate::journey::repo::insert_event(
+        &ctx.db,
+        &visitor.id,
+        user_id,
+        crate::journey::model::EventKind::Checkout,
+        order,
+        "",
+    )
+    .await
+    {
+        tracing::warn!(%error, "could not record a checkout event");
+    }
+}
+
+/// POST /webhooks/stripe: 400 for a missing, stale or wrong signature; 200 once stored
+/// (or when it is a replay); 500 only when the database failed, so the provider retries.
+pub async fn post_webhook(
+    State(ctx): State<PageContext>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let secret = match repo::demo_webhook_secret(&ctx.db).await {
+        Ok(secret) => secret,
+        Err(error) => {
+            tracing::error!(%error, "could not read the webhook secret");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let header = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    match webhook::receive(
+        &ctx.db,
+        &secret,
+        header,
+        &body,
+        now_unix(),
+        &ctx.site.public_url,
+    )
+    .await
+    {
+        Ok(Received::Stored) => (StatusCode::OK, "received").into_response(),
+        Ok(Received::Replay) => (StatusCode::OK, "already received").into_response(),
+        Err(WebhookError::Signature(problem)) => {
+            tracing::warn!(problem = problem.message(), "webhook refused");
+            (StatusCode::BAD_REQUEST, problem.message()).into_response()
+        }
+        Err(WebhookError::Database(error)) => {
+            tracing::error!(%error, "webhook could not be stored");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// POST /pay/demo/{session}: the demo provider's card form (and its confirmation step).
+pub async fn post_demo_pay(
+    State(ctx): State<PageContext>,
+    Path(session_id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match pay(&ctx, &session_id, &fields).await {
+        Ok(location) => see_other(&location),
+        Err(error) => show_error(&ctx, parts, "demo-pay", fields, error).await,
+    }
+}
+
+async fn pay(
+    ctx: &PageContext,
+    session_id: &str,
+    fields: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let session = repo::find_demo_session(&ctx.db, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = format!("/checkout/success?session_id={session_id}");
+    if session.status != "open" || session.expires_at < now_unix() {
+        return Err(AppError::Gone {
+            message: "This checkout has ended: it was paid already, or not paid within 30 minutes. Your cart has what's still available.".into(),
+        });
+    }
+    let card = if field(fields, "step") == "authenticate" {
+        if field(fields, "outcome") == "approve" {
+            TestCard::Succeeds
+        } else {
+            TestCard::Declined
+        }
+    } else {
+        let now = crate::time::year_month(now_unix());
+        let form = demo::parse_card_form(|name| field(fields, name), now)
+            .map_err(|errors| AppError::Fields { errors })?;
+        let mut tx = ctx.db.begin_write().await?;
+        repo::record_payment_details(&mut tx, session.order_id, &form.email, "").await?;
+        tx.commit().await?;
+        form.card
+    };
+    match card {
+        TestCard::NeedsAuthentication => Ok(format!("/pay/demo/{session_id}?step=authenticate")),
+        TestCard::Succeeds => {
+            if repo::complete_demo_session(&ctx.db, session_id).await? {
+                let email = repo::find_demo_session(&ctx.db, session_id)
+                    .await?
+                    .map(|s| s.email)
+                    .unwrap_or_default();
+                let payment_intent = format!("pi_demo_{}", &session_id[8..]);
+                let facts = demo::SessionFacts {
+                    session_id,
+                    public_id: &session.public_id,
+                    amount_total: session.total_cents,
+                    currency: &session.currency,
+                    email: &email,
+                    payment_intent: &payment_intent,
+                };
+                let event = demo::checkout_session_event(
+                    &new_id("evt_demo"),
+                    "checkout.session.completed",
+                    "paid",
+                    &facts,
+                    now_unix(),
+                );
+                deliver(ctx, &event).await?;
+            }
+            Ok(done)
+        }
+        TestCard::Declined => {
+            let message = "Your card was declined. Try another card, or talk to us and we'll help.";
+            let event = demo::payment_failed_event(
+                &new_id("evt_demo"),
+                &format!("pi_demo_{}", &session_id[8..]),
+                &session.public_id,
+                message,
+                now_unix(),
+            );
+            deliver(ctx, &event).await?;
+            Err(AppError::PaymentFailed {
+                message: message.into(),
+            })
+        }
+    }
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", &crate::accounts::token::new_token().0[..24])
+}
+
+/// Signs the event as Stripe would and hands it to the webhook code, exactly as a
+/// delivery to `/webhooks/stripe` would arrive.
+async fn deliver(ctx: &PageContext, event: &serde_json::Value) -> Result<(), AppError> {
+    let body = event.to_string();
+    let secret = repo::demo_webhook_secret(&ctx.db).await?;
+    let now = now_unix();
+    let header = super::signature::sign(&secret, now, body.as_bytes());
+    match webhook::receive(
+        &ctx.db,
+        &secret,
+        Some(&header),
+        body.as_bytes(),
+        now,
+        &ctx.site.public_url,
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(WebhookError::Database(error)) => Err(error.into()),
+        Err(WebhookError::Signature(problem)) => {
+            tracing::error!(
+                problem = problem.message(),
+                "the demo provider's own event was refused"
+            );
+            Err(AppError::Internal)
+        }
+    }
+}

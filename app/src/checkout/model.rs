@@ -1,0 +1,187 @@
+//! Orders and their one state machine. Every status change goes through
+//! [`OrderStatus::can_become`]; anything else is refused and logged by the caller.
+//!
+//! ```text
+//! pending_payment ──paid──▶ paid ──▶ fulfilled
+//!        │                   │
+//!        ├──▶ expired        ├──▶ refunded
+//!        └──▶ cancelled      └──▶ partially_refunded ──▶ refunded
+//! ```
+//! Leaving `pending_payment` for `expired` or `cancelled` gives the reserved stock back.
+
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Fulfilled,
+    Expired,
+    Cancelled,
+    Refunded,
+    PartiallyRefunded,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Fulfilled,
+        OrderStatus::Expired,
+        OrderStatus::Cancelled,
+        OrderStatus::Refunded,
+        OrderStatus::PartiallyRefunded,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "pending_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Fulfilled => "fulfilled",
+            OrderStatus::Expired => "expired",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::PartiallyRefunded => "partially_refunded",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// What the customer reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "Waiting for payment",
+            OrderStatus::Paid => "Paid — being prepared",
+            OrderStatus::Fulfilled => "Shipped",
+            OrderStatus::Expired => "Expired — not paid in time",
+            OrderStatus::Cancelled => "Cancelled",
+            OrderStatus::Refunded => "Refunded",
+            OrderStatus::PartiallyRefunded => "Partly refunded",
+        }
+    }
+
+    /// The one table of legal transitions.
+    pub fn can_become(self, next: OrderStatus) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, next),
+            (PendingPayment, Paid | Expired | Cancelled)
+                | (Paid, Fulfilled | Refunded | PartiallyRefunded)
+                | (Fulfilled, Refunded | PartiallyRefunded)
+                | (PartiallyRefunded, Refunded | PartiallyRefunded)
+        )
+    }
+
+    /// Whether reaching this status from `pending_payment` returns the reserved stock.
+    pub fn releases_stock(self) -> bool {
+        matches!(self, OrderStatus::Expired | OrderStatus::Cancelled)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub slug: String,
+    pub name: String,
+    pub unit: Money,
+    pub quantity: i64,
+}
+
+impl OrderLine {
+    pub fn subtotal(&self) -> Money {
+        Money::new(self.unit.minor * self.quantity, self.unit.currency)
+    }
+}
+
+/// One entry of the order's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub to_status: OrderStatus,
+    pub reason: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub public_id: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub refunded: Money,
+    pub email: String,
+    pub lines: Vec<OrderLine>,
+    pub timeline: Vec<OrderEvent>,
+    pub payment_problem: String,
+    pub provider_session: Option<String>,
+    pub hold_until: i64,
+    pub created_at: i64,
+}
+
+impl Order {
+    /// A short reference people can read out on the phone.
+    pub fn reference(&self) -> String {
+        short_reference(&self.public_id)
+    }
+}
+
+pub fn short_reference(public_id: &str) -> String {
+    public_id.chars().take(8).collect::<String>().to_uppercase()
+}
+
+/// An order in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub public_id: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub items: i64,
+    pub created_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderStatus::{self, *};
+
+    #[test]
+    fn only_the_documented_transitions_are_legal() {
+        let legal = [
+            (PendingPayment, Paid),
+            (PendingPayment, Expired),
+            (PendingPayment, Cancelled),
+            (Paid, Fulfilled),
+            (Paid, Refunded),
+            (Paid, PartiallyRefunded),
+            (Fulfilled, Refunded),
+            (Fulfilled, PartiallyRefunded),
+            (PartiallyRefunded, Refunded),
+            (PartiallyRefunded, PartiallyRefunded),
+        ];
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                assert_eq!(
+                    from.can_become(to),
+                    legal.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_paid_order_never_expires_and_an_expired_one_is_never_paid() {
+        assert!(!Paid.can_become(Expired));
+        assert!(!Expired.can_become(Paid));
+        assert!(!Cancelled.can_become(Paid));
+        assert!(Expired.releases_stock() && Cancelled.releases_stock());
+        assert!(!Paid.releases_stock());
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(status.key()), Some(status));
+        }
+        assert_eq!(OrderStatus::parse("shipped"), None);
+    }
+}

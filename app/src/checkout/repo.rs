@@ -1,0 +1,724 @@
+//! All SQL of checkout: making an order from a cart while reserving its stock, the one
+//! place order statuses change, payment events stored once, expiry of unpaid orders, and
+//! the customer's order pages.
+
+use super::model::{Order, OrderEvent, OrderLine, OrderStatus, OrderSummary};
+use crate::db::{now_unix, Db};
+use crate::money::{Currency, Money};
+use sqlx::{AnyConnection, Row};
+
+/// Why a cart could not become an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckoutRefusal {
+    EmptyCart,
+    /// Someone else bought the last ones first.
+    SoldOut {
+        name: String,
+        left: i64,
+    },
+    NoLongerSold {
+        name: String,
+    },
+}
+
+impl CheckoutRefusal {
+    pub fn message(&self) -> String {
+        match self {
+            CheckoutRefusal::EmptyCart => "Your cart is empty.".into(),
+            CheckoutRefusal::SoldOut { name, left: 0 } => format!(
+                "{name} sold out while you were shopping. Remove it from your cart to check out."
+            ),
+            CheckoutRefusal::SoldOut { name, left } => {
+                format!("Only {left} of {name} are left now. Lower the quantity to check out.")
+            }
+            CheckoutRefusal::NoLongerSold { name } => {
+                format!("{name} is no longer sold. Remove it from your cart to check out.")
+            }
+        }
+    }
+}
+
+/// The order a checkout made (or found, when the same pay button was pressed twice).
+#[derive(Debug, Clone)]
+pub struct StartedOrder {
+    pub id: i64,
+    pub public_id: String,
+    pub provider_session: String,
+}
+
+pub struct NewOrder<'a> {
+    pub owner: &'a str,
+    pub user_id: Option<i64>,
+    pub email: &'a str,
+    pub checkout_key: &'a str,
+    pub hold_until: i64,
+}
+
+pub async fn find_by_checkout_key(
+    db: &Db,
+    checkout_key: &str,
+) -> Result<Option<StartedOrder>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT id, public_id, provider_session FROM orders WHERE checkout_key = $1")
+            .bind(checkout_key)
+            .fetch_optional(db.pool())
+            .await?;
+    row.map(|r| {
+        Ok(StartedOrder {
+            id: r.try_get("id")?,
+            public_id: r.try_get("public_id")?,
+            provider_session: r
+                .try_get::<Option<String>, _>("provider_session")?
+                .unwrap_or_default(),
+        })
+    })
+    .transpose()
+}
+
+struct CartRow {
+    product_id: i64,
+    slug: String,
+    name: String,
+    price_cents: i64,
+    currency: String,
+    active: bool,
+    quantity: i64,
+}
+
+/// Makes an order of the owner's cart at today's prices and reserves its stock, all in one
+/// transaction: either every line is reserved and the order exists, or nothing changed.
+/// The owner's earlier unpaid orders are cancelled (their stock returns) so one cart never
+/// holds stock twice. The demo provider's session is created in the same transaction.
+pub async fn create_order(
+    db: &Db,
+    new: &NewOrder<'_>,
+) -> Result<Result<StartedOrder, CheckoutRefusal>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let rows = sqlx::query(
+        "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
+         FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
+    )
+    .bind(new.owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut lines = Vec::new();
+    for r in rows {
+        let status: String = r.try_get("status")?;
+        lines.push(CartRow {
+            product_id: r.try_get("id")?,
+            slug: r.try_get("slug")?,
+            name: r.try_get("name")?,
+            price_cents: r.try_get("price_cents")?,
+            currency: r.try_get("currency")?,
+            active: status == "active",
+            quantity: r.try_get("quantity")?,
+        });
+    }
+    if lines.is_empty() {
+        return Ok(Err(CheckoutRefusal::EmptyCart));
+    }
+    if let Some(line) = lines.iter().find(|l| !l.active) {
+        return Ok(Err(CheckoutRefusal::NoLongerSold {
+            name: line.name.clone(),
+        }));
+    }
+    let earlier: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
+    )
+    .bind(new.owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    for order_id in earlier {
+        // Pending orders can always be cancelled; a refusal would only mean a concurrent
+        // change, which the state machine has logged.
+        let _ = transition(
+            &mut tx,
+            order_id,
+            OrderStatus::Cancelled,
+            "Replaced by a newer checkout of the same cart",
+        )
+        .await?;
+    }
+    // Lines are reserved in product-id order, so two checkouts never wait on each other
+    // in opposite orders (PostgreSQL row locks).
+    for line in &lines {
+        let reserved =
+            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+                .bind(line.quantity)
+                .bind(line.product_id)
+                .execute(&mut *tx)
+                .await?;
+        if reserved.rows_affected() != 1 {
+            let left: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+                .bind(line.product_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            // Dropping the transaction rolls back every reservation made so far.
+            return Ok(Err(CheckoutRefusal::SoldOut {
+                name: line.name.clone(),
+                left,
+            }));
+        }
+    }
+    let now = now_unix();
+    let public_id = crate::accounts::token::new_token().0[..32].to_string();
+    let session = format!("cs_demo_{}", &crate::accounts::token::new_token().0[..40]);
+    let total: i64 = lines.iter().map(|l| l.price_cents * l.quantity).sum();
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (public_id, owner, user_id, email, status, currency, total_cents, provider, \
+             provider_session, checkout_key, hold_until, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, 'demo', $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(new.owner)
+    .bind(new.user_id)
+    .bind(new.email)
+    .bind(&lines[0].currency)
+    .bind(total)
+    .bind(&session)
+    .bind(new.checkout_key)
+    .bind(new.hold_until)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for line in &lines {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(order_id)
+        .bind(line.product_id)
+        .bind(&line.name)
+        .bind(&line.slug)
+        .bind(line.price_cents)
+        .bind(line.quantity)
+        .execute(&mut *tx)
+        .await?;
+    }
+    record_order_event(
+        &mut tx,
+        order_id,
+        "",
+        OrderStatus::PendingPayment,
+        "Checkout started; items held",
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO demo_sessions (id, order_id, status, expires_at, created_at) VALUES ($1, $2, 'open', $3, $4)",
+    )
+    .bind(&session)
+    .bind(order_id)
+    .bind(new.hold_until)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(StartedOrder {
+        id: order_id,
+        public_id,
+        provider_session: session,
+    }))
+}
+
+async fn record_order_event(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    from: &str,
+    to: OrderStatus,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_events (order_id, from_status, to_status, reason, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(order_id)
+    .bind(from)
+    .bind(to.key())
+    .bind(reason)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A refused status change: the order stays as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IllegalTransition {
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+}
+
+/// The one place an order's status changes (inside the caller's transaction). Checks the
+/// state machine, guards against a concurrent change (`WHERE status = from`), records the
+/// timeline entry, and gives reserved stock back when an unpaid order ends. Refusals are
+/// logged and returned, never applied.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    to: OrderStatus,
+    reason: &str,
+) -> Result<Result<OrderStatus, IllegalTransition>, sqlx::Error> {
+    let current: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let from = OrderStatus::parse(&current).unwrap_or(OrderStatus::Cancelled);
+    if !from.can_become(to) {
+        tracing::warn!(
+            order_id,
+            from = from.key(),
+            to = to.key(),
+            reason,
+            "illegal order transition refused"
+        );
+        return Ok(Err(IllegalTransition { from, to }));
+    }
+    let now = now_unix();
+    let changed = sqlx::query(
+        "UPDATE orders SET status = $1, updated_at = $2, \
+             paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE paid_at END \
+         WHERE id = $3 AND status = $4",
+    )
+    .bind(to.key())
+    .bind(now)
+    .bind(order_id)
+    .bind(from.key())
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() != 1 {
+        tracing::warn!(
+            order_id,
+            to = to.key(),
+            "order changed concurrently; transition refused"
+        );
+        return Ok(Err(IllegalTransition { from, to }));
+    }
+    record_order_event(conn, order_id, from.key(), to, reason).await?;
+    if from == OrderStatus::PendingPayment && to.releases_stock() {
+        release_stock(conn, order_id).await?;
+        sqlx::query(
+            "UPDATE demo_sessions SET status = 'expired' WHERE order_id = $1 AND status = 'open'",
+        )
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(from))
+}
+
+async fn release_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), sqlx::Error> {
+    let lines: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (product_id, quantity) in lines {
+        sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+            .bind(quantity)
+            .bind(product_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores a payment event unless its id was seen before; `false` means a replay.
+pub async fn insert_payment_event(
+    conn: &mut AnyConnection,
+    id: &str,
+    kind: &str,
+    payload: &str,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO payment_events (id, type, outcome, payload, received_at) VALUES ($1, $2, 'received', $3, $4) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(payload)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+pub async fn set_payment_event_outcome(
+    conn: &mut AnyConnection,
+    id: &str,
+    outcome: &str,
+    order_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payment_events SET outcome = $1, order_id = $2 WHERE id = $3")
+        .bind(outcome)
+        .bind(order_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// (id, status, total, owner, email, product ids) of the order with this public id.
+pub struct OrderFacts {
+    pub id: i64,
+    pub status: OrderStatus,
+    pub total_cents: i64,
+    pub owner: String,
+    pub email: String,
+    pub public_id: String,
+}
+
+pub async fn order_facts_by_public_id(
+    conn: &mut AnyConnection,
+    public_id: &str,
+) -> Result<Option<OrderFacts>, sqlx::Error> {
+    order_facts(conn, "public_id", public_id).await
+}
+
+pub async fn order_facts_by_payment_intent(
+    conn: &mut AnyConnection,
+    payment_intent: &str,
+) -> Result<Option<OrderFacts>, sqlx::Error> {
+    if payment_intent.is_empty() {
+        return Ok(None);
+    }
+    order_facts(conn, "payment_intent", payment_intent).await
+}
+
+async fn order_facts(
+    conn: &mut AnyConnection,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<OrderFacts>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT id, status, total_cents, owner, email, public_id FROM orders WHERE {column} = $1"
+    ))
+    .bind(value)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let status: String = r.try_get("status")?;
+        Ok(OrderFacts {
+            id: r.try_get("id")?,
+            status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
+            total_cents: r.try_get("total_cents")?,
+            owner: r.try_get("owner")?,
+            email: r.try_get("email")?,
+            public_id: r.try_get("public_id")?,
+        })
+    })
+    .transpose()
+}
+
+/// What the provider told us about the payment: the customer's email and the payment id.
+pub async fn record_payment_details(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    email: &str,
+    payment_intent: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orders SET email = CASE WHEN $1 = '' THEN email ELSE $1 END, \
+             payment_intent = CASE WHEN $2 = '' THEN payment_intent ELSE $2 END, payment_problem = '' WHERE id = $3",
+    )
+    .bind(email)
+    .bind(payment_intent)
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_payment_problem(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    problem: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET payment_problem = $1 WHERE id = $2")
+        .bind(problem)
+        .bind(order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_refunded_amount(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    refunded_cents: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET refunded_cents = $1 WHERE id = $2")
+        .bind(refunded_cents)
+        .bind(order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What a paid order sets off, once (the caller holds the event's transaction): the paid
+/// products leave the cart and the confirmation email joins the outbox.
+pub async fn fulfil_paid_order(
+    conn: &mut AnyConnection,
+    order: &OrderFacts,
+    public_url: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM cart_lines WHERE owner = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
+    )
+    .bind(&order.owner)
+    .bind(order.id)
+    .execute(&mut *conn)
+    .await?;
+    let email: String = sqlx::query_scalar("SELECT email FROM orders WHERE id = $1")
+        .bind(order.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if email.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, quantity, unit_cents FROM order_lines WHERE order_id = $1 ORDER BY name",
+    )
+    .bind(order.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = $1")
+        .bind(order.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
+    let listed: Vec<String> = lines
+        .iter()
+        .map(|(name, quantity, unit)| {
+            format!(
+                "  {quantity} × {name} — {}",
+                Money::new(unit * quantity, currency).format()
+            )
+        })
+        .collect();
+    let reference = super::model::short_reference(&order.public_id);
+    let body = format!(
+        "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
+         Follow your order here: {public_url}/orders/{}\n\nQuestions? Reply to this email and a person will answer.\n",
+        listed.join("\n"),
+        Money::new(order.total_cents, currency).format(),
+        order.public_id
+    );
+    sqlx::query(
+        "INSERT INTO email_outbox (to_address, subject, body_text, kind, created_at) VALUES ($1, $2, $3, 'order_confirmation', $4)",
+    )
+    .bind(&email)
+    .bind(format!("Your Storefront order {reference}"))
+    .bind(&body)
+    .bind(now_unix())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends unpaid orders whose hold has passed and gives their stock back; returns how many.
+pub async fn expire_stale_orders(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    let stale: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE status = 'pending_payment' AND hold_until < $1 ORDER BY id LIMIT 500",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    let mut expired = 0;
+    for order_id in stale {
+        let mut tx = db.begin_write().await?;
+        if transition(
+            &mut tx,
+            order_id,
+            OrderStatus::Expired,
+            "Not paid within the hold; items released",
+        )
+        .await?
+        .is_ok()
+        {
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(expired)
+}
+
+/// The problem of the owner's open unpaid order (a declined card), for the cart page.
+pub async fn open_payment_problem(db: &Db, owner: &str) -> Result<Option<String>, sqlx::Error> {
+    let problem: Option<String> = sqlx::query_scalar(
+        "SELECT payment_problem FROM orders WHERE owner = $1 AND status = 'pending_payment' \
+         AND payment_problem <> '' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(owner)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(problem)
+}
+
+/// An order with its lines and timeline; with `owners`, only if one of them made it.
+pub async fn find_order(
+    db: &Db,
+    public_id: &str,
+    owners: Option<&[String]>,
+) -> Result<Option<Order>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT id, public_id, owner, status, currency, total_cents, refunded_cents, email, payment_problem, \
+                provider_session, hold_until, created_at FROM orders WHERE public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let owner: String = r.try_get("owner")?;
+    if owners.is_some_and(|owners| !owners.contains(&owner)) {
+        return Ok(None);
+    }
+    let id: i64 = r.try_get("id")?;
+    let currency: String = r.try_get("currency")?;
+    let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
+    let status: String = r.try_get("status")?;
+    let lines = sqlx::query(
+        "SELECT slug, name, unit_cents, quantity FROM order_lines WHERE order_id = $1 ORDER BY name",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|l| {
+        Ok(OrderLine {
+            slug: l.try_get("slug")?,
+            name: l.try_get("name")?,
+            unit: Money::new(l.try_get("unit_cents")?, currency),
+            quantity: l.try_get("quantity")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let timeline = sqlx::query(
+        "SELECT to_status, reason, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .filter_map(|e| {
+        let to: String = e.try_get("to_status").ok()?;
+        Some(OrderEvent {
+            to_status: OrderStatus::parse(&to)?,
+            reason: e.try_get("reason").ok()?,
+            at: e.try_get("created_at").ok()?,
+        })
+    })
+    .collect();
+    Ok(Some(Order {
+        public_id: r.try_get("public_id")?,
+        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
+        total: Money::new(r.try_get("total_cents")?, currency),
+        refunded: Money::new(r.try_get("refunded_cents")?, currency),
+        email: r.try_get("email")?,
+        lines,
+        timeline,
+        payment_problem: r.try_get("payment_problem")?,
+        provider_session: r.try_get("provider_session")?,
+        hold_until: r.try_get("hold_until")?,
+        created_at: r.try_get("created_at")?,
+    }))
+}
+
+/// The public id of the order behind a provider checkout session.
+pub async fn public_id_for_session(db: &Db, session: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT public_id FROM orders WHERE provider_session = $1")
+        .bind(session)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// The owners' orders, newest first (checkouts that never reached payment left out).
+pub async fn list_orders(db: &Db, owners: &[String]) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    let mut all = Vec::new();
+    for owner in owners {
+        let rows = sqlx::query(
+            "SELECT o.public_id, o.status, o.currency, o.total_cents, o.created_at, \
+                    (SELECT CAST(SUM(quantity) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
+             FROM orders o WHERE o.owner = $1 AND o.status NOT IN ('cancelled') ORDER BY o.id DESC LIMIT 100",
+        )
+        .bind(owner)
+        .fetch_all(db.pool())
+        .await?;
+        for r in rows {
+            let status: String = r.try_get("status")?;
+            let currency: String = r.try_get("currency")?;
+            all.push(OrderSummary {
+                public_id: r.try_get("public_id")?,
+                status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
+                total: Money::new(
+                    r.try_get("total_cents")?,
+                    Currency::parse(&currency).unwrap_or(Currency::Usd),
+                ),
+                items: r.try_get::<Option<i64>, _>("items")?.unwrap_or(0),
+                created_at: r.try_get("created_at")?,
+            });
+        }
+    }
+    all.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    Ok(all)
+}
+
+/// The signing secret of the demo provider's webhooks: made once, shared by every app
+/// server through the database.
+pub async fn demo_webhook_secret(db: &Db) -> Result<String, sqlx::Error> {
+    let fresh = format!("whsec_demo_{}", crate::accounts::token::new_token().0);
+    sqlx::query("INSERT INTO app_secrets (name, value) VALUES ('demo_webhook_secret', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(&fresh)
+        .execute(db.pool())
+        .await?;
+    sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'demo_webhook_secret'")
+        .fetch_one(db.pool())
+        .await
+}
+
+/// A demo checkout session: its order and whether it can still be paid.
+pub struct DemoSession {
+    pub id: String,
+    pub order_id: i64,
+    pub public_id: String,
+    pub status: String,
+    pub expires_at: i64,
+    pub total_cents: i64,
+    pub currency: String,
+    pub email: String,
+}
+
+pub async fn find_demo_session(db: &Db, id: &str) -> Result<Option<DemoSession>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.id, s.order_id, s.status, s.expires_at, o.public_id, o.total_cents, o.currency, o.email \
+         FROM demo_sessions s JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(DemoSession {
+            id: r.try_get("id")?,
+            order_id: r.try_get("order_id")?,
+            public_id: r.try_get("public_id")?,
+            status: r.try_get("status")?,
+            expires_at: r.try_get("expires_at")?,
+            total_cents: r.try_get("total_cents")?,
+            currency: r.try_get("currency")?,
+            email: r.try_get("email")?,
+        })
+    })
+    .transpose()
+}
+
+/// Marks the demo session paid; `false` when it was no longer open (paid or expired).
+pub async fn complete_demo_session(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE demo_sessions SET status = 'complete', payment_status = 'paid' WHERE id = $1 AND status = 'open'",
+    )
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

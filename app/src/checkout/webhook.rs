@@ -1,0 +1,209 @@
+//! Receiving payment events: verify the signature on the raw body, store the event by its
+//! id and apply its effect in the same transaction (a replay finds the id taken and does
+//! nothing), answer fast. Stripe and the demo provider both come through here.
+//!
+//! Events may arrive late, twice or out of order; the order state machine decides what
+//! still applies (a `checkout.session.expired` after payment is refused and logged).
+
+use super::model::OrderStatus;
+use super::repo::{self, OrderFacts};
+use super::signature::{self, SignatureError};
+use crate::db::Db;
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    /// Stored now (applied, ignored or refused by the state machine: see its outcome).
+    Stored,
+    /// Seen before; nothing changed.
+    Replay,
+}
+
+#[derive(Debug)]
+pub enum WebhookError {
+    Signature(SignatureError),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for WebhookError {
+    fn from(error: sqlx::Error) -> Self {
+        WebhookError::Database(error)
+    }
+}
+
+/// Verifies and processes one delivery.
+pub async fn receive(
+    db: &Db,
+    secret: &str,
+    signature_header: Option<&str>,
+    body: &[u8],
+    now: i64,
+    public_url: &str,
+) -> Result<Received, WebhookError> {
+    let header = signature_header.ok_or(WebhookError::Signature(SignatureError::Malformed))?;
+    signature::verify(secret, header, body, now).map_err(WebhookError::Signature)?;
+    let payload = String::from_utf8_lossy(body).to_string();
+    let parsed: Option<(String, String, Value)> = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|event| {
+            let id = event["id"].as_str()?.to_string();
+            let kind = event["type"].as_str()?.to_string();
+            Some((id, kind, event["data"]["object"].clone()))
+        });
+    let mut tx = db.begin_write().await?;
+    let Some((id, kind, object)) = parsed else {
+        // Signed by the provider but not an event we can read: keep it for a person to look
+        // at rather than lose it.
+        let id = format!("unparsed_{}", crate::accounts::token::hash_token(&payload));
+        if repo::insert_payment_event(&mut tx, &id, "unparsed", &payload).await? {
+            repo::set_payment_event_outcome(&mut tx, &id, "unparsed", None).await?;
+        }
+        tx.commit().await?;
+        tracing::warn!(
+            event_id = id,
+            "stored a signed payment event we could not parse"
+        );
+        return Ok(Received::Stored);
+    };
+    if !repo::insert_payment_event(&mut tx, &id, &kind, &payload).await? {
+        tracing::info!(event_id = id, kind, "payment event replayed; ignored");
+        return Ok(Received::Replay);
+    }
+    let (outcome, order_id) = apply(&mut tx, &kind, &object, public_url).await?;
+    repo::set_payment_event_outcome(&mut tx, &id, outcome, order_id).await?;
+    tx.commit().await?;
+    tracing::info!(
+        event_id = id,
+        kind,
+        outcome,
+        ?order_id,
+        "payment event processed"
+    );
+    Ok(Received::Stored)
+}
+
+/// The event's effect on our order; returns the outcome word stored with the event.
+async fn apply(
+    conn: &mut AnyConnection,
+    kind: &str,
+    object: &Value,
+    public_url: &str,
+) -> Result<(&'static str, Option<i64>), sqlx::Error> {
+    let text = |pointer: &str| {
+        object
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let order = match kind {
+        "checkout.session.completed"
+        | "checkout.session.async_payment_succeeded"
+        | "checkout.session.async_payment_failed"
+        | "checkout.session.expired" => {
+            let reference = match text("/client_reference_id") {
+                "" => text("/metadata/order_id"),
+                found => found,
+            };
+            repo::order_facts_by_public_id(conn, reference).await?
+        }
+        "payment_intent.payment_failed" => {
+            match repo::order_facts_by_public_id(conn, text("/metadata/order_id")).await? {
+                Some(order) => Some(order),
+                None => repo::order_facts_by_payment_intent(conn, text("/id")).await?,
+            }
+        }
+        "charge.refunded" => {
+            repo::order_facts_by_payment_intent(conn, text("/payment_intent")).await?
+        }
+        _ => return Ok(("ignored", None)),
+    };
+    let Some(order) = order else {
+        tracing::warn!(kind, "payment event for an order we don't know");
+        return Ok(("unknown_order", None));
+    };
+    let order_id = Some(order.id);
+    let outcome = match kind {
+        "checkout.session.completed" => {
+            let email = text("/customer_details/email");
+            repo::record_payment_details(conn, order.id, email, text("/payment_intent")).await?;
+            match text("/payment_status") {
+                "paid" | "no_payment_required" => {
+                    mark_paid(conn, &order, "Payment received", public_url).await?
+                }
+                // Bank transfers and the like: paid later, or not (async events follow).
+                _ => "awaiting_payment",
+            }
+        }
+        "checkout.session.async_payment_succeeded" => {
+            repo::record_payment_details(
+                conn,
+                order.id,
+                text("/customer_details/email"),
+                text("/payment_intent"),
+            )
+            .await?;
+            mark_paid(conn, &order, "Delayed payment received", public_url).await?
+        }
+        "checkout.session.async_payment_failed" => outcome_of(
+            repo::transition(
+                conn,
+                order.id,
+                OrderStatus::Cancelled,
+                "The payment failed; items released",
+            )
+            .await?,
+        ),
+        "checkout.session.expired" => outcome_of(
+            repo::transition(
+                conn,
+                order.id,
+                OrderStatus::Expired,
+                "Checkout expired unpaid; items released",
+            )
+            .await?,
+        ),
+        "payment_intent.payment_failed" => {
+            let message = match text("/last_payment_error/message") {
+                "" => "The payment was declined.",
+                message => message,
+            };
+            repo::record_payment_problem(conn, order.id, message).await?;
+            "recorded"
+        }
+        "charge.refunded" => {
+            let refunded = object["amount_refunded"].as_i64().unwrap_or(0);
+            repo::set_refunded_amount(conn, order.id, refunded).await?;
+            let to = if refunded >= order.total_cents {
+                OrderStatus::Refunded
+            } else {
+                OrderStatus::PartiallyRefunded
+            };
+            outcome_of(repo::transition(conn, order.id, to, "Refund issued").await?)
+        }
+        _ => "ignored",
+    };
+    Ok((outcome, order_id))
+}
+
+async fn mark_paid(
+    conn: &mut AnyConnection,
+    order: &OrderFacts,
+    reason: &str,
+    public_url: &str,
+) -> Result<&'static str, sqlx::Error> {
+    match repo::transition(conn, order.id, OrderStatus::Paid, reason).await? {
+        Ok(_) => {
+            repo::fulfil_paid_order(conn, order, public_url).await?;
+            Ok("applied")
+        }
+        Err(_) => Ok("refused"),
+    }
+}
+
+fn outcome_of(result: Result<OrderStatus, repo::IllegalTransition>) -> &'static str {
+    match result {
+        Ok(_) => "applied",
+        Err(_) => "refused",
+    }
+}
