@@ -309,6 +309,10 @@ pub fn router(state: AppState) -> Router {
         .merge(content_uploads)
         .layer(middleware::from_fn_with_state(
             state.db.clone(),
+            app::cart::count_cart_items,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.db.clone(),
             resolve_current_user,
         ))
         .layer(sessions)

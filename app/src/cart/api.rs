@@ -24,13 +24,3 @@ pub async fn load_cart() -> Result<CartView, AppError> {
         payment_problem,
     })
 }
-
-/// How many items the cart holds, for the header.
-#[server(endpoint = "cart-count")]
-pub async fn load_cart_count() -> Result<i64, AppError> {
-    let db = crate::db::use_db()?;
-    match super::current_owner() {
-        Some(owner) => Ok(super::repo::count_items(&db, &owner).await?),
-        None => Ok(0),
-    }
-}

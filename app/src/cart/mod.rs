@@ -35,3 +35,55 @@ pub fn account_owner(user_id: i64) -> String {
 pub fn visitor_owner(visitor_id: &str) -> String {
     format!("v:{visitor_id}")
 }
+
+/// How many items the requester's cart holds, put on page requests by
+/// [`count_cart_items`].
+#[derive(Debug, Clone, Copy)]
+pub struct CartCount(pub i64);
+
+/// The header's cart count for the page being rendered (0 in the browser).
+pub fn items_in_cart() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CartCount>().copied())
+            .map_or(0, |c| c.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    0
+}
+
+/// Middleware: counts the cart for page requests (GETs that may want HTML), so every page's
+/// header can show it without a query of its own during rendering.
+#[cfg(feature = "ssr")]
+pub async fn count_cart_items(
+    axum::extract::State(db): axum::extract::State<crate::db::Db>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let asset = ["/api/", "/pkg/", "/media/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    let wants_page = request.method() == http::Method::GET
+        && !asset
+        && request
+            .headers()
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|accept| accept.contains("text/html") || accept.contains("*/*"));
+    if !wants_page {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    if let Some(owner) = owner_of(&parts) {
+        match repo::count_items(&db, &owner).await {
+            Ok(items) => {
+                parts.extensions.insert(CartCount(items));
+            }
+            Err(error) => tracing::warn!(%error, "could not count the cart"),
+        }
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}

@@ -166,21 +166,17 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
     }
 }
 
-/// "Cart" in the header, with how many items it holds.
+/// "Cart" in the header, with how many items it holds (counted once per page request by
+/// `cart::count_cart_items`, so the header never waits on its own query).
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let count = Resource::new(|| (), |_| super::api::load_cart_count());
+    let items = super::items_in_cart();
     view! {
         <a href="/cart" class="site-nav__cart">
             "Cart"
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let items = count.await.unwrap_or(0);
-                    (items > 0).then(|| view! {
-                        <span class="cart-link__count" aria-label=format!("{items} items")>{items}</span>
-                    })
-                })}
-            </Suspense>
+            {(items > 0).then(|| view! {
+                <span class="cart-link__count" aria-label=format!("{items} items")>{items}</span>
+            })}
         </a>
     }
 }
