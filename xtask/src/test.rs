@@ -196,7 +196,12 @@ fn browser_tests(root: &Path) -> Result<()> {
     wait_for_server(port)?;
 
     let mut result = Ok(());
-    for file in ["catalog.test.mjs", "admin.test.mjs", "learn.test.mjs"] {
+    for file in [
+        "catalog.test.mjs",
+        "admin.test.mjs",
+        "learn.test.mjs",
+        "checkout.test.mjs",
+    ] {
         let run = run_cmd(
             Command::new("node")
                 .arg(file)

@@ -1,0 +1,86 @@
+// Browser tests of buying: a guest puts two products in the cart, is declined with the test
+// card that fails (the cart stays as it was), then pays with the one that succeeds and
+// sees the order — once hydrated and once with JavaScript off.
+import assert from "node:assert/strict";
+import { BASE, browser, finish, shot, test } from "./harness.mjs";
+
+async function addFromListing(page, nth) {
+  await page.goto(`${BASE}/products?stock=1&sort=price_asc`);
+  const link = page.locator(".card__title a").nth(nth);
+  const name = await link.innerText();
+  await link.click();
+  await page.waitForURL(/\/products\/[a-z0-9-]+$/);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.waitForURL(/\/cart\?added=/);
+  await page.getByText(`${name} is in your cart.`).waitFor();
+  return name;
+}
+
+async function pay(page, cardNumber) {
+  await page.getByLabel("Email for your receipt").fill("guest@example.com");
+  await page.getByLabel("Card number").fill(cardNumber);
+  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /^Pay / }).click();
+}
+
+async function guestPurchase(javaScriptEnabled) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const mode = javaScriptEnabled ? "js" : "nojs";
+
+  const first = await addFromListing(page, 0);
+  const second = await addFromListing(page, 1);
+  const lines = await page.locator(".cart-line__name").allInnerTexts();
+  assert.deepEqual(lines.sort(), [first, second].sort(), "both products in the cart");
+  assert.equal(await page.locator(".cart-link__count").innerText(), "2");
+  await shot(page, `cart-${mode}-phone`);
+
+  await page.getByRole("button", { name: "Check out securely" }).click();
+  await page.waitForURL(/\/pay\/demo\/cs_demo_/);
+  const payUrl = page.url();
+  await shot(page, `pay-${mode}-phone`);
+  await pay(page, "4000 0000 0000 0002");
+  await page.getByText("Your card was declined").first().waitFor();
+  await shot(page, `pay-declined-${mode}-phone`);
+
+  await page.goto(`${BASE}/cart`);
+  await page.getByText("Your last payment didn't go through.").waitFor();
+  assert.equal(await page.locator(".cart-line").count(), 2, "the cart is intact");
+
+  await page.goto(payUrl);
+  await pay(page, "4242 4242 4242 4242");
+  await page.waitForURL(/\/checkout\/success\?session_id=/);
+  await page.getByRole("heading", { name: "Thank you — payment received" }).waitFor();
+  await shot(page, `checkout-success-${mode}-phone`);
+  await page.getByRole("link", { name: "See your order" }).click();
+  await page.waitForURL(/\/account\/orders\/[0-9a-f]{32}$/);
+  await page.locator(".status", { hasText: "Paid — being prepared" }).first().waitFor();
+  const ordered = await page.locator(".order-lines tbody td:first-child").allInnerTexts();
+  assert.deepEqual(ordered.sort(), [first, second].sort());
+  await shot(page, `order-${mode}-phone`);
+  await page.goto(`${BASE}/cart`);
+  await page.getByRole("heading", { name: "Your cart is empty" }).waitFor();
+  assert.deepEqual(errors, [], "no script errors");
+  await context.close();
+}
+
+async function desktopScreenshots() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await addFromListing(page, 2);
+  await shot(page, "cart-desktop");
+  await page.getByRole("button", { name: "Check out securely" }).click();
+  await page.waitForURL(/\/pay\/demo\/cs_demo_/);
+  await shot(page, "pay-desktop");
+  await page.goto(`${BASE}/account/orders`);
+  await shot(page, "orders-desktop");
+  await context.close();
+}
+
+await test("a guest is declined, keeps the cart, pays and sees the order, hydrated", () => guestPurchase(true));
+await test("the same with JavaScript off", () => guestPurchase(false));
+await test("cart and payment at desktop width", desktopScreenshots);
+await finish();
