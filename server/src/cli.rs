@@ -1,12 +1,13 @@
 //! The command line: `storefront serve` (default), `storefront migrate`,
-//! `storefront seed-demo`, `storefront admin create`, `storefront bench-search`.
+//! `storefront seed-demo`, `storefront admin create`, `storefront reconcile`,
+//! `storefront bench-search`.
 
 use crate::config::Config;
 use crate::startup::Application;
 use app::db::Db;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|bench-search [--products N]]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
+const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +36,7 @@ pub fn main() -> ExitCode {
             "migrate" => migrate(&config).await,
             "seed-demo" => seed_demo(&config).await,
             "admin" => admin(&config, &args[1..]).await,
+            "reconcile" => reconcile(&config).await,
             "bench-search" => crate::seed::bench_search(&config, &args[1..]).await,
             "help" | "--help" | "-h" => {
                 println!("{USAGE}");
@@ -61,6 +63,19 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     println!("migrations applied");
+    Ok(())
+}
+
+/// `storefront reconcile`: what the minute-by-minute task does, once, now.
+async fn reconcile(config: &Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let done =
+        app::checkout::reconcile::reconcile(&db, app::db::now_unix(), &config.public_url).await?;
+    println!(
+        "reconciled: {} paid order(s) completed, {} unpaid order(s) expired",
+        done.completed, done.expired
+    );
     Ok(())
 }
 

@@ -65,6 +65,7 @@ pub struct Application {
     router: Router,
     db: Db,
     mailer: crate::mailer::Mailer,
+    public_url: String,
 }
 
 impl Application {
@@ -84,7 +85,9 @@ impl Application {
         let state = AppState {
             db: db.clone(),
             leptos_options: leptos_options(config, local),
-            site: SiteInfo { public_url },
+            site: SiteInfo {
+                public_url: public_url.clone(),
+            },
             media_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy,
             checkout_hold_seconds: config.checkout_hold_seconds,
@@ -94,6 +97,7 @@ impl Application {
             router: router(state),
             mailer: crate::mailer::Mailer::new(db.clone(), config),
             db,
+            public_url,
         })
     }
 
@@ -118,7 +122,7 @@ impl Application {
         });
         tokio::spawn(self.mailer.run());
         tokio::spawn(delete_expired_sessions(self.db.clone()));
-        tokio::spawn(expire_unpaid_orders(self.db.clone()));
+        tokio::spawn(reconcile_orders(self.db.clone(), self.public_url.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -143,16 +147,22 @@ async fn delete_expired_sessions(db: Db) {
     }
 }
 
-/// Unpaid orders past their hold give their items back. Every app server runs this; the
-/// state machine's `WHERE status = 'pending_payment'` makes a second run a no-op.
-async fn expire_unpaid_orders(db: Db) {
+/// Every minute: orders the provider says were paid are completed, unpaid ones past their
+/// hold give their items back. Every app server runs this; repeats change nothing.
+async fn reconcile_orders(db: Db, public_url: String) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match app::checkout::repo::expire_stale_orders(&db, app::db::now_unix()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "unpaid orders expired; their items released"),
-            Err(error) => tracing::warn!(%error, "could not expire unpaid orders"),
+        match app::checkout::reconcile::reconcile(&db, app::db::now_unix(), &public_url).await {
+            Ok(done) if done == Default::default() => {}
+            Ok(done) => tracing::info!(
+                completed = done.completed,
+                expired = done.expired,
+                "orders reconciled"
+            ),
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "could not reconcile orders")
+            }
         }
     }
 }

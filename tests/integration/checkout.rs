@@ -133,6 +133,25 @@ async fn a_guest_buys_with_the_demo_provider(backend: Backend) {
     let receipt = app.emails_to("buyer@example.com").await;
     assert_eq!(receipt.len(), 1);
     assert!(receipt[0].contains("we received your payment"));
+    // The email's link opens the order on any device, without an account; a changed link
+    // does not.
+    let link = receipt[0]
+        .split_whitespace()
+        .find(|w| w.contains("/account/orders/"))
+        .expect("an order link")
+        .trim_start_matches(&app.base)
+        .to_string();
+    let elsewhere = app.visitor();
+    let opened = elsewhere.get(&link).await;
+    assert_eq!(opened.status, 200);
+    assert!(opened.body.contains("Paid — being prepared"));
+    let tampered = format!("{}0", &link[..link.len() - 1]);
+    let tampered = if tampered == link {
+        format!("{}1", &link[..link.len() - 1])
+    } else {
+        tampered
+    };
+    assert_eq!(elsewhere.get(&tampered).await.status, 404);
     let orders = guest.get("/account/orders").await;
     assert!(orders.body.contains("Paid — being prepared"));
 
@@ -527,6 +546,40 @@ async fn the_guest_cart_joins_the_account_at_sign_in(backend: Backend) {
     );
 }
 
+async fn the_reconciler_completes_an_order_whose_webhook_never_came(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (id, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    check_out(&guest, &slug, 1).await;
+    // The provider took the money, but its webhook was lost.
+    sqlx::query("UPDATE demo_sessions SET status = 'complete', payment_status = 'paid'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE orders SET email = 'lost@example.com'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let now = app::db::now_unix();
+    let first = app::checkout::reconcile::reconcile(&app.db, now, &app.base)
+        .await
+        .unwrap();
+    assert_eq!(first.completed, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+    assert_eq!(stock_of(&app, id).await, 4);
+    assert_eq!(app.emails_to("lost@example.com").await.len(), 1);
+    let second = app::checkout::reconcile::reconcile(&app.db, now, &app.base)
+        .await
+        .unwrap();
+    assert_eq!(second, Default::default(), "a second run changes nothing");
+    assert_eq!(app.emails_to("lost@example.com").await.len(), 1);
+}
+
 on_both_backends!(
     a_guest_buys_with_the_demo_provider,
     a_declined_card_keeps_the_cart,
@@ -535,4 +588,5 @@ on_both_backends!(
     an_unpaid_order_expires_and_its_stock_returns,
     the_cart_refuses_bad_quantities_and_shows_todays_prices,
     the_guest_cart_joins_the_account_at_sign_in,
+    the_reconciler_completes_an_order_whose_webhook_never_came,
 );

@@ -49,11 +49,20 @@ pub async fn load_orders() -> Result<Vec<OrderSummary>, AppError> {
     Ok(super::repo::list_orders(&db, &super::current_owners()).await?)
 }
 
+/// An order for the people who made it, or for anyone holding the signed link from its
+/// confirmation email (`token`); everyone else gets a 404.
 #[server(endpoint = "order")]
-pub async fn load_order(public_id: String) -> Result<Order, AppError> {
+pub async fn load_order(public_id: String, token: String) -> Result<Order, AppError> {
     let db = crate::db::use_db()?;
-    let owners = super::current_owners();
-    super::repo::find_order(&db, &public_id, Some(&owners))
+    let secret = super::repo::order_link_secret(&db).await?;
+    let owners = if !token.is_empty()
+        && super::signature::order_link_is_valid(&secret, &public_id, &token)
+    {
+        None
+    } else {
+        Some(super::current_owners())
+    };
+    super::repo::find_order(&db, &public_id, owners.as_deref())
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -11,6 +11,8 @@ pub mod handlers;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod reconcile;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod signature;

@@ -219,15 +219,16 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let id = path_param("id");
+    let token = query_param("t");
     view! {
         <Layout>
             <Title text="Your order · Storefront"/>
             <Meta name="robots" content="noindex"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading the order…"</p> }>
                 {move || {
-                    let id = id.clone();
+                    let (id, token) = (id.clone(), token.clone());
                     Suspend::new(async move {
-                        match load_order(id).await {
+                        match load_order(id, token).await {
                             Ok(order) => view! { <OrderDetail order/> }.into_any(),
                             Err(error) => view! { <ErrorPage error/> }.into_any(),
                         }

@@ -496,9 +496,12 @@ pub async fn fulfil_paid_order(
         })
         .collect();
     let reference = super::model::short_reference(&order.public_id);
+    let link_secret = app_secret(&mut *conn, "order_link_secret").await?;
+    let token = super::signature::order_link_token(&link_secret, &order.public_id);
     let body = format!(
         "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
-         Follow your order here: {public_url}/orders/{}\n\nQuestions? Reply to this email and a person will answer.\n",
+         Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\
+         Questions? Reply to this email and a person will answer.\n",
         listed.join("\n"),
         Money::new(order.total_cents, currency).format(),
         order.public_id
@@ -664,17 +667,33 @@ pub async fn list_orders(db: &Db, owners: &[String]) -> Result<Vec<OrderSummary>
     Ok(all)
 }
 
-/// The signing secret of the demo provider's webhooks: made once, shared by every app
-/// server through the database.
-pub async fn demo_webhook_secret(db: &Db) -> Result<String, sqlx::Error> {
-    let fresh = format!("whsec_demo_{}", crate::accounts::token::new_token().0);
-    sqlx::query("INSERT INTO app_secrets (name, value) VALUES ('demo_webhook_secret', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(&fresh)
-        .execute(db.pool())
-        .await?;
-    sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'demo_webhook_secret'")
-        .fetch_one(db.pool())
+/// A secret the store makes for itself once and every app server shares through the
+/// database (the first to ask creates it).
+pub async fn app_secret(conn: &mut AnyConnection, name: &str) -> Result<String, sqlx::Error> {
+    let fresh = format!("whsec_{}", crate::accounts::token::new_token().0);
+    sqlx::query(
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(&fresh)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_one(conn)
         .await
+}
+
+/// The signing secret of the demo provider's webhooks.
+pub async fn demo_webhook_secret(db: &Db) -> Result<String, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    app_secret(&mut conn, "demo_webhook_secret").await
+}
+
+/// The secret behind guests' order links.
+pub async fn order_link_secret(db: &Db) -> Result<String, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    app_secret(&mut conn, "order_link_secret").await
 }
 
 /// A demo checkout session: its order and whether it can still be paid.

@@ -77,6 +77,26 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), S
     }
 }
 
+/// The token in a guest's order link: proof the link came from us, without an account.
+pub fn order_link_token(secret: &str, public_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(b"order-link:");
+    mac.update(public_id.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `token` is the order link token of `public_id` (compared in constant time).
+pub fn order_link_is_valid(secret: &str, public_id: &str, token: &str) -> bool {
+    let Some(bytes) = decode_hex(token).filter(|b| b.len() == 16) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(b"order-link:");
+    mac.update(public_id.as_bytes());
+    mac.verify_truncated_left(&bytes).is_ok()
+}
+
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;
@@ -128,6 +148,17 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn order_links_are_bound_to_their_order() {
+        let token = order_link_token("secret", "abc123");
+        assert_eq!(token.len(), 32);
+        assert!(order_link_is_valid("secret", "abc123", &token));
+        assert!(!order_link_is_valid("secret", "abc124", &token));
+        assert!(!order_link_is_valid("other", "abc123", &token));
+        assert!(!order_link_is_valid("secret", "abc123", &token[..30]));
+        assert!(!order_link_is_valid("secret", "abc123", ""));
     }
 
     #[test]

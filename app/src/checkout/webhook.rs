@@ -83,6 +83,20 @@ pub async fn receive(
     Ok(Received::Stored)
 }
 
+/// Signs `event` with the demo provider's secret, exactly as Stripe signs, and processes it
+/// as a delivery to `/webhooks/stripe` would be.
+pub async fn deliver_demo_event(
+    db: &Db,
+    event: &Value,
+    now: i64,
+    public_url: &str,
+) -> Result<Received, WebhookError> {
+    let body = event.to_string();
+    let secret = repo::demo_webhook_secret(db).await?;
+    let header = signature::sign(&secret, now, body.as_bytes());
+    receive(db, &secret, Some(&header), body.as_bytes(), now, public_url).await
+}
+
 /// The event's effect on our order; returns the outcome word stored with the event.
 async fn apply(
     conn: &mut AnyConnection,
