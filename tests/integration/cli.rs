@@ -31,3 +31,21 @@ fn unknown_command_is_refused_with_usage() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: storefront"));
 }
+
+#[test]
+fn reconcile_runs_once_and_says_what_it_did() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-reconcile");
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = format!("sqlite://{}", dir.join("store.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_storefront"))
+        .arg("reconcile")
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "reconciled: 0 paid order(s) completed, 0 unpaid order(s) expired"
+    );
+}
