@@ -268,6 +268,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/categories", post(admin_forms::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(admin_forms::post_personas))
+        .route("/admin/orders/{id}", post(admin_forms::post_order))
         .route(
             "/journey/persona",
             post(app::journey::handlers::post_persona),

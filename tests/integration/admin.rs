@@ -51,6 +51,19 @@ const TABLE: &[(Req, [u16; 5])] = &[
         Req::Post("/admin/personas", "action=create&name=&description="),
         [404, 404, 403, 422, 422],
     ),
+    (Req::Get("/admin/orders"), [404, 404, 200, 403, 200]),
+    (
+        Req::Get("/admin/orders/nosuchorder"),
+        [404, 404, 404, 403, 404],
+    ),
+    (
+        Req::Api("/api/admin/orders", "status=&from=&to="),
+        [404, 404, 200, 403, 200],
+    ),
+    (
+        Req::Post("/admin/orders/nosuchorder", "action=fulfil"),
+        [404, 404, 404, 403, 404],
+    ),
     (Req::Get("/admin/outbox"), [404, 404, 403, 403, 200]),
     (Req::Get("/admin/audit"), [404, 404, 403, 403, 200]),
     (

@@ -580,6 +580,94 @@ async fn the_reconciler_completes_an_order_whose_webhook_never_came(backend: Bac
     assert_eq!(app.emails_to("lost@example.com").await.len(), 1);
 }
 
+async fn sales_ship_and_refund_orders_once(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    let pay = check_out(&guest, &slug, 2).await;
+    assert_eq!(
+        guest
+            .post_form(&pay, &card("4242424242424242"))
+            .await
+            .status,
+        303
+    );
+    let (public_id, total): (String, i64) =
+        sqlx::query_as("SELECT public_id, total_cents FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let sales = app.signed_in_as("sales@example.com", Some("sales")).await;
+    let list = sales.get("/admin/orders?status=paid").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&public_id[..8].to_uppercase()));
+    assert!(!sales
+        .get("/admin/orders?status=refunded")
+        .await
+        .body
+        .contains(&public_id[..8].to_uppercase()));
+
+    let desk = format!("/admin/orders/{public_id}");
+    let page = sales.get(&desk).await;
+    assert!(
+        page.body.contains("checkout.session.completed"),
+        "payment events listed"
+    );
+    assert_eq!(sales.post_form(&desk, "action=fulfil").await.status, 303);
+    let again = sales.post_form(&desk, "action=fulfil").await;
+    assert_eq!(again.status, 409, "shipped once");
+
+    let refunded_now = || async {
+        let row: (String, i64) = sqlx::query_as("SELECT status, refunded_cents FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        row
+    };
+    // A double-clicked refund button refunds once.
+    let key = "ab".repeat(16);
+    for _ in 0..2 {
+        let refund = sales
+            .post_form(
+                &desk,
+                &format!("action=refund&refund_key={key}&amount=1.00"),
+            )
+            .await;
+        assert_eq!(refund.status, 303, "{}", refund.body);
+    }
+    assert_eq!(
+        refunded_now().await,
+        ("partially_refunded".to_string(), 100)
+    );
+    let remaining = total - 100;
+    let over = format!("{}.{:02}", (remaining + 1) / 100, (remaining + 1) % 100);
+    let too_much = sales
+        .post_form(
+            &desk,
+            &format!("action=refund&refund_key={}&amount={over}", "cd".repeat(16)),
+        )
+        .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("Refund between 0.01 and"));
+    let rest = format!("{}.{:02}", remaining / 100, remaining % 100);
+    let last = sales
+        .post_form(
+            &desk,
+            &format!("action=refund&refund_key={}&amount={rest}", "ef".repeat(16)),
+        )
+        .await;
+    assert_eq!(last.status, 303);
+    assert_eq!(refunded_now().await, ("refunded".to_string(), total));
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'order.%' ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(actions, ["order.fulfil", "order.refund", "order.refund"]);
+}
+
 on_both_backends!(
     a_guest_buys_with_the_demo_provider,
     a_declined_card_keeps_the_cart,
@@ -589,4 +677,5 @@ on_both_backends!(
     the_cart_refuses_bad_quantities_and_shows_todays_prices,
     the_guest_cart_joins_the_account_at_sign_in,
     the_reconciler_completes_an_order_whose_webhook_never_came,
+    sales_ship_and_refund_orders_once,
 );

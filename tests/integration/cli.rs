@@ -43,7 +43,11 @@ fn reconcile_runs_once_and_says_what_it_did() {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "reconciled: 0 paid order(s) completed, 0 unpaid order(s) expired"

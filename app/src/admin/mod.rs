@@ -11,6 +11,7 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod media;
 pub mod model;
+pub mod orders;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

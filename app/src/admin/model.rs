@@ -602,7 +602,7 @@ fn parse_specs(text: &str) -> Result<Vec<crate::catalog::model::Spec>, crate::er
 }
 
 /// A price typed in dollars ("1,249.50", "$39") into cents.
-fn parse_money_field(
+pub fn parse_money_field(
     value: &str,
     field: &str,
     required: bool,

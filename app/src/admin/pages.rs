@@ -21,8 +21,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::query_param as query;
 
-const NAV: [(&str, &str, Area); 8] = [
+const NAV: [(&str, &str, Area); 9] = [
     ("/admin", "Dashboard", Area::Dashboard),
+    ("/admin/orders", "Orders", Area::Orders),
     ("/admin/products", "Products", Area::Catalog),
     ("/admin/categories", "Categories", Area::Catalog),
     ("/admin/content", "Content", Area::Content),
@@ -34,7 +35,7 @@ const NAV: [(&str, &str, Area); 8] = [
 
 /// The panel's frame: navigation filtered by role (a convenience; the guard protects).
 #[component]
-fn AdminFrame(
+pub(crate) fn AdminFrame(
     #[prop(into)] title: String,
     #[prop(into)] current: String,
     children: Children,
@@ -73,7 +74,7 @@ fn AdminFrame(
 
 /// An access or loading error: staff see it inside the panel, everyone else sees the
 /// storefront's page (which reveals nothing about the panel).
-fn admin_error(error: AppError) -> AnyView {
+pub(crate) fn admin_error(error: AppError) -> AnyView {
     if current_user().is_some_and(|u| u.is_staff()) {
         view! { <AdminFrame title="Admin" current=""><ErrorPage error/></AdminFrame> }.into_any()
     } else {

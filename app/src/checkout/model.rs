@@ -139,6 +139,37 @@ pub struct OrderSummary {
     pub created_at: i64,
 }
 
+/// An order in the staff list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminOrderRow {
+    pub public_id: String,
+    pub status: OrderStatus,
+    pub email: String,
+    pub total: Money,
+    pub items: i64,
+    pub created_at: i64,
+}
+
+/// A payment event as staff see it on the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentEventRow {
+    pub id: String,
+    pub kind: String,
+    pub outcome: String,
+    pub received_at: i64,
+}
+
+/// The staff view of one order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminOrderView {
+    pub order: Order,
+    pub events: Vec<PaymentEventRow>,
+    /// What can still be refunded (zero when nothing can).
+    pub refundable: Money,
+    /// Makes this page's refund button refund once however often it is pressed.
+    pub refund_key: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderStatus::{self, *};

@@ -741,3 +741,101 @@ pub async fn complete_demo_session(db: &Db, id: &str) -> Result<bool, sqlx::Erro
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Orders for staff: by status ("" for all) and creation time, newest first.
+pub async fn list_admin_orders(
+    db: &Db,
+    status: &str,
+    from: i64,
+    until: i64,
+) -> Result<Vec<super::model::AdminOrderRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT o.public_id, o.status, o.email, o.currency, o.total_cents, o.created_at, \
+                (SELECT CAST(SUM(quantity) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
+         FROM orders o WHERE ($1 = '' OR o.status = $1) AND o.created_at >= $2 AND o.created_at < $3 \
+         ORDER BY o.id DESC LIMIT 200",
+    )
+    .bind(status)
+    .bind(from)
+    .bind(until)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        let status: String = r.try_get("status")?;
+        let currency: String = r.try_get("currency")?;
+        Ok(super::model::AdminOrderRow {
+            public_id: r.try_get("public_id")?,
+            status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
+            email: r.try_get("email")?,
+            total: Money::new(
+                r.try_get("total_cents")?,
+                Currency::parse(&currency).unwrap_or(Currency::Usd),
+            ),
+            items: r.try_get::<Option<i64>, _>("items")?.unwrap_or(0),
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect()
+}
+
+pub async fn list_payment_events(
+    db: &Db,
+    public_id: &str,
+) -> Result<Vec<super::model::PaymentEventRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT e.id, e.type, e.outcome, e.received_at FROM payment_events e JOIN orders o ON o.id = e.order_id \
+         WHERE o.public_id = $1 ORDER BY e.received_at, e.id",
+    )
+    .bind(public_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(super::model::PaymentEventRow {
+            id: r.try_get("id")?,
+            kind: r.try_get("type")?,
+            outcome: r.try_get("outcome")?,
+            received_at: r.try_get("received_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Marks a paid order shipped; the state machine refuses anything else.
+pub async fn mark_fulfilled(
+    db: &Db,
+    public_id: &str,
+    reason: &str,
+) -> Result<Option<Result<OrderStatus, IllegalTransition>>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let Some(order) = order_facts_by_public_id(&mut tx, public_id).await? else {
+        return Ok(None);
+    };
+    let result = transition(&mut tx, order.id, OrderStatus::Fulfilled, reason).await?;
+    tx.commit().await?;
+    Ok(Some(result))
+}
+
+/// (total, already refunded, payment id, status) of an order, for refunds.
+pub async fn refund_facts(
+    db: &Db,
+    public_id: &str,
+) -> Result<Option<(i64, i64, String, OrderStatus)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT total_cents, refunded_cents, payment_intent, status FROM orders WHERE public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        let status: String = r.try_get("status")?;
+        Ok((
+            r.try_get("total_cents")?,
+            r.try_get("refunded_cents")?,
+            r.try_get("payment_intent")?,
+            OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
+        ))
+    })
+    .transpose()
+}

@@ -1,0 +1,220 @@
+//! The orders desk (sales and admin): every order with its payment events, "mark shipped",
+//! and full or partial refunds through the payment provider. Refunds are applied when the
+//! provider's `charge.refunded` event arrives — the same webhook path as payments.
+
+use super::pages::{admin_error, AdminFrame};
+use crate::checkout::model::{short_reference, AdminOrderRow, AdminOrderView, OrderStatus};
+use crate::error::AppError;
+use crate::forms::feedback_for;
+use crate::time::format_time;
+use crate::ui::form::{FormAlert, SuccessAlert, TextField};
+use crate::ui::query_param as query;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[cfg(feature = "ssr")]
+use {super::guard::require, crate::accounts::model::Area, crate::db::use_db};
+
+/// "2026-11-28" → the Unix time that day starts (UTC); `None` for anything else.
+pub fn parse_day(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.len() != 10 {
+        return None;
+    }
+    crate::time::parse_datetime_local(&format!("{text}T00:00"))
+}
+
+#[server(endpoint = "admin/orders")]
+pub async fn load_admin_orders(
+    status: String,
+    from: String,
+    to: String,
+) -> Result<Vec<AdminOrderRow>, AppError> {
+    require(Area::Orders)?;
+    // Unknown filters show everything rather than nothing.
+    let status = OrderStatus::parse(&status).map_or("", OrderStatus::key);
+    let start = parse_day(&from).unwrap_or(0);
+    let end = parse_day(&to).map_or(i64::MAX, |day| day + 86_400);
+    Ok(crate::checkout::repo::list_admin_orders(&use_db()?, status, start, end).await?)
+}
+
+#[server(endpoint = "admin/order")]
+pub async fn load_admin_order(public_id: String) -> Result<AdminOrderView, AppError> {
+    require(Area::Orders)?;
+    let db = use_db()?;
+    let order = crate::checkout::repo::find_order(&db, &public_id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let refundable = match order.status {
+        OrderStatus::Paid | OrderStatus::Fulfilled | OrderStatus::PartiallyRefunded => {
+            order.total.minor - order.refunded.minor
+        }
+        _ => 0,
+    };
+    Ok(AdminOrderView {
+        events: crate::checkout::repo::list_payment_events(&db, &public_id).await?,
+        refundable: crate::money::Money::new(refundable, order.total.currency),
+        refund_key: crate::accounts::token::new_token().0[..32].to_string(),
+        order,
+    })
+}
+
+#[component]
+pub fn AdminOrdersPage() -> impl IntoView {
+    let (status, from, to) = (query("status"), query("from"), query("to"));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading orders…"</p> }>
+            {move || {
+                let (status, from, to) = (status.clone(), from.clone(), to.clone());
+                Suspend::new(async move {
+                    match load_admin_orders(status.clone(), from.clone(), to.clone()).await {
+                        Ok(orders) => view! { <OrdersDesk orders status from to/> }.into_any(),
+                        Err(error) => admin_error(error),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrdersDesk(
+    orders: Vec<AdminOrderRow>,
+    status: String,
+    from: String,
+    to: String,
+) -> impl IntoView {
+    view! {
+        <AdminFrame title="Orders" current="/admin/orders">
+            <form class="admin-filters" method="get" action="/admin/orders">
+                <div class="field">
+                    <label for="status">"Status"</label>
+                    <select id="status" name="status">
+                        <option value="" selected=status.is_empty()>"Any"</option>
+                        {OrderStatus::ALL.iter().map(|s| view! {
+                            <option value=s.key() selected=status == s.key()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field"><label for="from">"From"</label><input id="from" name="from" type="date" value=from/></div>
+                <div class="field"><label for="to">"To"</label><input id="to" name="to" type="date" value=to/></div>
+                <button class="btn" type="submit">"Filter"</button>
+            </form>
+            {if orders.is_empty() {
+                view! { <div class="empty-state"><h2>"No orders here"</h2><p>"Orders appear as soon as a customer checks out. Try another status or dates."</p></div> }.into_any()
+            } else {
+                view! {
+                    <table class="admin-table">
+                        <thead><tr><th scope="col">"Order"</th><th scope="col">"Placed"</th><th scope="col">"Customer"</th><th scope="col">"Items"</th><th scope="col" class="num">"Total"</th><th scope="col">"Status"</th></tr></thead>
+                        <tbody>
+                            {orders.into_iter().map(|o| view! {
+                                <tr>
+                                    <td><a href=format!("/admin/orders/{}", o.public_id)>{short_reference(&o.public_id)}</a></td>
+                                    <td>{format_time(o.created_at)}</td>
+                                    <td>{if o.email.is_empty() { "—".to_string() } else { o.email.clone() }}</td>
+                                    <td>{o.items}</td>
+                                    <td class="num">{o.total.format()}</td>
+                                    <td><span class=format!("status status--{}", o.status.key())>{o.status.label()}</span></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </AdminFrame>
+    }
+}
+
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the order…"</p> }>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match load_admin_order(id).await {
+                        Ok(view) => view! { <OrderDesk view/> }.into_any(),
+                        Err(error) => admin_error(error),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderDesk(view: AdminOrderView) -> impl IntoView {
+    let order = view.order;
+    let feedback = feedback_for("order");
+    let action = format!("/admin/orders/{}", order.public_id);
+    let saved = match query("saved").as_str() {
+        "fulfilled" => Some("Marked as shipped."),
+        "refunded" => Some("Refund sent. It shows here once the payment provider confirms it."),
+        _ => None,
+    };
+    let can_ship = order.status == OrderStatus::Paid;
+    let refundable = view.refundable;
+    view! {
+        <AdminFrame title=format!("Order {}", order.reference()) current="/admin/orders">
+            <p class="admin-back"><a href="/admin/orders">"← All orders"</a></p>
+            <SuccessAlert message=saved/>
+            <FormAlert feedback=feedback.clone() fields=&["amount"]/>
+            <p><span class=format!("status status--{}", order.status.key())>{order.status.label()}</span>
+               {format!(" · placed {} · {}", format_time(order.created_at), if order.email.is_empty() { "no email yet" } else { order.email.as_str() })}</p>
+            <table class="order-lines">
+                <thead><tr><th scope="col">"Item"</th><th scope="col">"Qty"</th><th scope="col" class="num">"Price"</th></tr></thead>
+                <tbody>
+                    {order.lines.iter().map(|l| view! {
+                        <tr><td>{l.name.clone()}</td><td>{l.quantity}</td><td class="num">{l.subtotal().format()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr>
+                    {(order.refunded.minor > 0).then(|| view! {
+                        <tr><th scope="row" colspan="2">"Refunded"</th><td class="num">{order.refunded.format()}</td></tr>
+                    })}
+                </tfoot>
+            </table>
+            <div class="order-actions">
+                {can_ship.then(|| view! {
+                    <form method="post" action=action.clone()>
+                        <input type="hidden" name="action" value="fulfil"/>
+                        <button class="btn btn--primary" type="submit">"Mark as shipped"</button>
+                    </form>
+                })}
+                {(refundable.minor > 0).then(|| view! {
+                    <form method="post" action=action.clone() class="order-actions__refund">
+                        <input type="hidden" name="action" value="refund"/>
+                        <input type="hidden" name="refund_key" value=view.refund_key.clone()/>
+                        <TextField feedback=feedback.clone() name="amount" label="Refund amount" value=crate::catalog::model::minor_to_plain(refundable.minor)
+                            maxlength=12 hint=format!("Up to {}. The customer's bank shows it in 5–10 days.", refundable.format())/>
+                        <button class="btn btn--danger" type="submit">"Refund"</button>
+                    </form>
+                })}
+            </div>
+            <h2>"Timeline"</h2>
+            <ol class="timeline">
+                {order.timeline.iter().map(|e| view! {
+                    <li><strong>{e.to_status.label()}</strong>" · "{e.reason.clone()}" · "<time>{format_time(e.at)}</time></li>
+                }).collect_view()}
+            </ol>
+            <h2>"Payment events"</h2>
+            {if view.events.is_empty() {
+                view! { <p>"No payment events yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="admin-table">
+                        <thead><tr><th scope="col">"Received"</th><th scope="col">"Event"</th><th scope="col">"Outcome"</th><th scope="col">"Id"</th></tr></thead>
+                        <tbody>{view.events.iter().map(|e| view! {
+                            <tr><td>{format_time(e.received_at)}</td><td>{e.kind.clone()}</td><td>{e.outcome.clone()}</td><td><code>{e.id.clone()}</code></td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </AdminFrame>
+    }
+}
