@@ -7,7 +7,7 @@ use crate::startup::Application;
 use app::db::Db;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
+const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +38,7 @@ pub fn main() -> ExitCode {
             "admin" => admin(&config, &args[1..]).await,
             "reconcile" => reconcile(&config).await,
             "bench-search" => crate::seed::bench_search(&config, &args[1..]).await,
+            "bench-checkout" => crate::bench::bench_checkout(&config).await,
             "help" | "--help" | "-h" => {
                 println!("{USAGE}");
                 Ok(())

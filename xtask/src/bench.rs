@@ -85,6 +85,16 @@ pub fn bench() -> Result<()> {
     println!("\nsearch latency at 100,000 products (20 queries with facets):");
     let sqlite_url = format!("sqlite://{}/search.db", scratch.display());
     bench_search(&bin, &sqlite_url)?;
+    println!("\npayments (webhook ingest, checkout under contention), SQLite:");
+    run_cmd(
+        Command::new(&bin)
+            .arg("bench-checkout")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/checkout.db", scratch.display()),
+            )
+            .env("RUST_LOG", "error"),
+    )?;
     let admin = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if have("psql") {
@@ -100,6 +110,13 @@ pub fn bench() -> Result<()> {
             None => admin.clone(),
         };
         bench_search(&bin, &pg_url)?;
+        println!("\npayments (webhook ingest, checkout under contention), PostgreSQL:");
+        run_cmd(
+            Command::new(&bin)
+                .arg("bench-checkout")
+                .env("DATABASE_URL", &pg_url)
+                .env("RUST_LOG", "error"),
+        )?;
     } else {
         println!("SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)");
     }
