@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict { message: String },
     #[error("{message}")]
     TooManyRequests { message: String },
+    /// A service we depend on (the payment provider) did not answer; answered with 503.
+    #[error("{message}")]
+    Unavailable { message: String },
     /// The payment provider refused the payment (a declined card); answered with 402.
     #[error("{message}")]
     PaymentFailed { message: String },
@@ -72,6 +75,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => 429,
             AppError::TooLarge { .. } => 413,
             AppError::PaymentFailed { .. } => 402,
+            AppError::Unavailable { .. } => 503,
             AppError::Moved { .. } => 301,
             AppError::SignInFailed => 401,
             AppError::Gone { .. } => 410,
@@ -92,6 +96,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "Please wait a moment",
             AppError::TooLarge { .. } => "That upload is too large",
             AppError::PaymentFailed { .. } => "The payment didn't go through",
+            AppError::Unavailable { .. } => "Please try again in a minute",
             AppError::Moved { .. } => "This page has moved",
             AppError::SignInFailed => "Sign-in failed",
             AppError::Gone { .. } => "This link no longer works",

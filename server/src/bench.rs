@@ -62,6 +62,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
             email: "bench@example.com",
             checkout_key: &key,
             hold_until: now_unix() + 1800,
+            provider: "demo",
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -139,6 +140,7 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
                 email: "",
                 checkout_key: &key,
                 hold_until: now_unix() + 1800,
+                provider: "demo",
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

@@ -34,6 +34,11 @@ pub struct Config {
     pub trust_proxy: bool,
     /// How long a checkout holds its items while the customer pays.
     pub checkout_hold_seconds: i64,
+    /// Both set: payments go through Stripe; neither: the built-in demo provider.
+    pub stripe_secret_key: Option<Secret>,
+    pub stripe_webhook_secret: Option<Secret>,
+    /// Where the Stripe client sends its requests (tests point it at a fake Stripe).
+    pub stripe_api_base: Option<String>,
 }
 
 /// A configuration value that must not reach logs (`Debug` hides it).
@@ -106,8 +111,46 @@ impl Config {
             }
         };
 
+        let secret = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .map(Secret)
+        };
+        let (stripe_secret_key, stripe_webhook_secret) =
+            match (secret("STRIPE_SECRET_KEY"), secret("STRIPE_WEBHOOK_SECRET")) {
+                (Some(_), None) => {
+                    return Err(ConfigError {
+                        variable: "STRIPE_WEBHOOK_SECRET",
+                        message: "is needed with STRIPE_SECRET_KEY (set both, or neither for the demo provider)".into(),
+                    })
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError {
+                        variable: "STRIPE_SECRET_KEY",
+                        message: "is needed with STRIPE_WEBHOOK_SECRET (set both, or neither for the demo provider)".into(),
+                    })
+                }
+                pair => pair,
+            };
+        let stripe_api_base = match lookup("STRIPE_API_BASE").filter(|v| !v.trim().is_empty()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(format!("{}/", url.trim().trim_end_matches('/')))
+            }
+            Some(url) => {
+                return Err(ConfigError {
+                    variable: "STRIPE_API_BASE",
+                    message: format!("\"{url}\" must be an absolute http(s) URL"),
+                })
+            }
+            None => None,
+        };
+
         Ok(Config {
             checkout_hold_seconds,
+            stripe_secret_key,
+            stripe_webhook_secret,
+            stripe_api_base,
             database_url,
             addr,
             public_url,
@@ -216,6 +259,24 @@ mod tests {
     fn passwords_are_not_echoed() {
         let e = config(&[("DATABASE_URL", "mysql://admin:hunter2@db/x")]).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn stripe_needs_both_keys_and_hides_them() {
+        let half = config(&[("STRIPE_SECRET_KEY", "sk_test_1")]).unwrap_err();
+        assert_eq!(half.variable, "STRIPE_WEBHOOK_SECRET");
+        let other_half = config(&[("STRIPE_WEBHOOK_SECRET", "whsec_1")]).unwrap_err();
+        assert_eq!(other_half.variable, "STRIPE_SECRET_KEY");
+        let c = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_hunter2"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_hunter2"),
+            ("STRIPE_API_BASE", "http://127.0.0.1:9999"),
+        ])
+        .unwrap();
+        assert_eq!(c.stripe_api_base.as_deref(), Some("http://127.0.0.1:9999/"));
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert_eq!(config(&[]).unwrap().checkout_hold_seconds, 30 * 60);
+        assert!(config(&[("STOREFRONT_CHECKOUT_HOLD_MINUTES", "2")]).is_err());
     }
 
     #[test]

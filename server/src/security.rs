@@ -29,7 +29,7 @@ pub async fn security_headers(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
          frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'"
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         if let Ok(value) = HeaderValue::from_str(&csp) {

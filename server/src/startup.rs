@@ -40,6 +40,7 @@ pub struct AppState {
     pub media_dir: std::path::PathBuf,
     pub trust_proxy: bool,
     pub checkout_hold_seconds: i64,
+    pub stripe: Option<app::checkout::stripe_payments::StripeProvider>,
 }
 
 impl FromRef<AppState> for PageContext {
@@ -50,6 +51,7 @@ impl FromRef<AppState> for PageContext {
             options: state.leptos_options.clone(),
             media_dir: state.media_dir.clone(),
             checkout_hold_seconds: state.checkout_hold_seconds,
+            stripe: state.stripe.clone(),
         }
     }
 }
@@ -91,7 +93,25 @@ impl Application {
             media_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy,
             checkout_hold_seconds: config.checkout_hold_seconds,
+            stripe: match (&config.stripe_secret_key, &config.stripe_webhook_secret) {
+                (Some(key), Some(webhook)) => {
+                    Some(app::checkout::stripe_payments::StripeProvider::new(
+                        key.expose(),
+                        webhook.expose(),
+                        config.stripe_api_base.as_deref(),
+                    )?)
+                }
+                _ => None,
+            },
         };
+        tracing::info!(
+            provider = if state.stripe.is_some() {
+                "stripe"
+            } else {
+                "demo"
+            },
+            "payments"
+        );
         Ok(Application {
             listener,
             router: router(state),

@@ -679,3 +679,218 @@ on_both_backends!(
     the_reconciler_completes_an_order_whose_webhook_never_came,
     sales_ship_and_refund_orders_once,
 );
+
+/// A stand-in for Stripe's API on a local port: it records every request and answers
+/// `POST /v1/checkout/sessions` with a Checkout Session in Stripe's JSON shape, the same
+/// session for the same order (as Stripe does for a repeated idempotency key).
+struct FakeStripe {
+    base: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+async fn fake_stripe() -> FakeStripe {
+    use axum::http::HeaderMap;
+    let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = requests.clone();
+    let app = axum::Router::new().route(
+        "/v1/checkout/sessions",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let recorded = recorded.clone();
+            async move {
+                let order = body
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("client_reference_id="))
+                    .unwrap_or("unknown")
+                    .to_string();
+                recorded.lock().unwrap().push((headers, body));
+                let now = app::db::now_unix();
+                let session = serde_json::json!({
+                    "id": format!("cs_test_{order}"), "object": "checkout.session",
+                    "automatic_tax": { "enabled": false }, "created": now, "custom_fields": [],
+                    "custom_text": {}, "expires_at": now + 1860, "livemode": false, "mode": "payment",
+                    "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
+                    "status": "open", "client_reference_id": order,
+                    "url": format!("https://checkout.stripe.com/c/pay/cs_test_{order}")
+                });
+                ([("content-type", "application/json")], session.to_string())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    FakeStripe {
+        base: format!("http://{addr}/"),
+        requests,
+    }
+}
+
+fn stripe_settings(api_base: String) -> Vec<(&'static str, String)> {
+    vec![
+        ("STRIPE_SECRET_KEY", "sk_test_storefront".to_string()),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_test_storefront".to_string()),
+        ("STRIPE_API_BASE", api_base),
+    ]
+}
+
+async fn a_purchase_through_stripe(backend: Backend) {
+    let stripe = fake_stripe().await;
+    let Some(app) =
+        crate::helpers::spawn_app_with(backend, &stripe_settings(stripe.base.clone())).await
+    else {
+        return;
+    };
+    server::seed::seed_demo_store(&app.db).await.unwrap();
+    let (id, slug) = product_with_stock(&app, 5).await;
+    let price: i64 = sqlx::query_scalar("SELECT price_cents FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let guest = app.visitor();
+    guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity=2"))
+        .await;
+    let cart = guest.get("/cart").await;
+    let form = format!("checkout_key={}", checkout_key(&cart));
+    let first = guest.post_form("/checkout", &form).await;
+    let second = guest.post_form("/checkout", &form).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let (public_id, provider, session): (String, String, String) =
+        sqlx::query_as("SELECT public_id, provider, provider_session FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        first.location(),
+        format!("https://checkout.stripe.com/c/pay/cs_test_{public_id}")
+    );
+    assert_eq!(
+        second.location(),
+        first.location(),
+        "a double click finds the same session"
+    );
+    assert_eq!(
+        (provider.as_str(), session.clone()),
+        ("stripe", format!("cs_test_{public_id}"))
+    );
+    assert_eq!(
+        stock_of(&app, id).await,
+        3,
+        "held while the customer pays at Stripe"
+    );
+
+    let requests = stripe.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2);
+    for (headers, body) in &requests {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(header("authorization"), "Bearer sk_test_storefront");
+        assert_eq!(
+            header("idempotency-key"),
+            format!("storefront-checkout-{public_id}")
+        );
+        let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        let value = |name: &str| {
+            form.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(value("mode"), "payment");
+        assert_eq!(value("client_reference_id"), public_id);
+        assert_eq!(value("metadata[order_id]"), public_id);
+        assert_eq!(value("payment_intent_data[metadata][order_id]"), public_id);
+        assert_eq!(value("line_items[0][quantity]"), "2");
+        assert_eq!(
+            value("line_items[0][price_data][unit_amount]"),
+            price.to_string(),
+            "our price, from our database"
+        );
+        assert_eq!(value("line_items[0][price_data][currency]"), "usd");
+        assert_eq!(
+            value("success_url"),
+            format!(
+                "{}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
+                app.base
+            )
+        );
+        assert_eq!(value("cancel_url"), format!("{}/cart", app.base));
+    }
+
+    // Stripe's webhook, signed with the Stripe endpoint's secret; the demo secret is refused.
+    let now = app::db::now_unix();
+    let event = serde_json::json!({
+        "id": "evt_stripe_1", "object": "event", "type": "checkout.session.completed", "created": now,
+        "data": { "object": { "id": session, "object": "checkout.session", "client_reference_id": public_id,
+            "payment_status": "paid", "customer_details": { "email": "stripe@example.com" }, "payment_intent": "pi_1" } }
+    })
+    .to_string();
+    let demo_secret = app::checkout::repo::demo_webhook_secret(&app.db)
+        .await
+        .unwrap();
+    let wrong = app::checkout::signature::sign(&demo_secret, now, event.as_bytes());
+    assert_eq!(deliver(&app, &event, Some(wrong)).await, 400);
+    let right = app::checkout::signature::sign("whsec_test_storefront", now, event.as_bytes());
+    assert_eq!(deliver(&app, &event, Some(right)).await, 200);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+    let result = guest
+        .get(&format!("/checkout/success?session_id={session}"))
+        .await;
+    assert!(result.body.contains("payment received"));
+    assert_eq!(app.emails_to("stripe@example.com").await.len(), 1);
+}
+
+async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Backend) {
+    // A port nothing listens on.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let Some(app) = crate::helpers::spawn_app_with(backend, &stripe_settings(closed)).await else {
+        return;
+    };
+    server::seed::seed_demo_store(&app.db).await.unwrap();
+    let (id, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity=2"))
+        .await;
+    let cart = guest.get("/cart").await;
+    let refused = guest
+        .post_form(
+            "/checkout",
+            &format!("checkout_key={}", checkout_key(&cart)),
+        )
+        .await;
+    assert_eq!(refused.status, 503);
+    assert!(refused.body.contains("nothing was charged"));
+    assert!(
+        refused.body.contains("Check out securely"),
+        "the cart is shown again"
+    );
+    assert_eq!(stock_of(&app, id).await, 5, "the held items are back");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
+        )
+        .await,
+        1
+    );
+}
+
+on_both_backends!(
+    a_purchase_through_stripe,
+    an_unreachable_stripe_cancels_the_order_and_keeps_the_cart,
+);

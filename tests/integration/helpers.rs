@@ -99,12 +99,20 @@ async fn fresh_database_url(backend: Backend) -> Option<String> {
 
 /// A live server with an empty (migrated) store.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// A live server configured with `settings` on top of the test defaults.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, String)]) -> Option<TestApp> {
     let database_url = fresh_database_url(backend).await?;
     let config = Config::from_lookup(|key| match key {
         "DATABASE_URL" => Some(database_url.clone()),
         "STOREFRONT_ADDR" => Some("127.0.0.1:0".into()),
         "RUST_LOG" => Some("warn".into()),
-        _ => None,
+        other => settings
+            .iter()
+            .find(|(name, _)| *name == other)
+            .map(|(_, value)| value.clone()),
     })
     .expect("test configuration is valid");
     let application = Application::build(&config).await.expect("building the app");

@@ -1005,6 +1005,9 @@ async fn change_order(
                 }
             }
         }
+        "refund" if ctx.stripe.is_some() => Err(AppError::Conflict {
+            message: "With Stripe, refund from the Stripe dashboard for now; the refund shows here as soon as Stripe reports it.".into(),
+        }),
         "refund" => {
             let (total, refunded, payment_intent, status) =
                 orders::refund_facts(&ctx.db, public_id)

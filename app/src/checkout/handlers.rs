@@ -20,7 +20,8 @@ fn field(fields: &HashMap<String, String>, name: &str) -> String {
 }
 
 /// POST /checkout: the cart becomes an order (stock held), then the customer pays at the
-/// provider's hosted page. The same `checkout_key` twice finds the first order.
+/// provider's hosted page — Stripe's when configured, else the demo provider's. The same
+/// `checkout_key` twice finds the first order (and, at Stripe, the same session).
 pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> Response {
     let (parts, fields) = match read_form(request, FORM_LIMIT).await {
         Ok(read) => read,
@@ -35,37 +36,114 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
                 "This cart page is out of date. Reload it and press the button again.",
             ));
         }
-        if let Some(existing) = repo::find_by_checkout_key(&ctx.db, &key).await? {
-            return Ok(existing.provider_session);
-        }
-        let user = crate::accounts::session::signed_in_user(&parts);
-        let new = NewOrder {
-            owner: &owner,
-            user_id: user.as_ref().map(|u| u.id),
-            email: user.as_ref().map(|u| u.email.as_str()).unwrap_or(""),
-            checkout_key: &key,
-            hold_until: now_unix() + ctx.checkout_hold_seconds,
+        let order = match repo::find_by_checkout_key(&ctx.db, &key).await? {
+            Some(existing) => existing,
+            None => start_order(&ctx, &parts, &owner, &key).await?,
         };
-        match repo::create_order(&ctx.db, &new).await {
-            Ok(Ok(started)) => {
-                record_checkout_event(&ctx, &parts, &started.public_id).await;
-                Ok(started.provider_session)
-            }
-            Ok(Err(refusal)) => Err(AppError::Conflict {
-                message: refusal.message(),
-            }),
-            // Two presses raced past the lookup: the loser finds the winner's order.
-            Err(error) if is_unique_violation(&error) => repo::find_by_checkout_key(&ctx.db, &key)
-                .await?
-                .map(|o| o.provider_session)
-                .ok_or(AppError::Internal),
-            Err(error) => Err(error.into()),
+        match &ctx.stripe {
+            None => Ok(format!("/pay/demo/{}", order.provider_session)),
+            Some(stripe) => stripe_session(&ctx, stripe, &order).await,
         }
     }
     .await;
     match result {
-        Ok(session) => see_other(&format!("/pay/demo/{session}")),
+        Ok(location) => see_other(&location),
         Err(error) => show_error_on(&ctx, parts, Some("/cart"), "checkout", fields, error).await,
+    }
+}
+
+async fn start_order(
+    ctx: &PageContext,
+    parts: &axum::http::request::Parts,
+    owner: &str,
+    key: &str,
+) -> Result<repo::StartedOrder, AppError> {
+    let user = crate::accounts::session::signed_in_user(parts);
+    // Stripe sessions live at least 30 minutes; the hold covers them.
+    let hold = match ctx.stripe {
+        Some(_) => ctx
+            .checkout_hold_seconds
+            .max(super::stripe_payments::MIN_SESSION_SECONDS),
+        None => ctx.checkout_hold_seconds,
+    };
+    let new = NewOrder {
+        owner,
+        user_id: user.as_ref().map(|u| u.id),
+        email: user.as_ref().map(|u| u.email.as_str()).unwrap_or(""),
+        checkout_key: key,
+        hold_until: now_unix() + hold,
+        provider: if ctx.stripe.is_some() {
+            "stripe"
+        } else {
+            "demo"
+        },
+    };
+    match repo::create_order(&ctx.db, &new).await {
+        Ok(Ok(started)) => {
+            record_checkout_event(ctx, parts, &started.public_id).await;
+            Ok(started)
+        }
+        Ok(Err(refusal)) => Err(AppError::Conflict {
+            message: refusal.message(),
+        }),
+        // Two presses raced past the lookup: the loser finds the winner's order.
+        Err(error) if is_unique_violation(&error) => repo::find_by_checkout_key(&ctx.db, key)
+            .await?
+            .ok_or(AppError::Internal),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Makes (or, for the same order, gets back) the order's Stripe Checkout Session and
+/// returns its page. When Stripe can't be reached the order is cancelled, so its items
+/// return and the customer can simply try again.
+async fn stripe_session(
+    ctx: &PageContext,
+    stripe: &super::stripe_payments::StripeProvider,
+    started: &repo::StartedOrder,
+) -> Result<String, AppError> {
+    use super::stripe_payments::{SessionLine, SessionRequest};
+    let order = repo::find_order(&ctx.db, &started.public_id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if order.status != super::model::OrderStatus::PendingPayment {
+        return Ok(format!("/account/orders/{}", order.public_id));
+    }
+    let base = &ctx.site.public_url;
+    let request = SessionRequest {
+        public_id: &order.public_id,
+        email: &order.email,
+        currency: order.total.currency.code(),
+        lines: order
+            .lines
+            .iter()
+            .map(|l| SessionLine {
+                name: &l.name,
+                unit_cents: l.unit.minor,
+                quantity: l.quantity,
+            })
+            .collect(),
+        success_url: format!("{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"),
+        cancel_url: format!("{base}/cart"),
+        expires_at: order.hold_until,
+    };
+    match stripe.create_session(&request).await {
+        Ok(session) => {
+            repo::set_provider_session(&ctx.db, started.id, &session.id).await?;
+            Ok(session.url)
+        }
+        Err(error) => {
+            tracing::error!(%error, order = order.public_id, "Stripe checkout session failed");
+            repo::cancel_unstarted(
+                &ctx.db,
+                started.id,
+                "The payment service could not be reached",
+            )
+            .await?;
+            Err(AppError::Unavailable {
+                message: "We couldn't reach our payment service, so nothing was charged and your cart is unchanged. Please try again in a minute.".into(),
+            })
+        }
     }
 }
 
@@ -105,7 +183,11 @@ pub async fn post_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let secret = match repo::demo_webhook_secret(&ctx.db).await {
+    let secret = match &ctx.stripe {
+        Some(stripe) => Ok(stripe.webhook_secret.clone()),
+        None => repo::demo_webhook_secret(&ctx.db).await,
+    };
+    let secret = match secret {
         Ok(secret) => secret,
         Err(error) => {
             tracing::error!(%error, "could not read the webhook secret");

@@ -17,6 +17,8 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod signature;
 #[cfg(feature = "ssr")]
+pub mod stripe_payments;
+#[cfg(feature = "ssr")]
 pub mod webhook;
 
 /// The Stripe API version whose event shape we read (and the demo provider writes).

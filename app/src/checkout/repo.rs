@@ -52,6 +52,8 @@ pub struct NewOrder<'a> {
     pub email: &'a str,
     pub checkout_key: &'a str,
     pub hold_until: i64,
+    /// "demo" (its session is made here) or "stripe" (its session is made at Stripe next).
+    pub provider: &'a str,
 }
 
 pub async fn find_by_checkout_key(
@@ -162,12 +164,20 @@ pub async fn create_order(
     }
     let now = now_unix();
     let public_id = crate::accounts::token::new_token().0[..32].to_string();
-    let session = format!("cs_demo_{}", &crate::accounts::token::new_token().0[..40]);
+    let is_demo = new.provider == "demo";
+    let session = if is_demo {
+        Some(format!(
+            "cs_demo_{}",
+            &crate::accounts::token::new_token().0[..40]
+        ))
+    } else {
+        None
+    };
     let total: i64 = lines.iter().map(|l| l.price_cents * l.quantity).sum();
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (public_id, owner, user_id, email, status, currency, total_cents, provider, \
              provider_session, checkout_key, hold_until, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, 'demo', $7, $8, $9, $10, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, $11, $7, $8, $9, $10, $10) RETURNING id",
     )
     .bind(&public_id)
     .bind(new.owner)
@@ -179,6 +189,7 @@ pub async fn create_order(
     .bind(new.checkout_key)
     .bind(new.hold_until)
     .bind(now)
+    .bind(new.provider)
     .fetch_one(&mut *tx)
     .await?;
     for line in &lines {
@@ -203,20 +214,22 @@ pub async fn create_order(
         "Checkout started; items held",
     )
     .await?;
-    sqlx::query(
-        "INSERT INTO demo_sessions (id, order_id, status, expires_at, created_at) VALUES ($1, $2, 'open', $3, $4)",
-    )
-    .bind(&session)
-    .bind(order_id)
-    .bind(new.hold_until)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    if let Some(session) = &session {
+        sqlx::query(
+            "INSERT INTO demo_sessions (id, order_id, status, expires_at, created_at) VALUES ($1, $2, 'open', $3, $4)",
+        )
+        .bind(session)
+        .bind(order_id)
+        .bind(new.hold_until)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(Ok(StartedOrder {
         id: order_id,
         public_id,
-        provider_session: session,
+        provider_session: session.unwrap_or_default(),
     }))
 }
 
@@ -519,9 +532,13 @@ pub async fn fulfil_paid_order(
 }
 
 /// Ends unpaid orders whose hold has passed and gives their stock back; returns how many.
+/// Stripe's own sessions expire at the hold and Stripe reports it with
+/// `checkout.session.expired`; we expire those orders ourselves only an hour later, when
+/// that event must have been lost (a session past its expiry can no longer be paid).
 pub async fn expire_stale_orders(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
     let stale: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE status = 'pending_payment' AND hold_until < $1 ORDER BY id LIMIT 500",
+        "SELECT id FROM orders WHERE status = 'pending_payment' \
+         AND hold_until + CASE WHEN provider = 'stripe' THEN 3600 ELSE 0 END < $1 ORDER BY id LIMIT 500",
     )
     .bind(now)
     .fetch_all(db.pool())
@@ -838,4 +855,25 @@ pub async fn refund_facts(
         ))
     })
     .transpose()
+}
+
+/// Records the Stripe Checkout Session made for an order.
+pub async fn set_provider_session(
+    db: &Db,
+    order_id: i64,
+    session: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET provider_session = $1 WHERE id = $2")
+        .bind(session)
+        .bind(order_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Cancels an unpaid order whose payment could not even start; its items return.
+pub async fn cancel_unstarted(db: &Db, order_id: i64, reason: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let _ = transition(&mut tx, order_id, OrderStatus::Cancelled, reason).await?;
+    tx.commit().await
 }
