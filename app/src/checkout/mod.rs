@@ -22,7 +22,7 @@ pub mod stripe_payments;
 pub mod webhook;
 
 /// The Stripe API version whose event shape we read (and the demo provider writes).
-pub const STRIPE_API_VERSION: &str = "2025-09-30.clover";
+pub const STRIPE_API_VERSION: &str = "2026-09-30.endive";
 
 /// Every cart owner the request speaks for: the browser's visitor cart, and the account's
 /// when signed in (orders made before signing in stay visible after).
