@@ -109,6 +109,13 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, String)]) -> Op
         "DATABASE_URL" => Some(database_url.clone()),
         "STOREFRONT_ADDR" => Some("127.0.0.1:0".into()),
         "RUST_LOG" => Some("warn".into()),
+        // Uploads go to scratch space, never into the source tree.
+        "STOREFRONT_MEDIA_DIR" => Some(
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join("media")
+                .display()
+                .to_string(),
+        ),
         other => settings
             .iter()
             .find(|(name, _)| *name == other)
