@@ -94,6 +94,11 @@ mod server {
         }
     }
 
+    /// One field of a form read by `read_form` ("" when absent).
+    pub fn field(fields: &HashMap<String, String>, name: &str) -> String {
+        fields.get(name).cloned().unwrap_or_default()
+    }
+
     /// A form body, field by field (the last value wins when a name repeats).
     pub async fn read_form(
         request: Request,

@@ -15,7 +15,7 @@ use crate::catalog::slug::{is_valid_slug, slugify};
 use crate::db::now_unix;
 use crate::email::repo::enqueue_email;
 use crate::error::AppError;
-use crate::forms::{read_form, see_other, show_error, show_error_on, PageContext};
+use crate::forms::{field, read_form, see_other, show_error, show_error_on, PageContext};
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -30,10 +30,6 @@ pub const CONTENT_UPLOAD_LIMIT: usize = MAX_DOCUMENT_BYTES + MAX_IMAGE_BYTES + 2
 const INVITE_LINK_SECONDS: i64 = 3 * 24 * 3600;
 
 type Fields = HashMap<String, String>;
-
-fn field(fields: &Fields, name: &str) -> String {
-    fields.get(name).cloned().unwrap_or_default()
-}
 
 /// The page for an error outside any form: 404/403 pages as the guard decided.
 async fn refuse(ctx: &PageContext, parts: Parts, error: AppError) -> Response {

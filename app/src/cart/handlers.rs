@@ -4,7 +4,7 @@
 use super::model::parse_quantity;
 use super::{owner_of, repo};
 use crate::error::AppError;
-use crate::forms::{read_form, see_other, show_error_on, PageContext};
+use crate::forms::{field, read_form, see_other, show_error_on, PageContext};
 use crate::journey::model::EventKind;
 use crate::security::safe_local_path;
 use axum::extract::{Request, State};
@@ -13,10 +13,6 @@ use axum::response::Response;
 use std::collections::HashMap;
 
 const FORM_LIMIT: usize = 4 * 1024;
-
-fn field(fields: &HashMap<String, String>, name: &str) -> String {
-    fields.get(name).cloned().unwrap_or_default()
-}
 
 /// POST /cart/add: `slug`, `quantity` (default 1), `back` (where the form was).
 pub async fn post_add(State(ctx): State<PageContext>, request: Request) -> Response {
@@ -78,25 +74,8 @@ async fn add_to_cart(
     }
     let wanted = wanted.min(super::model::MAX_LINE_QUANTITY);
     repo::set_line(&ctx.db, &owner, product.id, wanted).await?;
-    record_cart_event(ctx, parts, &field(fields, "slug")).await;
+    crate::journey::record_for(&ctx.db, parts, EventKind::Cart, &field(fields, "slug"), "").await;
     Ok(product.name)
-}
-
-async fn record_cart_event(ctx: &PageContext, parts: &Parts, slug: &str) {
-    let Some(visitor) = parts
-        .extensions
-        .get::<crate::journey::model::Visitor>()
-        .filter(|v| v.tracking_allowed)
-    else {
-        return;
-    };
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
-    if let Err(error) =
-        crate::journey::repo::insert_event(&ctx.db, &visitor.id, user_id, EventKind::Cart, slug, "")
-            .await
-    {
-        tracing::warn!(%error, "could not record a cart event");
-    }
 }
 
 /// POST /cart/update: `slug`, `quantity` (0 removes the line).

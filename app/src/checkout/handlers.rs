@@ -6,7 +6,7 @@ use super::repo::{self, NewOrder};
 use super::webhook::{self, Received, WebhookError};
 use crate::db::now_unix;
 use crate::error::AppError;
-use crate::forms::{read_form, see_other, show_error, show_error_on, PageContext};
+use crate::forms::{field, read_form, see_other, show_error, show_error_on, PageContext};
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,10 +14,6 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 const FORM_LIMIT: usize = 4 * 1024;
-
-fn field(fields: &HashMap<String, String>, name: &str) -> String {
-    fields.get(name).cloned().unwrap_or_default()
-}
 
 /// POST /checkout: the cart becomes an order (stock held), then the customer pays at the
 /// provider's hosted page — Stripe's when configured, else the demo provider's. The same
@@ -80,7 +76,14 @@ async fn start_order(
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
-            record_checkout_event(ctx, parts, &started.public_id).await;
+            crate::journey::record_for(
+                &ctx.db,
+                parts,
+                crate::journey::model::EventKind::Checkout,
+                &started.public_id,
+                "",
+            )
+            .await;
             Ok(started)
         }
         Ok(Err(refusal)) => Err(AppError::Conflict {
@@ -151,29 +154,6 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .is_some_and(|d| d.is_unique_violation())
-}
-
-async fn record_checkout_event(ctx: &PageContext, parts: &axum::http::request::Parts, order: &str) {
-    let Some(visitor) = parts
-        .extensions
-        .get::<crate::journey::model::Visitor>()
-        .filter(|v| v.tracking_allowed)
-    else {
-        return;
-    };
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
-    if let Err(error) = crate::journey::repo::insert_event(
-        &ctx.db,
-        &visitor.id,
-        user_id,
-        crate::journey::model::EventKind::Checkout,
-        order,
-        "",
-    )
-    .await
-    {
-        tracing::warn!(%error, "could not record a checkout event");
-    }
 }
 
 /// POST /webhooks/stripe: 400 for a missing, stale or wrong signature; 200 once stored

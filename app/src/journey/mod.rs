@@ -28,13 +28,36 @@ pub fn current_visitor() -> Option<model::Visitor> {
 /// never break the page.
 #[cfg(feature = "ssr")]
 pub async fn record(db: &crate::db::Db, kind: model::EventKind, subject: &str, detail: &str) {
-    let Some(visitor) = current_visitor() else {
+    let user_id = crate::accounts::current_user().map(|u| u.id);
+    record_as(db, current_visitor(), user_id, kind, subject, detail).await;
+}
+
+/// `record` for form handlers, which have the request parts rather than a Leptos context.
+#[cfg(feature = "ssr")]
+pub async fn record_for(
+    db: &crate::db::Db,
+    parts: &http::request::Parts,
+    kind: model::EventKind,
+    subject: &str,
+    detail: &str,
+) {
+    let visitor = parts.extensions.get::<model::Visitor>().cloned();
+    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    record_as(db, visitor, user_id, kind, subject, detail).await;
+}
+
+#[cfg(feature = "ssr")]
+async fn record_as(
+    db: &crate::db::Db,
+    visitor: Option<model::Visitor>,
+    user_id: Option<i64>,
+    kind: model::EventKind,
+    subject: &str,
+    detail: &str,
+) {
+    let Some(visitor) = visitor.filter(|v| v.tracking_allowed) else {
         return;
     };
-    if !visitor.tracking_allowed {
-        return;
-    }
-    let user_id = crate::accounts::current_user().map(|u| u.id);
     if let Err(error) = repo::insert_event(db, &visitor.id, user_id, kind, subject, detail).await {
         tracing::warn!(%error, "could not record a journey event");
     }
