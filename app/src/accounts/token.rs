@@ -13,6 +13,17 @@ pub fn new_token() -> (String, String) {
     (token, hash)
 }
 
+/// A random id of 32 hex characters (128 bits): visitor ids, order ids, one-press form
+/// keys, upload names.
+pub fn new_id() -> String {
+    new_token().0[..32].to_string()
+}
+
+/// Whether `text` has the shape of a [`new_id`] (checked before it reaches a query or a path).
+pub fn is_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 pub fn hash_token(token: &str) -> String {
     to_hex(&Sha256::digest(token.as_bytes()))
 }
@@ -40,6 +51,16 @@ fn to_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_have_one_shape() {
+        let id = new_id();
+        assert!(is_id(&id));
+        assert_ne!(id, new_id());
+        assert!(!is_id(&id[..31]));
+        assert!(!is_id(&format!("{}z", &id[..31])));
+        assert!(!is_id("../../etc/passwd"));
+    }
 
     #[test]
     fn tokens_are_random_and_only_their_hash_is_kept() {

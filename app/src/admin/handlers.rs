@@ -655,7 +655,7 @@ pub async fn uploaded_file(
     let Some((stem, ext)) = file.split_once('.') else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let valid_name = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+    let valid_name = token::is_id(stem);
     let Some(kind) = FileKind::from_extension(ext).filter(|_| valid_name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -1034,7 +1034,7 @@ async fn change_order(
                 ));
             }
             let key = field(fields, "refund_key");
-            if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !token::is_id(&key) {
                 return Err(AppError::bad_request(
                     "This page is out of date. Reload it and try again.",
                 ));

@@ -202,8 +202,7 @@ pub async fn store_upload(
     tokio::fs::create_dir_all(&folder)
         .await
         .with_context(|| format!("creating {}", folder.display()))?;
-    let (token, _) = crate::accounts::token::new_token();
-    let file = format!("{}.{}", &token[..32], kind.extension());
+    let file = format!("{}.{}", crate::accounts::token::new_id(), kind.extension());
     let path = folder.join(&file);
     tokio::fs::write(&path, bytes)
         .await

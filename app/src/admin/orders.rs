@@ -54,7 +54,7 @@ pub async fn load_admin_order(public_id: String) -> Result<AdminOrderView, AppEr
     Ok(AdminOrderView {
         events: crate::checkout::repo::list_payment_events(&db, &public_id).await?,
         refundable: crate::money::Money::new(refundable, order.total.currency),
-        refund_key: crate::accounts::token::new_token().0[..32].to_string(),
+        refund_key: crate::accounts::token::new_id(),
         order,
     })
 }

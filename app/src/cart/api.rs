@@ -20,7 +20,7 @@ pub async fn load_cart() -> Result<CartView, AppError> {
     Ok(CartView {
         total: super::model::cart_total(&lines),
         lines,
-        checkout_key: crate::accounts::token::new_token().0[..32].to_string(),
+        checkout_key: crate::accounts::token::new_id(),
         payment_problem,
     })
 }

@@ -113,6 +113,12 @@ fn expiry_in_future(text: &str, (year, month): (i32, u32)) -> bool {
     (1..=12).contains(&mm) && (yy, mm) >= (year, month)
 }
 
+/// The demo payment behind a demo checkout session: one per session, so every event about
+/// it (the payment, a decline, the reconciler's) names the same one.
+pub fn payment_intent_id(session_id: &str) -> String {
+    format!("pi_demo_{}", session_id.trim_start_matches("cs_demo_"))
+}
+
 /// What a checkout session event says about the session and its order.
 pub struct SessionFacts<'a> {
     pub session_id: &'a str,

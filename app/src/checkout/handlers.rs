@@ -27,7 +27,7 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
         let owner = crate::cart::owner_of(&parts)
             .ok_or_else(|| AppError::bad_request("Please enable cookies to check out."))?;
         let key = field(&fields, "checkout_key");
-        if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !crate::accounts::token::is_id(&key) {
             return Err(AppError::bad_request(
                 "This cart page is out of date. Reload it and press the button again.",
             ));
@@ -253,7 +253,7 @@ async fn pay(
                     .await?
                     .map(|s| s.email)
                     .unwrap_or_default();
-                let payment_intent = format!("pi_demo_{}", &session_id[8..]);
+                let payment_intent = demo::payment_intent_id(session_id);
                 let facts = demo::SessionFacts {
                     session_id,
                     public_id: &session.public_id,
@@ -277,7 +277,7 @@ async fn pay(
             let message = "Your card was declined. Try another card, or talk to us and we'll help.";
             let event = demo::payment_failed_event(
                 &new_id("evt_demo"),
-                &format!("pi_demo_{}", &session_id[8..]),
+                &demo::payment_intent_id(session_id),
                 &session.public_id,
                 message,
                 now_unix(),

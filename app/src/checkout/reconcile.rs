@@ -34,7 +34,7 @@ pub async fn reconcile(db: &Db, now: i64, public_url: &str) -> anyhow::Result<Re
         let Some(session) = repo::find_demo_session(db, &session_id).await? else {
             continue;
         };
-        let payment_intent = format!("pi_demo_{}", session_id.trim_start_matches("cs_demo_"));
+        let payment_intent = demo::payment_intent_id(&session_id);
         let facts = demo::SessionFacts {
             session_id: &session_id,
             public_id: &session.public_id,

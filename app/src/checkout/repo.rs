@@ -163,7 +163,7 @@ pub async fn create_order(
         }
     }
     let now = now_unix();
-    let public_id = crate::accounts::token::new_token().0[..32].to_string();
+    let public_id = crate::accounts::token::new_id();
     let is_demo = new.provider == "demo";
     let session = if is_demo {
         Some(format!(

@@ -27,7 +27,7 @@ fn visitor_id_from(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == VISITOR_COOKIE)
         .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|v| crate::accounts::token::is_id(v))
 }
 
 /// True when the browser asks not to be tracked.
@@ -67,7 +67,7 @@ pub async fn identify_visitor(
     }
     let existing = visitor_id_from(request.headers());
     let is_new = existing.is_none();
-    let id = existing.unwrap_or_else(|| crate::accounts::token::new_token().0[..32].to_string());
+    let id = existing.unwrap_or_else(crate::accounts::token::new_id);
     let tracking_allowed = !tracking_refused(request.headers());
     request.extensions_mut().insert(Visitor {
         id: id.clone(),
