@@ -59,6 +59,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/tickets") view=crate::tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
+                <Route path=path!("/help/ask") view=crate::tickets::pages::AskPage ssr=SsrMode::Async/>
+                <Route path=path!("/tickets/:id") view=crate::tickets::pages::TicketPage ssr=SsrMode::Async/>
+                <Route path=path!("/quotes/:id") view=crate::tickets::pages::QuotePage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/account") view=AccountPage/>
@@ -76,6 +80,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/personas") view=crate::admin::pages::AdminPersonasPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/orders") view=crate::admin::orders::AdminOrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/orders/:id") view=crate::admin::orders::AdminOrderPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/tickets") view=crate::admin::tickets::AdminTicketsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/tickets/:id") view=crate::admin::tickets::AdminTicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
             </Routes>

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod journey;
 pub mod money;
 pub mod seo;
+pub mod tickets;
 pub mod time;
 pub mod ui;
 

@@ -9,6 +9,10 @@ use leptos_meta::{Link, Meta, Title};
 pub struct SiteInfo {
     /// Public base URL without a trailing slash, e.g. "https://shop.example.com".
     pub public_url: String,
+    /// How long a checkout holds its items, for the cart's promise.
+    pub checkout_hold_minutes: i64,
+    /// The first-answer target for tickets (the inbox highlights those past it).
+    pub first_response_minutes: i64,
 }
 
 pub const STORE_NAME: &str = "Storefront";

@@ -91,9 +91,28 @@ pub fn to_datetime_local(unix: i64) -> String {
     format!("{}T{}", &text[..10], &text[11..16])
 }
 
+/// "30 minutes", "1 hour", "1 hour 30 minutes", "2 hours" — for promises made to people.
+pub fn duration_words(minutes: i64) -> String {
+    let plural = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (minutes / 60, minutes % 60) {
+        (0, m) => plural(m, "minute"),
+        (h, 0) => plural(h, "hour"),
+        (h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+    }
+}
+
 #[cfg(test)]
 mod datetime_tests {
     use super::*;
+
+    #[test]
+    fn durations_read_like_speech() {
+        assert_eq!(duration_words(30), "30 minutes");
+        assert_eq!(duration_words(1), "1 minute");
+        assert_eq!(duration_words(60), "1 hour");
+        assert_eq!(duration_words(90), "1 hour 30 minutes");
+        assert_eq!(duration_words(1440), "24 hours");
+    }
 
     #[test]
     fn datetime_local_round_trips() {

@@ -63,6 +63,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
             checkout_key: &key,
             hold_until: now_unix() + 1800,
             provider: "demo",
+            quote: None,
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -89,7 +90,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
         for _ in 0..rounds {
             for body in &bodies {
                 let now = now_unix();
-                let header = app::checkout::signature::sign(&secret, now, body.as_bytes());
+                let header = app::checkout::signature::sign(&secret, now, body);
                 app::checkout::webhook::receive(
                     db,
                     &secret,
@@ -141,6 +142,7 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
                 checkout_key: &key,
                 hold_until: now_unix() + 1800,
                 provider: "demo",
+                quote: None,
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

@@ -71,12 +71,24 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 async fn reconcile(config: &Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
-    let done =
-        app::checkout::reconcile::reconcile(&db, app::db::now_unix(), &config.public_url).await?;
+    let stripe = config.stripe_provider()?;
+    let done = app::checkout::reconcile::reconcile(
+        &db,
+        app::db::now_unix(),
+        &config.public_url,
+        stripe.as_ref(),
+    )
+    .await?;
     println!(
         "reconciled: {} paid order(s) completed, {} unpaid order(s) expired",
         done.completed, done.expired
     );
+    if done.unanswered > 0 {
+        println!(
+            "{} Stripe session(s) could not be checked (Stripe unreachable); run again later",
+            done.unanswered
+        );
+    }
     Ok(())
 }
 

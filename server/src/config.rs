@@ -34,6 +34,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// How long a checkout holds its items while the customer pays.
     pub checkout_hold_seconds: i64,
+    /// Tickets without a first answer after this long are highlighted in the inbox.
+    pub first_response_minutes: i64,
     /// Both set: payments go through Stripe; neither: the built-in demo provider.
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -111,6 +113,20 @@ impl Config {
             }
         };
 
+        let target_text =
+            lookup("STOREFRONT_FIRST_RESPONSE_MINUTES").unwrap_or_else(|| "60".into());
+        let first_response_minutes = match target_text.trim().parse::<i64>() {
+            Ok(minutes) if (1..=7 * 24 * 60).contains(&minutes) => minutes,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_FIRST_RESPONSE_MINUTES",
+                    message: format!(
+                        "\"{target_text}\" must be a whole number of minutes from 1 to 10080"
+                    ),
+                })
+            }
+        };
+
         let secret = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_string())
@@ -148,6 +164,7 @@ impl Config {
 
         Ok(Config {
             checkout_hold_seconds,
+            first_response_minutes,
             stripe_secret_key,
             stripe_webhook_secret,
             stripe_api_base,
@@ -181,6 +198,22 @@ impl Config {
                 .unwrap_or_else(|| "Storefront <no-reply@storefront.invalid>".into()),
             trust_proxy: lookup("STOREFRONT_TRUST_PROXY").as_deref() == Some("1"),
         })
+    }
+
+    /// The Stripe client when both Stripe keys are set; `None` means the demo provider.
+    pub fn stripe_provider(
+        &self,
+    ) -> anyhow::Result<Option<app::checkout::stripe_payments::StripeProvider>> {
+        match (&self.stripe_secret_key, &self.stripe_webhook_secret) {
+            (Some(key), Some(webhook)) => {
+                Ok(Some(app::checkout::stripe_payments::StripeProvider::new(
+                    key.expose(),
+                    webhook.expose(),
+                    self.stripe_api_base.as_deref(),
+                )?))
+            }
+            _ => Ok(None),
+        }
     }
 }
 
@@ -276,6 +309,8 @@ mod tests {
         assert_eq!(c.stripe_api_base.as_deref(), Some("http://127.0.0.1:9999/"));
         assert!(!format!("{c:?}").contains("hunter2"));
         assert_eq!(config(&[]).unwrap().checkout_hold_seconds, 30 * 60);
+        assert_eq!(config(&[]).unwrap().first_response_minutes, 60);
+        assert!(config(&[("STOREFRONT_FIRST_RESPONSE_MINUTES", "0")]).is_err());
         assert!(config(&[("STOREFRONT_CHECKOUT_HOLD_MINUTES", "2")]).is_err());
     }
 

@@ -68,6 +68,7 @@ pub struct Application {
     db: Db,
     mailer: crate::mailer::Mailer,
     public_url: String,
+    stripe: Option<app::checkout::stripe_payments::StripeProvider>,
 }
 
 impl Application {
@@ -84,25 +85,22 @@ impl Application {
         } else {
             config.public_url.clone()
         };
+        let stripe = config.stripe_provider()?;
         let state = AppState {
             db: db.clone(),
             leptos_options: leptos_options(config, local),
             site: SiteInfo {
                 public_url: public_url.clone(),
+                checkout_hold_minutes: app::checkout::hold_seconds(
+                    config.checkout_hold_seconds,
+                    stripe.is_some(),
+                ) / 60,
+                first_response_minutes: config.first_response_minutes,
             },
             media_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy,
             checkout_hold_seconds: config.checkout_hold_seconds,
-            stripe: match (&config.stripe_secret_key, &config.stripe_webhook_secret) {
-                (Some(key), Some(webhook)) => {
-                    Some(app::checkout::stripe_payments::StripeProvider::new(
-                        key.expose(),
-                        webhook.expose(),
-                        config.stripe_api_base.as_deref(),
-                    )?)
-                }
-                _ => None,
-            },
+            stripe,
         };
         tracing::info!(
             provider = if state.stripe.is_some() {
@@ -112,12 +110,14 @@ impl Application {
             },
             "payments"
         );
+        let stripe = state.stripe.clone();
         Ok(Application {
             listener,
             router: router(state),
             mailer: crate::mailer::Mailer::new(db.clone(), config),
             db,
             public_url,
+            stripe,
         })
     }
 
@@ -142,7 +142,11 @@ impl Application {
         });
         tokio::spawn(self.mailer.run());
         tokio::spawn(delete_expired_sessions(self.db.clone()));
-        tokio::spawn(reconcile_orders(self.db.clone(), self.public_url.clone()));
+        tokio::spawn(reconcile_orders(
+            self.db.clone(),
+            self.public_url.clone(),
+            self.stripe.clone(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -169,15 +173,27 @@ async fn delete_expired_sessions(db: Db) {
 
 /// Every minute: orders the provider says were paid are completed, unpaid ones past their
 /// hold give their items back. Every app server runs this; repeats change nothing.
-async fn reconcile_orders(db: Db, public_url: String) {
+async fn reconcile_orders(
+    db: Db,
+    public_url: String,
+    stripe: Option<app::checkout::stripe_payments::StripeProvider>,
+) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match app::checkout::reconcile::reconcile(&db, app::db::now_unix(), &public_url).await {
+        match app::checkout::reconcile::reconcile(
+            &db,
+            app::db::now_unix(),
+            &public_url,
+            stripe.as_ref(),
+        )
+        .await
+        {
             Ok(done) if done == Default::default() => {}
             Ok(done) => tracing::info!(
                 completed = done.completed,
                 expired = done.expired,
+                unanswered = done.unanswered,
                 "orders reconciled"
             ),
             Err(error) => {
@@ -298,6 +314,24 @@ pub fn router(state: AppState) -> Router {
         .route("/cart/add", post(app::cart::handlers::post_add))
         .route("/cart/update", post(app::cart::handlers::post_update))
         .route("/checkout", post(app::checkout::handlers::post_checkout))
+        .route("/help/ask", post(app::tickets::handlers::post_ask))
+        .route(
+            "/tickets/{id}/reply",
+            post(app::tickets::handlers::post_reply),
+        )
+        .route(
+            "/tickets/{id}/live",
+            get(app::tickets::live::customer_stream),
+        )
+        .route("/admin/tickets/live", get(app::tickets::live::inbox_stream))
+        .route(
+            "/admin/tickets/{id}/live",
+            get(app::tickets::live::staff_stream),
+        )
+        .route(
+            "/admin/tickets/{id}",
+            post(app::admin::ticket_handlers::post_ticket),
+        )
         .route(
             "/webhooks/stripe",
             post(app::checkout::handlers::post_webhook),
@@ -341,6 +375,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.db.clone(),
             app::cart::count_cart_items,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.db.clone(),
+            app::tickets::count_unread_tickets,
         ))
         .layer(middleware::from_fn_with_state(
             state.db.clone(),

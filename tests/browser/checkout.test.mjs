@@ -4,13 +4,19 @@
 import assert from "node:assert/strict";
 import { BASE, browser, finish, shot, test } from "./harness.mjs";
 
-async function addFromListing(page, nth) {
+// Puts the nth product of the in-stock listing in the cart, from its product page or
+// straight from its card on the list.
+async function addFromListing(page, nth, { fromCard = false } = {}) {
   await page.goto(`${BASE}/products?stock=1&sort=price_asc`);
   const link = page.locator(".card__title a").nth(nth);
   const name = await link.innerText();
-  await link.click();
-  await page.waitForURL(/\/products\/[a-z0-9-]+$/);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  if (fromCard) {
+    await page.getByRole("button", { name: `Add ${name} to cart`, exact: true }).first().click();
+  } else {
+    await link.click();
+    await page.waitForURL(/\/products\/[a-z0-9-]+$/);
+    await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  }
   await page.waitForURL(/\/cart\?added=/);
   await page.getByText(`${name} is in your cart.`).waitFor();
   return name;
@@ -32,7 +38,7 @@ async function guestPurchase(javaScriptEnabled) {
   const mode = javaScriptEnabled ? "js" : "nojs";
 
   const first = await addFromListing(page, 0);
-  const second = await addFromListing(page, 1);
+  const second = await addFromListing(page, 1, { fromCard: true });
   const lines = await page.locator(".cart-line__name").allInnerTexts();
   assert.deepEqual(lines.sort(), [first, second].sort(), "both products in the cart");
   assert.equal(await page.locator(".cart-link__count").innerText(), "2");

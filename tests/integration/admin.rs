@@ -64,6 +64,19 @@ const TABLE: &[(Req, [u16; 5])] = &[
         Req::Post("/admin/orders/nosuchorder", "action=fulfil"),
         [404, 404, 404, 403, 404],
     ),
+    (Req::Get("/admin/tickets"), [404, 404, 200, 403, 200]),
+    (
+        Req::Get("/admin/tickets/nosuchticket"),
+        [404, 404, 404, 403, 404],
+    ),
+    (
+        Req::Api("/api/admin/tickets", "status=&assignee=&stage=&older="),
+        [404, 404, 200, 403, 200],
+    ),
+    (
+        Req::Post("/admin/tickets/nosuchticket", "action=note&message=hi"),
+        [404, 404, 404, 403, 404],
+    ),
     (Req::Get("/admin/outbox"), [404, 404, 403, 403, 200]),
     (Req::Get("/admin/audit"), [404, 404, 403, 403, 200]),
     (

@@ -265,12 +265,11 @@ async fn webhooks_are_verified_and_applied_once(backend: Backend) {
         })
         .to_string()
     };
-    let sign =
-        |body: &str, at: i64| Some(app::checkout::signature::sign(&secret, at, body.as_bytes()));
+    let sign = |body: &str, at: i64| Some(app::checkout::signature::sign(&secret, at, body));
     let completed = event("evt_completed", "checkout.session.completed");
 
     assert_eq!(deliver(&app, &completed, None).await, 400, "no signature");
-    let forged = app::checkout::signature::sign("whsec_wrong", now, completed.as_bytes());
+    let forged = app::checkout::signature::sign("whsec_wrong", now, &completed);
     assert_eq!(
         deliver(&app, &completed, Some(forged)).await,
         400,
@@ -468,6 +467,10 @@ async fn the_cart_refuses_bad_quantities_and_shows_todays_prices(backend: Backen
         .await
         .unwrap();
     let cart = guest.get("/cart").await;
+    assert!(
+        cart.body.contains("We hold your items for 30 minutes"),
+        "the hold the store is configured with"
+    );
     assert!(cart.body.contains("2,469.12"), "today's price, times two");
 
     let updated = guest
@@ -497,6 +500,62 @@ async fn the_cart_refuses_bad_quantities_and_shows_todays_prices(backend: Backen
         .await;
     assert_eq!(removed.status, 303);
     assert!(guest.get("/cart").await.body.contains("Your cart is empty"));
+}
+
+async fn product_cards_on_list_pages_add_to_the_cart(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (id, slug) = product_with_stock(&app, 2).await;
+    let name: String = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let guest = app.visitor();
+    let search = format!("/products?q={}", urlencode(&name));
+    let list = guest.get(&search).await;
+    let card_button = format!("aria-label=\"Add {name} to cart\"");
+    assert!(
+        list.body.contains(&card_button),
+        "the card has an add-to-cart button"
+    );
+    let back = urlencode("/products?sort=price");
+    let added = guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity=1&back={back}"))
+        .await;
+    assert_eq!(added.status, 303);
+    assert!(added.location().starts_with("/cart?added="));
+    guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity=1&back={back}"))
+        .await;
+    // A third is more than there is: the list page comes back with the reason on the card.
+    let refused = guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity=1&back={back}"))
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains("Only 2 left (some are already in your cart)."));
+    assert!(
+        refused.body.contains("class=\"card\""),
+        "shown on the list page"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines"
+        )
+        .await,
+        2
+    );
+    // A sold-out product's card offers no button (its badge says why).
+    sqlx::query("UPDATE products SET stock = 0 WHERE id = $1")
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert!(!guest.get(&search).await.body.contains(&card_button));
 }
 
 async fn the_guest_cart_joins_the_account_at_sign_in(backend: Backend) {
@@ -563,7 +622,7 @@ async fn the_reconciler_completes_an_order_whose_webhook_never_came(backend: Bac
         .await
         .unwrap();
     let now = app::db::now_unix();
-    let first = app::checkout::reconcile::reconcile(&app.db, now, &app.base)
+    let first = app::checkout::reconcile::reconcile(&app.db, now, &app.base, None)
         .await
         .unwrap();
     assert_eq!(first.completed, 1);
@@ -573,7 +632,7 @@ async fn the_reconciler_completes_an_order_whose_webhook_never_came(backend: Bac
     );
     assert_eq!(stock_of(&app, id).await, 4);
     assert_eq!(app.emails_to("lost@example.com").await.len(), 1);
-    let second = app::checkout::reconcile::reconcile(&app.db, now, &app.base)
+    let second = app::checkout::reconcile::reconcile(&app.db, now, &app.base, None)
         .await
         .unwrap();
     assert_eq!(second, Default::default(), "a second run changes nothing");
@@ -676,52 +735,139 @@ on_both_backends!(
     an_unpaid_order_expires_and_its_stock_returns,
     the_cart_refuses_bad_quantities_and_shows_todays_prices,
     the_guest_cart_joins_the_account_at_sign_in,
+    product_cards_on_list_pages_add_to_the_cart,
     the_reconciler_completes_an_order_whose_webhook_never_came,
     sales_ship_and_refund_orders_once,
 );
 
-/// A stand-in for Stripe's API on a local port: it records every request and answers
-/// `POST /v1/checkout/sessions` with a Checkout Session in Stripe's JSON shape, the same
-/// session for the same order (as Stripe does for a repeated idempotency key).
+/// A stand-in for Stripe's API on a local port. It records every request and keeps the
+/// sessions it made: `POST /v1/checkout/sessions` answers a Checkout Session in Stripe's
+/// JSON shape (the same session for the same order, as Stripe does for a repeated
+/// idempotency key), `GET /v1/checkout/sessions/{id}` and `POST …/{id}/expire` answer it as
+/// it is now, `POST /v1/refunds` answers a Refund. A test "pays" a session with
+/// [`FakeStripe::pay`], as a customer at Stripe's page would.
 struct FakeStripe {
     base: String,
-    requests: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+    requests: Recorded,
+    sessions: Sessions,
+}
+
+type Recorded = std::sync::Arc<std::sync::Mutex<Vec<(String, axum::http::HeaderMap, String)>>>;
+type Sessions =
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, serde_json::Value>>>;
+
+impl FakeStripe {
+    /// The customer pays at Stripe, and Stripe's webhook is lost.
+    fn pay(&self, session: &str) {
+        let mut sessions = self.sessions.lock().unwrap();
+        let found = sessions.get_mut(session).expect("a session the fake made");
+        found["status"] = "complete".into();
+        found["payment_status"] = "paid".into();
+        found["payment_intent"] = format!("pi_{session}").into();
+        found["customer_details"] = serde_json::json!({ "email": "paid-at-stripe@example.com" });
+    }
+
+    /// (path, headers, body) of every request so far to paths starting with `prefix`.
+    fn requests_to(&self, prefix: &str) -> Vec<(String, axum::http::HeaderMap, String)> {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .iter()
+            .filter(|(path, _, _)| path.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
 }
 
 async fn fake_stripe() -> FakeStripe {
-    use axum::http::HeaderMap;
-    let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let recorded = requests.clone();
-    let app = axum::Router::new().route(
-        "/v1/checkout/sessions",
-        axum::routing::post(move |headers: HeaderMap, body: String| {
-            let recorded = recorded.clone();
-            async move {
-                let order = body
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("client_reference_id="))
-                    .unwrap_or("unknown")
-                    .to_string();
-                recorded.lock().unwrap().push((headers, body));
-                let now = app::db::now_unix();
-                let session = serde_json::json!({
-                    "id": format!("cs_test_{order}"), "object": "checkout.session",
-                    "automatic_tax": { "enabled": false }, "created": now, "custom_fields": [],
-                    "custom_text": {}, "expires_at": now + 1860, "livemode": false, "mode": "payment",
-                    "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
-                    "status": "open", "client_reference_id": order,
-                    "url": format!("https://checkout.stripe.com/c/pay/cs_test_{order}")
-                });
+    use axum::extract::{Path, State};
+    use axum::routing::{get, post};
+    use serde_json::json;
+    let requests: Recorded = Default::default();
+    let sessions: Sessions = Default::default();
+
+    async fn create_session(
+        State((_, sessions)): State<(Recorded, Sessions)>,
+        body: String,
+    ) -> ([(&'static str, &'static str); 1], String) {
+        let order = body
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("client_reference_id="))
+            .unwrap_or("unknown")
+            .to_string();
+        let now = app::db::now_unix();
+        let id = format!("cs_test_{order}");
+        let mut sessions = sessions.lock().unwrap();
+        let session = sessions.entry(id.clone()).or_insert_with(|| {
+            json!({
+                "id": id, "object": "checkout.session",
+                "automatic_tax": { "enabled": false }, "created": now, "custom_fields": [],
+                "custom_text": {}, "expires_at": now + 1860, "livemode": false, "mode": "payment",
+                "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
+                "status": "open", "client_reference_id": order, "amount_total": 0, "currency": "usd",
+                "url": format!("https://checkout.stripe.com/c/pay/{id}")
+            })
+        });
+        ([("content-type", "application/json")], session.to_string())
+    }
+
+    let app = axum::Router::new()
+        .route("/v1/checkout/sessions", post(create_session))
+        .route(
+            "/v1/checkout/sessions/{id}",
+            get(|State((_, sessions)): State<(Recorded, Sessions)>, Path(id): Path<String>| async move {
+                let sessions = sessions.lock().unwrap();
+                let session = sessions.get(&id).cloned().unwrap_or(json!({}));
                 ([("content-type", "application/json")], session.to_string())
-            }
-        }),
-    );
+            }),
+        )
+        .route(
+            "/v1/checkout/sessions/{id}/expire",
+            post(|State((_, sessions)): State<(Recorded, Sessions)>, Path(id): Path<String>| async move {
+                let mut sessions = sessions.lock().unwrap();
+                let session = sessions.get_mut(&id).expect("a session the fake made");
+                if session["status"] == "open" {
+                    session["status"] = "expired".into();
+                }
+                ([("content-type", "application/json")], session.to_string())
+            }),
+        )
+        .route(
+            "/v1/refunds",
+            post(|body: String| async move {
+                let amount: i64 = body
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("amount="))
+                    .and_then(|amount| amount.parse().ok())
+                    .unwrap_or(0);
+                let refund = json!({
+                    "id": "re_test_1", "object": "refund", "amount": amount,
+                    "created": app::db::now_unix(), "currency": "usd", "status": "succeeded"
+                });
+                ([("content-type", "application/json")], refund.to_string())
+            }),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            requests.clone(),
+            |State(recorded): State<Recorded>, request: axum::extract::Request, next: axum::middleware::Next| async move {
+                let (parts, body) = request.into_parts();
+                let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+                let path = parts.uri.path().to_string();
+                recorded.lock().unwrap().push((
+                    path,
+                    parts.headers.clone(),
+                    String::from_utf8_lossy(&bytes).to_string(),
+                ));
+                next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+            },
+        ))
+        .with_state((requests.clone(), sessions.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     FakeStripe {
         base: format!("http://{addr}/"),
         requests,
+        sessions,
     }
 }
 
@@ -733,14 +879,46 @@ fn stripe_settings(api_base: String) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// An app paying through `api_base` as its Stripe, with the demo store seeded.
+async fn stripe_app(backend: Backend, api_base: String) -> Option<TestApp> {
+    let app = crate::helpers::spawn_app_with(backend, &stripe_settings(api_base)).await?;
+    server::seed::seed_demo_store(&app.db).await.unwrap();
+    Some(app)
+}
+
+/// A guest puts `quantity` of `slug` in the cart and presses "Check out" (twice, as a
+/// double click); returns both answers.
+async fn double_clicked_checkout(guest: &Visitor, slug: &str, quantity: i64) -> (Page, Page) {
+    guest
+        .post_form("/cart/add", &format!("slug={slug}&quantity={quantity}"))
+        .await;
+    let cart = guest.get("/cart").await;
+    let form = format!("checkout_key={}", checkout_key(&cart));
+    let first = guest.post_form("/checkout", &form).await;
+    let second = guest.post_form("/checkout", &form).await;
+    (first, second)
+}
+
+fn form_value(body: &str, name: &str) -> String {
+    form_urlencoded::parse(body.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+fn header_value(headers: &axum::http::HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 async fn a_purchase_through_stripe(backend: Backend) {
     let stripe = fake_stripe().await;
-    let Some(app) =
-        crate::helpers::spawn_app_with(backend, &stripe_settings(stripe.base.clone())).await
-    else {
+    let Some(app) = stripe_app(backend, stripe.base.clone()).await else {
         return;
     };
-    server::seed::seed_demo_store(&app.db).await.unwrap();
     let (id, slug) = product_with_stock(&app, 5).await;
     let price: i64 = sqlx::query_scalar("SELECT price_cents FROM products WHERE id = $1")
         .bind(id)
@@ -748,13 +926,7 @@ async fn a_purchase_through_stripe(backend: Backend) {
         .await
         .unwrap();
     let guest = app.visitor();
-    guest
-        .post_form("/cart/add", &format!("slug={slug}&quantity=2"))
-        .await;
-    let cart = guest.get("/cart").await;
-    let form = format!("checkout_key={}", checkout_key(&cart));
-    let first = guest.post_form("/checkout", &form).await;
-    let second = guest.post_form("/checkout", &form).await;
+    let (first, second) = double_clicked_checkout(&guest, &slug, 2).await;
     assert_eq!(first.status, 303, "{}", first.body);
     let (public_id, provider, session): (String, String, String) =
         sqlx::query_as("SELECT public_id, provider, provider_session FROM orders")
@@ -780,30 +952,18 @@ async fn a_purchase_through_stripe(backend: Backend) {
         "held while the customer pays at Stripe"
     );
 
-    let requests = stripe.requests.lock().unwrap().clone();
+    let requests = stripe.requests_to("/v1/checkout/sessions");
     assert_eq!(requests.len(), 2);
-    for (headers, body) in &requests {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        };
-        assert_eq!(header("authorization"), "Bearer sk_test_storefront");
+    for (_, headers, body) in &requests {
         assert_eq!(
-            header("idempotency-key"),
+            header_value(headers, "authorization"),
+            "Bearer sk_test_storefront"
+        );
+        assert_eq!(
+            header_value(headers, "idempotency-key"),
             format!("storefront-checkout-{public_id}")
         );
-        let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect();
-        let value = |name: &str| {
-            form.iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let value = |name: &str| form_value(body, name);
         assert_eq!(value("mode"), "payment");
         assert_eq!(value("client_reference_id"), public_id);
         assert_eq!(value("metadata[order_id]"), public_id);
@@ -836,9 +996,9 @@ async fn a_purchase_through_stripe(backend: Backend) {
     let demo_secret = app::checkout::repo::demo_webhook_secret(&app.db)
         .await
         .unwrap();
-    let wrong = app::checkout::signature::sign(&demo_secret, now, event.as_bytes());
+    let wrong = app::checkout::signature::sign(&demo_secret, now, &event);
     assert_eq!(deliver(&app, &event, Some(wrong)).await, 400);
-    let right = app::checkout::signature::sign("whsec_test_storefront", now, event.as_bytes());
+    let right = app::checkout::signature::sign("whsec_test_storefront", now, &event);
     assert_eq!(deliver(&app, &event, Some(right)).await, 200);
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
@@ -849,6 +1009,128 @@ async fn a_purchase_through_stripe(backend: Backend) {
         .await;
     assert!(result.body.contains("payment received"));
     assert_eq!(app.emails_to("stripe@example.com").await.len(), 1);
+
+    // A refund from the orders desk goes through Stripe's Refund API, once for a double click.
+    let sales = app.signed_in_as("sales@example.com", Some("sales")).await;
+    let desk = format!("/admin/orders/{public_id}");
+    let key = "ab".repeat(16);
+    for _ in 0..2 {
+        let refund = sales
+            .post_form(
+                &desk,
+                &format!("action=refund&refund_key={key}&amount=1.00"),
+            )
+            .await;
+        assert_eq!(refund.status, 303, "{}", refund.body);
+    }
+    let refunds = stripe.requests_to("/v1/refunds");
+    assert_eq!(
+        refunds.len(),
+        2,
+        "the retry reaches Stripe with the same key"
+    );
+    for (_, headers, body) in &refunds {
+        assert_eq!(
+            header_value(headers, "idempotency-key"),
+            format!("storefront-refund-{key}")
+        );
+        assert_eq!(form_value(body, "payment_intent"), "pi_1");
+        assert_eq!(form_value(body, "amount"), "100");
+    }
+    let refunded = || async {
+        let row: (String, i64) = sqlx::query_as("SELECT status, refunded_cents FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        row
+    };
+    assert_eq!(refunded().await, ("partially_refunded".to_string(), 100));
+    // Stripe's own report of that refund comes later and finds it recorded.
+    let report = serde_json::json!({
+        "id": "evt_stripe_refund", "object": "event", "type": "charge.refunded", "created": now,
+        "data": { "object": { "id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount_refunded": 100 } }
+    })
+    .to_string();
+    let signed = app::checkout::signature::sign("whsec_test_storefront", now, &report);
+    assert_eq!(deliver(&app, &report, Some(signed)).await, 200);
+    assert_eq!(refunded().await, ("partially_refunded".to_string(), 100));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM order_events WHERE reason = 'Refund issued'"
+        )
+        .await,
+        1,
+        "one refund in the timeline"
+    );
+}
+
+async fn the_reconciler_asks_stripe_about_quiet_sessions(backend: Backend) {
+    let stripe = fake_stripe().await;
+    let Some(app) = stripe_app(backend, stripe.base.clone()).await else {
+        return;
+    };
+    let (id, slug) = product_with_stock(&app, 5).await;
+    let (payer, leaver) = (app.visitor(), app.visitor());
+    double_clicked_checkout(&payer, &slug, 2).await;
+    double_clicked_checkout(&leaver, &slug, 1).await;
+    assert_eq!(stock_of(&app, id).await, 2);
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT provider_session FROM orders ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    // The first customer paid at Stripe but its webhook was lost; the second walked away.
+    stripe.pay(&sessions[0]);
+    let provider = app::checkout::stripe_payments::StripeProvider::new(
+        "sk_test_storefront",
+        "whsec_test_storefront",
+        Some(&stripe.base),
+    )
+    .unwrap();
+    let reconcile = |at: i64| {
+        let (db, base, provider) = (&app.db, &app.base, &provider);
+        async move {
+            app::checkout::reconcile::reconcile(db, at, base, Some(provider))
+                .await
+                .unwrap()
+        }
+    };
+    let now = app::db::now_unix();
+    assert_eq!(
+        reconcile(now).await,
+        Default::default(),
+        "within the hold nobody is asked"
+    );
+    assert!(stripe
+        .requests_to(&format!("/v1/checkout/sessions/{}", sessions[0]))
+        .is_empty());
+
+    let after_hold = now + 2 * 3600;
+    let done = reconcile(after_hold).await;
+    assert_eq!((done.completed, done.expired, done.unanswered), (1, 1, 0));
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT status, email FROM orders ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(statuses[0].0, "paid");
+    assert_eq!(statuses[1].0, "expired");
+    assert_eq!(stock_of(&app, id).await, 3, "the walked-away item is back");
+    assert_eq!(app.emails_to("paid-at-stripe@example.com").await.len(), 1);
+    assert_eq!(
+        stripe
+            .requests_to(&format!("/v1/checkout/sessions/{}/expire", sessions[1]))
+            .len(),
+        1,
+        "the open session is ended at Stripe before its items go back"
+    );
+    assert_eq!(
+        reconcile(after_hold).await,
+        Default::default(),
+        "a second run changes nothing"
+    );
+    assert_eq!(app.emails_to("paid-at-stripe@example.com").await.len(), 1);
 }
 
 async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Backend) {
@@ -857,22 +1139,11 @@ async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Bac
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/", listener.local_addr().unwrap())
     };
-    let Some(app) = crate::helpers::spawn_app_with(backend, &stripe_settings(closed)).await else {
+    let Some(app) = stripe_app(backend, closed).await else {
         return;
     };
-    server::seed::seed_demo_store(&app.db).await.unwrap();
     let (id, slug) = product_with_stock(&app, 5).await;
-    let guest = app.visitor();
-    guest
-        .post_form("/cart/add", &format!("slug={slug}&quantity=2"))
-        .await;
-    let cart = guest.get("/cart").await;
-    let refused = guest
-        .post_form(
-            "/checkout",
-            &format!("checkout_key={}", checkout_key(&cart)),
-        )
-        .await;
+    let (refused, _) = double_clicked_checkout(&app.visitor(), &slug, 2).await;
     assert_eq!(refused.status, 503);
     assert!(refused.body.contains("nothing was charged"));
     assert!(
@@ -892,5 +1163,6 @@ async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Bac
 
 on_both_backends!(
     a_purchase_through_stripe,
+    the_reconciler_asks_stripe_about_quiet_sessions,
     an_unreachable_stripe_cancels_the_order_and_keeps_the_cart,
 );

@@ -11,3 +11,4 @@ mod cli;
 mod content;
 mod journey;
 mod platform;
+mod tickets;

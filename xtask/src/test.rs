@@ -160,33 +160,36 @@ fn browser_tests(root: &Path) -> Result<()> {
     env(&mut seed);
     run_cmd(&mut seed)?;
 
-    // The admin tests sign in as a marketing user made the way an operator would.
-    let mut staff = Command::new(&bin);
-    staff
-        .args([
-            "admin",
-            "create",
-            "--email",
-            STAFF_EMAIL,
-            "--role",
-            "marketing",
-            "--password-stdin",
-        ])
-        .stdin(std::process::Stdio::piped());
-    env(&mut staff);
-    let mut child = staff
-        .spawn()
-        .context("creating the browser tests' staff user")?;
-    {
-        use std::io::Write;
-        let mut stdin = child
-            .stdin
-            .take()
-            .context("stdin of storefront admin create")?;
-        writeln!(stdin, "{STAFF_PASSWORD}")?;
-    }
-    if !child.wait()?.success() {
-        bail!("storefront admin create failed");
+    // The admin tests sign in as a marketing user, the ticket test as a sales user, both
+    // made the way an operator would.
+    for (email, role) in [(STAFF_EMAIL, "marketing"), (SALES_EMAIL, "sales")] {
+        let mut staff = Command::new(&bin);
+        staff
+            .args([
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--role",
+                role,
+                "--password-stdin",
+            ])
+            .stdin(std::process::Stdio::piped());
+        env(&mut staff);
+        let mut child = staff
+            .spawn()
+            .context("creating the browser tests' staff users")?;
+        {
+            use std::io::Write;
+            let mut stdin = child
+                .stdin
+                .take()
+                .context("stdin of storefront admin create")?;
+            writeln!(stdin, "{STAFF_PASSWORD}")?;
+        }
+        if !child.wait()?.success() {
+            bail!("storefront admin create failed");
+        }
     }
 
     let mut serve = Command::new(&bin);
@@ -201,6 +204,7 @@ fn browser_tests(root: &Path) -> Result<()> {
         "admin.test.mjs",
         "learn.test.mjs",
         "checkout.test.mjs",
+        "tickets.test.mjs",
     ] {
         let run = run_cmd(
             Command::new("node")
@@ -209,6 +213,7 @@ fn browser_tests(root: &Path) -> Result<()> {
                 .env("SCREENSHOT_DIR", scratch.join("screenshots"))
                 .env("STAFF_EMAIL", STAFF_EMAIL)
                 .env("STAFF_PASSWORD", STAFF_PASSWORD)
+                .env("SALES_EMAIL", SALES_EMAIL)
                 .current_dir(&browser_dir),
         );
         if run.is_err() && result.is_ok() {
@@ -220,6 +225,7 @@ fn browser_tests(root: &Path) -> Result<()> {
 }
 
 const STAFF_EMAIL: &str = "marketing@example.com";
+const SALES_EMAIL: &str = "sales@example.com";
 const STAFF_PASSWORD: &str = "correct horse battery staple";
 
 /// Kills the server when the test run ends, however it ends.

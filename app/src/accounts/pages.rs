@@ -108,7 +108,11 @@ pub fn AccountPage() -> impl IntoView {
                     <p class="eyebrow">"Your account"</p>
                     <h1>{format!("Hello, {}", user.display_name())}</h1>
                     <p class="lead">{format!("Signed in as {}", user.email)}</p>
-                    {user.is_staff().then(|| view! { <a class="btn btn--ghost" href="/admin">"Open the admin panel"</a> })}
+                    <nav class="account__links" aria-label="Your things">
+                        <a class="btn btn--ghost" href="/account/orders">"Your orders"</a>
+                        <a class="btn btn--ghost" href="/account/tickets">"Your conversations"</a>
+                        {user.is_staff().then(|| view! { <a class="btn btn--ghost" href="/admin">"Open the admin panel"</a> })}
+                    </nav>
                 </header>
                 <SuccessAlert message=saved/>
                 <div class="account__grid">

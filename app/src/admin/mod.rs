@@ -1,5 +1,6 @@
 //! The staff admin panel: the role guard every admin page, server function and form
-//! handler goes through, the audit log, and catalogue, staff and outbox management.
+//! handler goes through, the audit log, and catalogue, orders, tickets, staff and outbox
+//! management.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -15,3 +16,6 @@ pub mod orders;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod ticket_handlers;
+pub mod tickets;

@@ -21,8 +21,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::query_param as query;
 
-const NAV: [(&str, &str, Area); 9] = [
+const NAV: [(&str, &str, Area); 10] = [
     ("/admin", "Dashboard", Area::Dashboard),
+    ("/admin/tickets", "Tickets", Area::Tickets),
     ("/admin/orders", "Orders", Area::Orders),
     ("/admin/products", "Products", Area::Catalog),
     ("/admin/categories", "Categories", Area::Catalog),
@@ -42,12 +43,16 @@ pub(crate) fn AdminFrame(
 ) -> impl IntoView {
     let user = current_user();
     let role = user.as_ref().and_then(|u| u.role);
+    let unread = crate::tickets::unread_tickets();
     let nav = NAV
         .iter()
         .filter(|(_, _, area)| role.is_some_and(|r| r.can(*area)))
-        .map(|(href, label, _)| {
+        .map(|(href, label, area)| {
             let active = *href == current;
-            view! { <li><a href=*href aria-current=active.then_some("page")>{*label}</a></li> }
+            let count = (*area == Area::Tickets && unread > 0).then(|| {
+                view! { <span class="nav-count" aria-label=format!("{unread} unread")>{unread}</span> }
+            });
+            view! { <li><a href=*href aria-current=active.then_some("page")>{*label}{count}</a></li> }
         })
         .collect_view();
     view! {

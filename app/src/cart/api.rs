@@ -7,12 +7,16 @@ use leptos::prelude::*;
 #[server(endpoint = "cart")]
 pub async fn load_cart() -> Result<CartView, AppError> {
     let db = crate::db::use_db()?;
+    let hold_minutes = use_context::<crate::seo::SiteInfo>()
+        .map(|site| site.checkout_hold_minutes)
+        .unwrap_or(30);
     let Some(owner) = super::current_owner() else {
         return Ok(CartView {
             lines: Vec::new(),
             total: None,
             checkout_key: String::new(),
             payment_problem: None,
+            hold_minutes,
         });
     };
     let lines = super::repo::list_lines(&db, &owner).await?;
@@ -22,5 +26,6 @@ pub async fn load_cart() -> Result<CartView, AppError> {
         lines,
         checkout_key: crate::accounts::token::new_id(),
         payment_problem,
+        hold_minutes,
     })
 }

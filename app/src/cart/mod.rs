@@ -21,6 +21,19 @@ pub fn owner_of(parts: &http::request::Parts) -> Option<String> {
         .map(|v| visitor_owner(&v.id))
 }
 
+/// Every owner a request speaks for: the account's when signed in, and the browser's
+/// visitor (orders and tickets made before signing in stay visible after).
+#[cfg(feature = "ssr")]
+pub fn owners_of(parts: &http::request::Parts) -> Vec<String> {
+    let account =
+        crate::accounts::session::signed_in_user(parts).map(|user| account_owner(user.id));
+    let visitor = parts
+        .extensions
+        .get::<crate::journey::model::Visitor>()
+        .map(|v| visitor_owner(&v.id));
+    account.into_iter().chain(visitor).collect()
+}
+
 /// The cart owner of the request being rendered (server functions and pages).
 #[cfg(feature = "ssr")]
 pub fn current_owner() -> Option<String> {

@@ -51,6 +51,8 @@ pub struct CartView {
     pub checkout_key: String,
     /// The customer's last unpaid order's problem (a declined card), if any.
     pub payment_problem: Option<String>,
+    /// How long checkout holds the items (the store's setting).
+    pub hold_minutes: i64,
 }
 
 impl CartView {
@@ -141,6 +143,7 @@ mod tests {
             total: cart_total(&lines),
             checkout_key: String::new(),
             payment_problem: None,
+            hold_minutes: 30,
         };
         assert_eq!(view.item_count(), 3);
         assert!(view.can_check_out());

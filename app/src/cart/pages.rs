@@ -8,12 +8,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Quantity and "Add to cart" (or why it can't be added). A plain form: no JavaScript needed.
+/// `compact` is the product card's version: one of the product, one button, no quantity
+/// field (a mistake such as "only 2 left" still shows under the button).
 #[component]
 pub fn AddToCart(
     slug: String,
     stock: i64,
     /// Where a mistake is shown again (the page the form is on).
     back: String,
+    #[prop(optional)] compact: bool,
+    /// The product's name, for the compact button's accessible label.
+    #[prop(optional, into)]
+    name: String,
 ) -> impl IntoView {
     let feedback = feedback_for(&format!("cart-add-{slug}"));
     let error = feedback.as_ref().and_then(|f| f.error("quantity"));
@@ -21,8 +27,27 @@ pub fn AddToCart(
     let quantity = typed_or(&feedback, "quantity", "1");
     let field_id = format!("qty-{slug}");
     if stock == 0 {
+        if compact {
+            // The card's stock badge already says so.
+            return ().into_any();
+        }
         return view! {
             <p class="add-to-cart add-to-cart--out">"Sold out for now. Save it for later and we'll keep it on your list."</p>
+        }
+        .into_any();
+    }
+    if compact {
+        let label = format!("Add {name} to cart");
+        return view! {
+            <form class="add-to-cart add-to-cart--card" method="post" action="/cart/add">
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="back" value=back/>
+                <input type="hidden" name="quantity" value="1"/>
+                <button class="btn btn--primary btn--small add-to-cart__button" type="submit" aria-label=label>
+                    "Add to cart"
+                </button>
+                {error.map(|m| view! { <p class="field__error add-to-cart__error" role="alert">{m}</p> })}
+            </form>
         }
         .into_any();
     }
@@ -73,6 +98,10 @@ fn notice() -> Option<String> {
 
 #[component]
 fn CartView(cart: CartView) -> impl IntoView {
+    let hold_note = format!(
+        "Prices are checked again when you pay. We hold your items for {} while you pay.",
+        crate::time::duration_words(cart.hold_minutes)
+    );
     let checkout_feedback = feedback_for("checkout");
     let checkout_error = checkout_feedback.and_then(|f| f.errors.first().map(|(_, m)| m.clone()));
     if cart.lines.is_empty() {
@@ -98,7 +127,8 @@ fn CartView(cart: CartView) -> impl IntoView {
             {notice().map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
             {cart.payment_problem.clone().map(|m| view! {
                 <div class="alert alert--error" role="alert">
-                    <strong>"Your last payment didn't go through. "</strong>{m}" Your cart is as you left it."
+                    <strong>"Your last payment didn't go through. "</strong>{m}" Your cart is as you left it. "
+                    <a href="/help/ask?from=/cart">"Talk to a human about it"</a>
                 </div>
             })}
             {checkout_error.map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
@@ -123,7 +153,8 @@ fn CartView(cart: CartView) -> impl IntoView {
                         </button>
                     </form>
                     {(!can_check_out).then(|| view! { <p class="cart__blocked">"Fix the items marked above to check out."</p> })}
-                    <p class="cart__note">"Prices are checked again when you pay. We hold your items for 30 minutes while you pay."</p>
+                    <p class="cart__note">{hold_note}</p>
+                    <p class="cart__help">"Questions before you buy? "<a href="/help/ask?from=/cart">"Talk to a human"</a></p>
                 </aside>
             </div>
         </section>

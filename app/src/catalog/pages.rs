@@ -629,6 +629,10 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         <CompareToggle slug=p.slug.clone() name=p.name.clone() selected=in_tray back=path.clone()/>
                         <crate::journey::pages::SaveToggle kind="product" slug=p.slug.clone() saved=p.saved back=path.clone()/>
                     </div>
+                    <p class="product__ask">
+                        <a href=crate::tickets::pages::ask_link(&path, Some(&p.slug))>"Ask about this product"</a>
+                        " — a person who knows it answers, usually within the hour."
+                    </p>
                     <ul class="assurances">
                         <li>"Specs measured, not marketing"</li>
                         <li>"Compare up to " {MAX_COMPARE} " products side by side"</li>

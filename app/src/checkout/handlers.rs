@@ -32,9 +32,10 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
                 "This cart page is out of date. Reload it and press the button again.",
             ));
         }
+        let quote = quote_terms(&ctx, &parts, &fields).await?;
         let order = match repo::find_by_checkout_key(&ctx.db, &key).await? {
             Some(existing) => existing,
-            None => start_order(&ctx, &parts, &owner, &key).await?,
+            None => start_order(&ctx, &parts, &owner, &key, quote).await?,
         };
         match &ctx.stripe {
             None => Ok(format!("/pay/demo/{}", order.provider_session)),
@@ -44,8 +45,41 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
     .await;
     match result {
         Ok(location) => see_other(&location),
-        Err(error) => show_error_on(&ctx, parts, Some("/cart"), "checkout", fields, error).await,
+        Err(error) => {
+            // A quote's checkout shows its problem on the quote, a cart's on the cart.
+            let quote = field(&fields, "quote");
+            let page = if quote.is_empty() {
+                "/cart".to_string()
+            } else {
+                format!(
+                    "/quotes/{quote}?t={}",
+                    crate::catalog::model::url_encode(&field(&fields, "t"))
+                )
+            };
+            show_error_on(&ctx, parts, Some(&page), "checkout", fields, error).await
+        }
     }
+}
+
+/// The quote being checked out, if the form names one the customer may use.
+async fn quote_terms(
+    ctx: &PageContext,
+    parts: &axum::http::request::Parts,
+    fields: &HashMap<String, String>,
+) -> Result<Option<repo::QuoteTerms>, AppError> {
+    let quote = field(fields, "quote");
+    if quote.is_empty() {
+        return Ok(None);
+    }
+    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    let owners = crate::cart::owners_of(parts);
+    let (quote_id, discount_percent) =
+        crate::tickets::quote_access(&ctx.db, &quote, &field(fields, "t"), &owners, user_id)
+            .await?;
+    Ok(Some(repo::QuoteTerms {
+        quote_id,
+        discount_percent,
+    }))
 }
 
 async fn start_order(
@@ -53,15 +87,10 @@ async fn start_order(
     parts: &axum::http::request::Parts,
     owner: &str,
     key: &str,
+    quote: Option<repo::QuoteTerms>,
 ) -> Result<repo::StartedOrder, AppError> {
     let user = crate::accounts::session::signed_in_user(parts);
-    // Stripe sessions live at least 30 minutes; the hold covers them.
-    let hold = match ctx.stripe {
-        Some(_) => ctx
-            .checkout_hold_seconds
-            .max(super::stripe_payments::MIN_SESSION_SECONDS),
-        None => ctx.checkout_hold_seconds,
-    };
+    let hold = super::hold_seconds(ctx.checkout_hold_seconds, ctx.stripe.is_some());
     let new = NewOrder {
         owner,
         user_id: user.as_ref().map(|u| u.id),
@@ -73,6 +102,7 @@ async fn start_order(
         } else {
             "demo"
         },
+        quote,
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
@@ -298,7 +328,7 @@ fn new_id(prefix: &str) -> String {
 /// delivery to `/webhooks/stripe` would arrive. Should this fail after the session was
 /// marked paid, the reconciler completes the order.
 async fn deliver(ctx: &PageContext, event: &serde_json::Value) -> Result<(), AppError> {
-    match webhook::deliver_demo_event(&ctx.db, event, now_unix(), &ctx.site.public_url).await {
+    match webhook::deliver_own_event(&ctx.db, event, now_unix(), &ctx.site.public_url).await {
         Ok(_) => Ok(()),
         Err(WebhookError::Database(error)) => Err(error.into()),
         Err(WebhookError::Signature(problem)) => {

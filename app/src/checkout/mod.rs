@@ -1,5 +1,5 @@
 //! Buying without a salesperson: an order made from the cart with its stock held, payment
-//! at the provider's hosted page (the built-in demo provider for now), the signed payment
+//! at the provider's hosted page (Stripe's, or the built-in demo provider's), the signed payment
 //! webhook that alone marks orders paid — exactly once —, expiry of unpaid orders, and the
 //! customer's order pages.
 
@@ -24,16 +24,22 @@ pub mod webhook;
 /// The Stripe API version whose event shape we read (and the demo provider writes).
 pub const STRIPE_API_VERSION: &str = "2026-09-30.endive";
 
+/// How long a checkout holds its items: the configured hold, but never shorter than a
+/// Stripe session lives (Stripe's minimum), so a session never outlives its reservation.
+#[cfg(feature = "ssr")]
+pub fn hold_seconds(configured: i64, with_stripe: bool) -> i64 {
+    if with_stripe {
+        configured.max(stripe_payments::MIN_SESSION_SECONDS)
+    } else {
+        configured
+    }
+}
+
 /// Every cart owner the request speaks for: the browser's visitor cart, and the account's
 /// when signed in (orders made before signing in stay visible after).
 #[cfg(feature = "ssr")]
 pub fn current_owners() -> Vec<String> {
-    let mut owners = Vec::new();
-    if let Some(user) = crate::accounts::current_user() {
-        owners.push(crate::cart::account_owner(user.id));
-    }
-    if let Some(visitor) = crate::journey::current_visitor() {
-        owners.push(crate::cart::visitor_owner(&visitor.id));
-    }
-    owners
+    leptos::prelude::use_context::<http::request::Parts>()
+        .map(|parts| crate::cart::owners_of(&parts))
+        .unwrap_or_default()
 }

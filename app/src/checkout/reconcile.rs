@@ -5,11 +5,14 @@
 //! more (the event ids it makes are fixed per session, and the state machine refuses
 //! repeats).
 //!
-//! The provider asked is the demo provider, whose sessions live in our database.
+//! Stripe is asked about its sessions over its API (an open session past our hold is ended
+//! there first, so nobody pays for items we give back); the demo provider's sessions live
+//! in our own database.
 
-use super::demo;
+use super::demo::{self, SessionFacts};
 use super::repo;
-use super::webhook::{self, WebhookError};
+use super::stripe_payments::{SessionState, StripeProvider};
+use super::webhook::{self, Received, WebhookError};
 use crate::db::Db;
 use sqlx::Row;
 
@@ -19,23 +22,120 @@ pub struct Reconciled {
     pub completed: usize,
     /// Orders past their hold, expired now (items back in stock).
     pub expired: usize,
+    /// Stripe sessions we could not ask about (Stripe unreachable); tried again next run.
+    pub unanswered: usize,
 }
 
-pub async fn reconcile(db: &Db, now: i64, public_url: &str) -> anyhow::Result<Reconciled> {
+pub async fn reconcile(
+    db: &Db,
+    now: i64,
+    public_url: &str,
+    stripe: Option<&StripeProvider>,
+) -> anyhow::Result<Reconciled> {
+    let mut result = Reconciled::default();
+    if let Some(stripe) = stripe {
+        reconcile_stripe_sessions(db, stripe, now, public_url, &mut result).await?;
+    }
+    reconcile_demo_sessions(db, now, public_url, &mut result).await?;
+    result.expired += repo::expire_stale_orders(db, now).await?;
+    Ok(result)
+}
+
+/// Stripe orders past their hold: Stripe's answer decides whether they are paid or over.
+async fn reconcile_stripe_sessions(
+    db: &Db,
+    stripe: &StripeProvider,
+    now: i64,
+    public_url: &str,
+    result: &mut Reconciled,
+) -> anyhow::Result<()> {
+    for order in repo::stuck_stripe_orders(db, now).await? {
+        let state = match stripe.session_state(&order.session).await {
+            Ok(SessionState::Open) => stripe.expire_session(&order.session).await,
+            answer => answer,
+        };
+        let state = match state {
+            Ok(state) => state,
+            Err(problem) => {
+                tracing::warn!(
+                    session = order.session,
+                    problem,
+                    "could not ask Stripe about a session"
+                );
+                result.unanswered += 1;
+                continue;
+            }
+        };
+        let (kind, payment_status, facts) = match &state {
+            SessionState::Paid {
+                payment_intent,
+                email,
+                amount_total,
+                currency,
+            } => (
+                "checkout.session.completed",
+                "paid",
+                SessionFacts {
+                    session_id: &order.session,
+                    public_id: &order.public_id,
+                    amount_total: *amount_total,
+                    currency,
+                    email,
+                    payment_intent,
+                },
+            ),
+            SessionState::Expired => (
+                "checkout.session.expired",
+                "unpaid",
+                SessionFacts {
+                    session_id: &order.session,
+                    public_id: &order.public_id,
+                    amount_total: order.total_cents,
+                    currency: &order.currency,
+                    email: "",
+                    payment_intent: "",
+                },
+            ),
+            // Waiting for a bank debit: Stripe's async event will decide.
+            SessionState::Open | SessionState::Waiting => continue,
+        };
+        // One id per session and outcome: a second run is a replay.
+        let event_id = format!(
+            "evt_reconcile_{}_{}",
+            kind.rsplit('.').next().unwrap_or(kind),
+            order.session
+        );
+        let event = demo::checkout_session_event(&event_id, kind, payment_status, &facts, now);
+        if deliver(db, &event, now, public_url).await? == Received::Stored {
+            match state {
+                SessionState::Paid { .. } => result.completed += 1,
+                _ => result.expired += 1,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Demo sessions paid whose webhook never came.
+async fn reconcile_demo_sessions(
+    db: &Db,
+    now: i64,
+    public_url: &str,
+    result: &mut Reconciled,
+) -> anyhow::Result<()> {
     let paid_but_waiting = sqlx::query(
         "SELECT s.id FROM demo_sessions s JOIN orders o ON o.id = s.order_id \
          WHERE s.payment_status = 'paid' AND o.status = 'pending_payment' ORDER BY o.id LIMIT 500",
     )
     .fetch_all(db.pool())
     .await?;
-    let mut result = Reconciled::default();
     for row in paid_but_waiting {
         let session_id: String = row.try_get("id")?;
         let Some(session) = repo::find_demo_session(db, &session_id).await? else {
             continue;
         };
         let payment_intent = demo::payment_intent_id(&session_id);
-        let facts = demo::SessionFacts {
+        let facts = SessionFacts {
             session_id: &session_id,
             public_id: &session.public_id,
             amount_total: session.total_cents,
@@ -51,17 +151,25 @@ pub async fn reconcile(db: &Db, now: i64, public_url: &str) -> anyhow::Result<Re
             &facts,
             now,
         );
-        match webhook::deliver_demo_event(db, &event, now, public_url).await {
-            Ok(_) => result.completed += 1,
-            Err(WebhookError::Database(error)) => return Err(error.into()),
-            Err(WebhookError::Signature(problem)) => {
-                anyhow::bail!(
-                    "the reconciler's own event was refused: {}",
-                    problem.message()
-                )
-            }
+        if deliver(db, &event, now, public_url).await? == Received::Stored {
+            result.completed += 1;
         }
     }
-    result.expired = repo::expire_stale_orders(db, now).await?;
-    Ok(result)
+    Ok(())
+}
+
+async fn deliver(
+    db: &Db,
+    event: &serde_json::Value,
+    now: i64,
+    public_url: &str,
+) -> anyhow::Result<Received> {
+    match webhook::deliver_own_event(db, event, now, public_url).await {
+        Ok(received) => Ok(received),
+        Err(WebhookError::Database(error)) => Err(error.into()),
+        Err(WebhookError::Signature(problem)) => anyhow::bail!(
+            "the reconciler's own event was refused: {}",
+            problem.message()
+        ),
+    }
 }

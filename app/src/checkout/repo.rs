@@ -54,6 +54,15 @@ pub struct NewOrder<'a> {
     pub hold_until: i64,
     /// "demo" (its session is made here) or "stripe" (its session is made at Stripe next).
     pub provider: &'a str,
+    /// Check out a quote (its lines, with its discount) instead of the cart.
+    pub quote: Option<QuoteTerms>,
+}
+
+/// A quote being checked out: which one, and the discount it gives.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteTerms {
+    pub quote_id: i64,
+    pub discount_percent: i64,
 }
 
 pub async fn find_by_checkout_key(
@@ -96,13 +105,22 @@ pub async fn create_order(
     new: &NewOrder<'_>,
 ) -> Result<Result<StartedOrder, CheckoutRefusal>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let rows = sqlx::query(
-        "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
-         FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
-    )
-    .bind(new.owner)
+    let rows = match new.quote {
+        None => sqlx::query(
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
+             FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
+        )
+        .bind(new.owner),
+        Some(quote) => sqlx::query(
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
+             FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
+        )
+        .bind(quote.quote_id),
+    }
     .fetch_all(&mut *tx)
     .await?;
+    // Today's price, less the quote's discount when there is one.
+    let discount = new.quote.map_or(0, |quote| quote.discount_percent);
     let mut lines = Vec::new();
     for r in rows {
         let status: String = r.try_get("status")?;
@@ -110,7 +128,7 @@ pub async fn create_order(
             product_id: r.try_get("id")?,
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
-            price_cents: r.try_get("price_cents")?,
+            price_cents: crate::tickets::quotes::discounted(r.try_get("price_cents")?, discount),
             currency: r.try_get("currency")?,
             active: status == "active",
             quantity: r.try_get("quantity")?,
@@ -211,9 +229,16 @@ pub async fn create_order(
         order_id,
         "",
         OrderStatus::PendingPayment,
-        "Checkout started; items held",
+        if new.quote.is_some() {
+            "Checkout of a quote started; items held"
+        } else {
+            "Checkout started; items held"
+        },
     )
     .await?;
+    if let Some(quote) = new.quote {
+        crate::tickets::quotes::link_order(&mut tx, quote.quote_id, order_id).await?;
+    }
     if let Some(session) = &session {
         sqlx::query(
             "INSERT INTO demo_sessions (id, order_id, status, expires_at, created_at) VALUES ($1, $2, 'open', $3, $4)",
@@ -454,17 +479,20 @@ pub async fn record_payment_problem(
     Ok(())
 }
 
-pub async fn set_refunded_amount(
+/// Raises the refunded total to what the provider reports; false when we already knew it
+/// (our own record of a refund made from the orders desk, or a late, smaller report).
+pub async fn raise_refunded_amount(
     conn: &mut AnyConnection,
     order_id: i64,
     refunded_cents: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET refunded_cents = $1 WHERE id = $2")
-        .bind(refunded_cents)
-        .bind(order_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> Result<bool, sqlx::Error> {
+    let changed =
+        sqlx::query("UPDATE orders SET refunded_cents = $1 WHERE id = $2 AND refunded_cents < $1")
+            .bind(refunded_cents)
+            .bind(order_id)
+            .execute(conn)
+            .await?;
+    Ok(changed.rows_affected() == 1)
 }
 
 /// What a paid order sets off, once (the caller holds the event's transaction): the paid
@@ -480,6 +508,12 @@ pub async fn fulfil_paid_order(
     .bind(&order.owner)
     .bind(order.id)
     .execute(&mut *conn)
+    .await?;
+    crate::tickets::quotes::win_ticket_of_paid_order(
+        &mut *conn,
+        order.id,
+        &super::model::short_reference(&order.public_id),
+    )
     .await?;
     let email: String = sqlx::query_scalar("SELECT email FROM orders WHERE id = $1")
         .bind(order.id)
@@ -531,10 +565,41 @@ pub async fn fulfil_paid_order(
     Ok(())
 }
 
+/// A Stripe order still waiting for payment after its hold, and its session.
+pub struct StuckStripeOrder {
+    pub public_id: String,
+    pub session: String,
+    pub total_cents: i64,
+    pub currency: String,
+}
+
+/// Stripe orders past their hold whose outcome we never heard (the reconciler asks Stripe).
+pub async fn stuck_stripe_orders(db: &Db, now: i64) -> Result<Vec<StuckStripeOrder>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT public_id, provider_session, total_cents, currency FROM orders \
+         WHERE provider = 'stripe' AND status = 'pending_payment' AND provider_session <> '' \
+         AND hold_until < $1 ORDER BY id LIMIT 100",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StuckStripeOrder {
+                public_id: row.try_get("public_id")?,
+                session: row.try_get("provider_session")?,
+                total_cents: row.try_get("total_cents")?,
+                currency: row.try_get("currency")?,
+            })
+        })
+        .collect()
+}
+
 /// Ends unpaid orders whose hold has passed and gives their stock back; returns how many.
 /// Stripe's own sessions expire at the hold and Stripe reports it with
-/// `checkout.session.expired`; we expire those orders ourselves only an hour later, when
-/// that event must have been lost (a session past its expiry can no longer be paid).
+/// `checkout.session.expired` (or the reconciler asks); we expire those orders ourselves
+/// only an hour later, when Stripe could not be asked either (a session past its expiry
+/// can no longer be paid).
 pub async fn expire_stale_orders(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
     let stale: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM orders WHERE status = 'pending_payment' \

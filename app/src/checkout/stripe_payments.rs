@@ -4,6 +4,9 @@
 //! order id, and an `Idempotency-Key` derived from the order, so a retry or a double click
 //! gets the same session back. Stripe's webhook then reaches `/webhooks/stripe` and goes
 //! through the same verification and fulfilment as the demo provider's events.
+//!
+//! Also here: what the reconciler asks Stripe about a session that went quiet, ending a
+//! session we gave up on, and refunds through Stripe's Refund API.
 
 use std::collections::HashMap;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
@@ -11,7 +14,11 @@ use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
     CreateCheckoutSessionPaymentIntentData, ProductData,
 };
-use stripe_checkout::CheckoutSessionMode;
+use stripe_checkout::checkout_session::{ExpireCheckoutSession, RetrieveCheckoutSession};
+use stripe_checkout::{
+    CheckoutSession, CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus,
+};
+use stripe_core::refund::CreateRefund;
 
 /// Stripe refuses sessions that expire sooner than 30 minutes from now.
 pub const MIN_SESSION_SECONDS: i64 = 31 * 60;
@@ -123,5 +130,96 @@ impl StripeProvider {
             id: session.id.as_str().to_string(),
             url,
         })
+    }
+
+    /// What Stripe says about a session now (for the reconciler).
+    pub async fn session_state(&self, session_id: &str) -> Result<SessionState, String> {
+        let session = RetrieveCheckoutSession::new(session_id.to_string())
+            .send(&self.client)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(SessionState::of(&session))
+    }
+
+    /// Ends a session that can still be paid, so nobody pays for items we gave back. Stripe
+    /// answers with the session as it is after: a customer who paid a moment ago shows as
+    /// paid here rather than being lost.
+    pub async fn expire_session(&self, session_id: &str) -> Result<SessionState, String> {
+        let session = ExpireCheckoutSession::new(session_id.to_string())
+            .send(&self.client)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(SessionState::of(&session))
+    }
+
+    /// Refunds `amount` of a payment through Stripe's Refund API. `key` is the refund form's
+    /// one-time key, so a double click or a retry after a timeout is one refund at Stripe.
+    pub async fn refund(
+        &self,
+        payment_intent: &str,
+        amount: i64,
+        key: &str,
+    ) -> Result<String, String> {
+        let key =
+            IdempotencyKey::new(format!("storefront-refund-{key}")).map_err(|e| e.to_string())?;
+        let refund = CreateRefund::new()
+            .payment_intent(payment_intent)
+            .amount(amount)
+            .customize()
+            .request_strategy(RequestStrategy::Idempotent(key))
+            .send(&self.client)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(refund.id.as_str().to_string())
+    }
+}
+
+/// A Checkout Session as the reconciler needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    /// Paid (or nothing to pay): the order should be paid.
+    Paid {
+        payment_intent: String,
+        email: String,
+        amount_total: i64,
+        currency: String,
+    },
+    /// Still payable.
+    Open,
+    /// Ended unpaid.
+    Expired,
+    /// Completed but the money is still on its way (bank debits): Stripe will say.
+    Waiting,
+}
+
+impl SessionState {
+    fn of(session: &CheckoutSession) -> Self {
+        match (&session.payment_status, &session.status) {
+            (
+                CheckoutSessionPaymentStatus::Paid
+                | CheckoutSessionPaymentStatus::NoPaymentRequired,
+                _,
+            ) => SessionState::Paid {
+                payment_intent: session
+                    .payment_intent
+                    .as_ref()
+                    .map(|intent| intent.id().as_str().to_string())
+                    .unwrap_or_default(),
+                email: session
+                    .customer_details
+                    .as_ref()
+                    .and_then(|details| details.email.clone())
+                    .unwrap_or_default(),
+                amount_total: session.amount_total.unwrap_or(0),
+                currency: session
+                    .currency
+                    .as_ref()
+                    .map(|currency| currency.to_string())
+                    .unwrap_or_default(),
+            },
+            (_, Some(CheckoutSessionStatus::Open)) => SessionState::Open,
+            (_, Some(CheckoutSessionStatus::Expired)) => SessionState::Expired,
+            _ => SessionState::Waiting,
+        }
     }
 }

@@ -83,9 +83,11 @@ pub async fn receive(
     Ok(Received::Stored)
 }
 
-/// Signs `event` with the demo provider's secret, exactly as Stripe signs, and processes it
-/// as a delivery to `/webhooks/stripe` would be.
-pub async fn deliver_demo_event(
+/// Processes an event we made ourselves (the demo provider's, the reconciler's, a refund
+/// we know of before the provider reports it) exactly as a delivery to `/webhooks/stripe`
+/// would be: signed as Stripe signs (with the demo secret), stored under its id, applied
+/// once.
+pub async fn deliver_own_event(
     db: &Db,
     event: &Value,
     now: i64,
@@ -93,7 +95,7 @@ pub async fn deliver_demo_event(
 ) -> Result<Received, WebhookError> {
     let body = event.to_string();
     let secret = repo::demo_webhook_secret(db).await?;
-    let header = signature::sign(&secret, now, body.as_bytes());
+    let header = signature::sign(&secret, now, &body);
     receive(db, &secret, Some(&header), body.as_bytes(), now, public_url).await
 }
 
@@ -187,7 +189,9 @@ async fn apply(
         }
         "charge.refunded" => {
             let refunded = object["amount_refunded"].as_i64().unwrap_or(0);
-            repo::set_refunded_amount(conn, order.id, refunded).await?;
+            if !repo::raise_refunded_amount(conn, order.id, refunded).await? {
+                return Ok(("already_recorded", order_id));
+            }
             let to = if refunded >= order.total_cents {
                 OrderStatus::Refunded
             } else {

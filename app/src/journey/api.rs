@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading},
+    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading, Visitor},
     super::{current_visitor, repo},
     crate::content::model::Stage,
     crate::db::{use_db, Db},
@@ -19,6 +19,16 @@ pub async fn visitor_profile(db: &Db) -> Result<(Stage, Option<PersonaGuess>), A
         return Ok((Stage::Awareness, None));
     };
     let user_id = crate::accounts::current_user().map(|u| u.id);
+    profile_of(db, &visitor, user_id).await
+}
+
+/// [`visitor_profile`] of a given visitor (and account).
+#[cfg(feature = "ssr")]
+async fn profile_of(
+    db: &Db,
+    visitor: &Visitor,
+    user_id: Option<i64>,
+) -> Result<(Stage, Option<PersonaGuess>), AppError> {
     let events = repo::list_events(db, &visitor.id, user_id).await?;
     let personas = crate::content::repo::list_personas(db).await?;
     let chosen = repo::chosen_persona(db, &visitor.id).await?;
@@ -47,8 +57,19 @@ pub async fn load_my_research() -> Result<Research, AppError> {
         return Err(AppError::NotFound);
     };
     let user_id = crate::accounts::current_user().map(|u| u.id);
-    let (stage, persona) = visitor_profile(&db).await?;
-    let events = repo::list_events(&db, &visitor.id, user_id).await?;
+    research_of(&db, &visitor, user_id).await
+}
+
+/// Everything the trail says about a visitor (and their account): what "my research"
+/// shows them, and what a ticket shares with staff when they ask for a person.
+#[cfg(feature = "ssr")]
+pub async fn research_of(
+    db: &Db,
+    visitor: &Visitor,
+    user_id: Option<i64>,
+) -> Result<Research, AppError> {
+    let (stage, persona) = profile_of(db, visitor, user_id).await?;
+    let events = repo::list_events(db, &visitor.id, user_id).await?;
     let newest_first = || events.iter().rev();
 
     let mut product_counts: Vec<(String, i64)> = Vec::new();
@@ -62,7 +83,7 @@ pub async fn load_my_research() -> Result<Research, AppError> {
         }
     }
     let slugs: Vec<String> = product_counts.iter().map(|(s, _)| s.clone()).collect();
-    let names = repo::product_names(&db, &slugs).await?;
+    let names = repo::product_names(db, &slugs).await?;
     let products = product_counts
         .into_iter()
         .filter_map(|(slug, n)| {
@@ -87,7 +108,7 @@ pub async fn load_my_research() -> Result<Research, AppError> {
     let mut content = Vec::new();
     let now = crate::db::now_unix();
     for (slug, reading) in read.iter().take(30) {
-        if let Some(row) = crate::content::repo::find_visible_content(&db, slug, now).await? {
+        if let Some(row) = crate::content::repo::find_visible_content(db, slug, now).await? {
             content.push((row.card, *reading));
         }
     }
@@ -109,7 +130,7 @@ pub async fn load_my_research() -> Result<Research, AppError> {
         content,
         searches: unique(EventKind::Search),
         comparisons: unique(EventKind::Compare),
-        saved: repo::list_saved(&db, &visitor.id).await?,
-        event_count: repo::count_events(&db, &visitor.id, user_id).await?,
+        saved: repo::list_saved(db, &visitor.id).await?,
+        event_count: repo::count_events(db, &visitor.id, user_id).await?,
     })
 }

@@ -6,6 +6,7 @@ mod islands;
 
 pub use islands::{CompareToggle, CompareTray, SearchBox};
 
+use crate::cart::pages::AddToCart;
 use crate::catalog::compare::current_tray;
 use crate::catalog::model::{stock_state, CategoryRef, ProductCard, StockState};
 use crate::error::{set_page_status, AppError};
@@ -18,6 +19,12 @@ use leptos::prelude::*;
 #[component]
 pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> impl IntoView {
     let tray = current_tray();
+    let here = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    // Asking from the question form itself starts from wherever the customer was.
+    let help = (!here.starts_with("/help/")).then(|| crate::tickets::pages::ask_link(&here, None));
+    let help = help.unwrap_or_else(|| "/help/ask".to_string());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -36,6 +43,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     <a href="/learn">"Learn"</a>
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
+                    <a href=help class="site-nav__help">"Talk to a human"</a>
                     <CompareTray initial=tray/>
                     <crate::cart::pages::CartLink/>
                     <AccountLink/>
@@ -127,7 +135,10 @@ pub fn ProductCardView(card: ProductCard, in_tray: bool, back: String) -> impl I
                     <Price price=card.price compare_at=card.compare_at/>
                     <StockBadge stock=card.stock/>
                 </div>
-                <CompareToggle slug=card.slug.clone() name=card.name.clone() selected=in_tray back=back/>
+                <div class="card__actions">
+                    <AddToCart slug=card.slug.clone() stock=card.stock back=back.clone() compact=true name=card.name.clone()/>
+                    <CompareToggle slug=card.slug.clone() name=card.name.clone() selected=in_tray back=back/>
+                </div>
             </div>
         </article>
     }

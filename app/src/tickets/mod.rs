@@ -1,0 +1,154 @@
+//! Talk to a human: a sales ticket opened from any page, carrying a snapshot of the
+//! customer's research (what they read, compared and put in the cart), a conversation that
+//! updates live on both sides, and the staff inbox's statuses, notes and assignments (the
+//! staff pages are in `admin/tickets.rs`).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod live;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod quotes;
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+#[cfg(feature = "ssr")]
+use crate::{db::Db, error::AppError};
+
+/// The ticket, if the request may see it as its customer: the browser or account that
+/// opened it, or a valid signed link. Otherwise "not found".
+#[cfg(feature = "ssr")]
+pub async fn customer_access(
+    db: &Db,
+    public_id: &str,
+    token: &str,
+) -> Result<repo::TicketHead, AppError> {
+    let owners = crate::checkout::current_owners();
+    let user_id = crate::accounts::current_user().map(|u| u.id);
+    access_for(db, public_id, token, &owners, user_id).await
+}
+
+/// [`customer_access`] for handlers, which have the owners at hand.
+#[cfg(feature = "ssr")]
+pub async fn access_for(
+    db: &Db,
+    public_id: &str,
+    token: &str,
+    owners: &[String],
+    user_id: Option<i64>,
+) -> Result<repo::TicketHead, AppError> {
+    if !crate::accounts::token::is_id(public_id) {
+        return Err(AppError::NotFound);
+    }
+    let ticket = repo::find_ticket(db, public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owns = owners.contains(&ticket.owner) || (user_id.is_some() && ticket.user_id == user_id);
+    if owns {
+        return Ok(ticket);
+    }
+    let secret = crate::checkout::repo::order_link_secret(db).await?;
+    if !token.is_empty()
+        && crate::checkout::signature::link_is_valid(&secret, "ticket-link", public_id, token)
+    {
+        return Ok(ticket);
+    }
+    Err(AppError::NotFound)
+}
+
+/// A quote, if the request may see it: its ticket's customer, or a valid signed quote link.
+#[cfg(feature = "ssr")]
+pub async fn quote_access(
+    db: &Db,
+    public_id: &str,
+    token: &str,
+    owners: &[String],
+    user_id: Option<i64>,
+) -> Result<(i64, i64), AppError> {
+    if !crate::accounts::token::is_id(public_id) {
+        return Err(AppError::NotFound);
+    }
+    let (quote_id, ticket, discount) = quotes::quote_terms(db, public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let secret = crate::checkout::repo::order_link_secret(db).await?;
+    let signed = !token.is_empty()
+        && crate::checkout::signature::link_is_valid(&secret, "quote-link", public_id, token);
+    if signed || access_for(db, &ticket, "", owners, user_id).await.is_ok() {
+        return Ok((quote_id, discount));
+    }
+    Err(AppError::NotFound)
+}
+
+/// The quote's link as messages and emails carry it (works on any device, signed).
+#[cfg(feature = "ssr")]
+pub async fn quote_link(db: &Db, public_url: &str, public_id: &str) -> Result<String, sqlx::Error> {
+    let secret = crate::checkout::repo::order_link_secret(db).await?;
+    let token = crate::checkout::signature::link_token(&secret, "quote-link", public_id);
+    Ok(format!("{public_url}/quotes/{public_id}?t={token}"))
+}
+
+/// The ticket's link as its emails carry it (works on any device, signed).
+#[cfg(feature = "ssr")]
+pub async fn signed_link(
+    db: &Db,
+    public_url: &str,
+    public_id: &str,
+) -> Result<String, sqlx::Error> {
+    let secret = crate::checkout::repo::order_link_secret(db).await?;
+    let token = crate::checkout::signature::link_token(&secret, "ticket-link", public_id);
+    Ok(format!("{public_url}/tickets/{public_id}?t={token}"))
+}
+
+/// Conversations with customer messages no one on staff has read, put on admin page
+/// requests by [`count_unread_tickets`] for the admin menu.
+#[derive(Debug, Clone, Copy)]
+pub struct UnreadTickets(pub i64);
+
+/// The admin menu's unread count for the page being rendered (0 in the browser).
+pub fn unread_tickets() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<UnreadTickets>().copied())
+            .map_or(0, |u| u.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    0
+}
+
+/// Middleware: counts unread tickets for admin pages seen by staff who take tickets, so
+/// the menu shows it without a query of its own while rendering.
+#[cfg(feature = "ssr")]
+pub async fn count_unread_tickets(
+    axum::extract::State(db): axum::extract::State<Db>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let wanted = request.method() == http::Method::GET
+        && request.uri().path().starts_with("/admin")
+        && !request.uri().path().ends_with("/live");
+    if !wanted {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let takes_tickets = crate::accounts::session::signed_in_user(&parts)
+        .and_then(|user| user.role)
+        .is_some_and(|role| role.can(crate::accounts::model::Area::Tickets));
+    if takes_tickets {
+        match repo::unread_ticket_count(&db).await {
+            Ok(unread) => {
+                parts.extensions.insert(UnreadTickets(unread));
+            }
+            Err(error) => tracing::warn!(%error, "could not count unread tickets"),
+        }
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}

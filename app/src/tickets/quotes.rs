@@ -1,0 +1,262 @@
+//! Quotes: from a ticket, staff build a cart for the customer — products, quantities and
+//! an optional discount within what their role may give — and send a checkout link. The
+//! checkout re-reads today's prices and applies the discount (`checkout::repo`); when that
+//! order is paid, the ticket is won by itself ([`win_ticket_of_paid_order`]).
+
+use super::model::{Quote, QuoteLine, MAX_QUOTE_LINES};
+use crate::accounts::model::StaffRole;
+use crate::db::{now_unix, Db};
+use crate::money::{Currency, Money};
+use sqlx::{AnyConnection, Row};
+
+/// The most a role may take off a quote, in percent.
+pub fn max_discount_percent(role: StaffRole) -> i64 {
+    match role {
+        StaffRole::Admin => 25,
+        StaffRole::Sales => 10,
+        StaffRole::Marketing => 0,
+    }
+}
+
+/// A price with `percent` off, rounded to the nearest cent.
+pub fn discounted(cents: i64, percent: i64) -> i64 {
+    (cents * (100 - percent) + 50) / 100
+}
+
+/// Checks the quote form's lines: (product id, quantity) pairs, every problem named.
+pub fn parse_quote_lines(pairs: &[(String, String)]) -> Result<Vec<(i64, i64)>, String> {
+    let mut lines: Vec<(i64, i64)> = Vec::new();
+    for (product, quantity) in pairs {
+        if product.trim().is_empty() {
+            continue;
+        }
+        let Ok(product_id) = product.trim().parse::<i64>() else {
+            return Err("Pick products from the list.".into());
+        };
+        let quantity = match quantity.trim().parse::<i64>() {
+            Ok(q) if (1..=crate::cart::model::MAX_LINE_QUANTITY).contains(&q) => q,
+            _ => return Err("Quantities are whole numbers from 1 to 20.".into()),
+        };
+        match lines.iter_mut().find(|(id, _)| *id == product_id) {
+            Some((_, existing)) => *existing = (*existing + quantity).min(20),
+            None => lines.push((product_id, quantity)),
+        }
+    }
+    if lines.is_empty() {
+        return Err("Add at least one product to the quote.".into());
+    }
+    if lines.len() > MAX_QUOTE_LINES {
+        return Err(format!("A quote holds up to {MAX_QUOTE_LINES} products."));
+    }
+    Ok(lines)
+}
+
+/// Stores a quote; false when a product is not for sale (nothing is stored then).
+pub async fn create_quote(
+    db: &Db,
+    ticket_id: i64,
+    staff_id: i64,
+    discount_percent: i64,
+    lines: &[(i64, i64)],
+) -> Result<Option<String>, sqlx::Error> {
+    let public_id = crate::accounts::token::new_id();
+    let mut tx = db.pool().begin().await?;
+    for (product_id, _) in lines {
+        let active: Option<String> =
+            sqlx::query_scalar("SELECT status FROM products WHERE id = $1")
+                .bind(product_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if active.as_deref() != Some("active") {
+            return Ok(None);
+        }
+    }
+    let quote_id: i64 = sqlx::query_scalar(
+        "INSERT INTO quotes (public_id, ticket_id, created_by, discount_percent, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(ticket_id)
+    .bind(staff_id)
+    .bind(discount_percent)
+    .bind(now_unix())
+    .fetch_one(&mut *tx)
+    .await?;
+    for (product_id, quantity) in lines {
+        sqlx::query("INSERT INTO quote_lines (quote_id, product_id, quantity) VALUES ($1, $2, $3)")
+            .bind(quote_id)
+            .bind(product_id)
+            .bind(quantity)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(public_id))
+}
+
+/// (quote id, ticket public id, discount) of a quote, for access checks and checkout.
+pub async fn quote_terms(
+    db: &Db,
+    public_id: &str,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT q.id, t.public_id AS ticket, q.discount_percent FROM quotes q \
+         JOIN tickets t ON t.id = q.ticket_id WHERE q.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("ticket")?,
+            r.try_get("discount_percent")?,
+        ))
+    })
+    .transpose()
+}
+
+/// The quote at today's prices, as the customer and staff see it.
+pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx::Error> {
+    let Some((quote_id, ticket, discount)) = quote_terms(db, public_id).await? else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT p.slug, p.name, p.price_cents, p.currency, p.status, p.stock, l.quantity \
+         FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.name",
+    )
+    .bind(quote_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut lines = Vec::new();
+    for r in rows {
+        let currency: String = r.try_get("currency")?;
+        let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
+        let price: i64 = r.try_get("price_cents")?;
+        let status: String = r.try_get("status")?;
+        lines.push(QuoteLine {
+            slug: r.try_get("slug")?,
+            name: r.try_get("name")?,
+            quantity: r.try_get("quantity")?,
+            list_price: Money::new(price, currency),
+            quoted_price: Money::new(discounted(price, discount), currency),
+            available: status == "active" && r.try_get::<i64, _>("stock")? > 0,
+        });
+    }
+    let currency = lines
+        .first()
+        .map_or(Currency::Usd, |l| l.list_price.currency);
+    let total = lines
+        .iter()
+        .map(|l| l.quoted_price.minor * l.quantity)
+        .sum();
+    let list_total = lines.iter().map(|l| l.list_price.minor * l.quantity).sum();
+    Ok(Some(Quote {
+        public_id: public_id.to_string(),
+        ticket_public_id: ticket,
+        discount_percent: discount,
+        lines,
+        total: Money::new(total, currency),
+        list_total: Money::new(list_total, currency),
+        checkout_key: crate::accounts::token::new_id(),
+        token: String::new(),
+    }))
+}
+
+/// Public ids of a ticket's quotes, newest first.
+pub async fn quotes_of_ticket(db: &Db, ticket_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT public_id FROM quotes WHERE ticket_id = $1 ORDER BY id DESC")
+        .bind(ticket_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Records the order a quote's checkout made (inside the checkout's transaction).
+pub async fn link_order(
+    conn: &mut AnyConnection,
+    quote_id: i64,
+    order_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE quotes SET order_id = $1 WHERE id = $2")
+        .bind(order_id)
+        .bind(quote_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A paid order that came from a quote wins its ticket (inside the payment event's
+/// transaction, so it happens exactly once with the payment). A ticket already won or lost
+/// keeps its outcome.
+pub async fn win_ticket_of_paid_order(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    reference: &str,
+) -> Result<(), sqlx::Error> {
+    let ticket: Option<i64> =
+        sqlx::query_scalar("SELECT ticket_id FROM quotes WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(ticket_id) = ticket else {
+        return Ok(());
+    };
+    let now = now_unix();
+    let won = sqlx::query(
+        "UPDATE tickets SET status = 'won', outcome_reason = $1, resolved_at = $2, updated_at = $2 \
+         WHERE id = $3 AND status NOT IN ('won', 'lost')",
+    )
+    .bind(format!("Quote paid (order {reference})"))
+    .bind(now)
+    .bind(ticket_id)
+    .execute(&mut *conn)
+    .await?;
+    if won.rows_affected() == 1 {
+        sqlx::query(
+            "INSERT INTO ticket_messages (ticket_id, author, staff_name, body, created_at) \
+             VALUES ($1, 'note', 'Storefront', $2, $3)",
+        )
+        .bind(ticket_id)
+        .bind(format!(
+            "The customer paid the quote: order {reference}. Marked won."
+        ))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        tracing::info!(ticket_id, order = reference, "quote paid; ticket won");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn discounts_round_to_the_cent_and_roles_have_limits() {
+        assert_eq!(discounted(1999, 10), 1799);
+        assert_eq!(discounted(1000, 0), 1000);
+        assert_eq!(discounted(333, 25), 250);
+        assert_eq!(max_discount_percent(StaffRole::Sales), 10);
+        assert_eq!(max_discount_percent(StaffRole::Admin), 25);
+        assert_eq!(max_discount_percent(StaffRole::Marketing), 0);
+    }
+
+    #[test]
+    fn quote_lines_are_checked() {
+        assert_eq!(
+            parse_quote_lines(&pairs(&[("3", "2"), ("", ""), ("3", "1")])),
+            Ok(vec![(3, 3)])
+        );
+        assert!(parse_quote_lines(&pairs(&[("", "")])).is_err());
+        assert!(parse_quote_lines(&pairs(&[("3", "0")])).is_err());
+        assert!(parse_quote_lines(&pairs(&[("x", "1")])).is_err());
+    }
+}
