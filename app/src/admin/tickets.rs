@@ -338,6 +338,7 @@ fn TicketDesk(ticket: StaffTicket) -> impl IntoView {
                     </form>
                 </div>
                 <aside class="ticket-desk__side">
+                    <ResearchTimeline context=ticket.context.clone()/>
                     <form class="stack" method="post" action=action.clone()>
                         <input type="hidden" name="action" value="assign"/>
                         <div class="field">
@@ -370,7 +371,6 @@ fn TicketDesk(ticket: StaffTicket) -> impl IntoView {
                         </form>
                     })}
                     <QuoteBuilder ticket=ticket.clone() action=action.clone()/>
-                    <ResearchTimeline context=ticket.context.clone()/>
                 </aside>
             </div>
         </AdminFrame>

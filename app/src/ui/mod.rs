@@ -37,13 +37,13 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     </svg>
                     <span class="brand__name">"Storefront"</span>
                 </a>
+                <a href=help class="help-link">"Talk to a human"</a>
                 <SearchBox initial=search input_id="site-search".to_string() action="/search".to_string()/>
                 <nav class="site-nav" aria-label="Main">
                     <a href="/products">"Shop all"</a>
                     <a href="/learn">"Learn"</a>
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
-                    <a href=help class="site-nav__help">"Talk to a human"</a>
                     <CompareTray initial=tray/>
                     <crate::cart::pages::CartLink/>
                     <AccountLink/>
