@@ -171,6 +171,24 @@ async fn a_ticket_carries_what_the_visitor_read_compared_and_put_in_the_cart(bac
     let desk = sales.get(&format!("/admin/tickets/{public_id}")).await;
     assert_eq!(desk.status, 200);
     let desk_text = crate::helpers::html_unescape(&desk.body);
+    assert!(desk_text.contains("Their cart now"));
+    // The snapshot stays as it was; the live side follows the customer.
+    visitor
+        .post_form("/cart/add", &format!("slug={}&quantity=1", second.0))
+        .await;
+    let later = crate::helpers::html_unescape(
+        &sales.get(&format!("/admin/tickets/{public_id}")).await.body,
+    );
+    let now_part =
+        &later[later.find("Their cart now").unwrap()..later.find("What they looked at").unwrap()];
+    assert!(
+        now_part.contains(&format!("1 × {}", second.1)),
+        "the cart as it is now"
+    );
+    assert_eq!(
+        strings(&context_of(&app, &public_id).await, "/cart", "slug"),
+        [first.0.as_str()]
+    );
     for expected in [
         title.as_str(),
         &first.1,

@@ -78,6 +78,10 @@ pub async fn load_staff_ticket(public_id: String) -> Result<StaffTicket, AppErro
     let messages = crate::tickets::repo::list_messages(&db, head.id, 0, true).await?;
     // Opening the conversation is reading it.
     crate::tickets::repo::mark_seen(&db, head.id).await?;
+    let cart_now = crate::cart::repo::list_lines(&db, &head.owner).await?;
+    let cart_now_total = crate::cart::model::cart_total(&cart_now)
+        .map(|total| total.format())
+        .unwrap_or_default();
     let mut quotes = Vec::new();
     for quote in crate::tickets::quotes::quotes_of_ticket(&db, head.id).await? {
         if let Some(found) = crate::tickets::quotes::load_quote(&db, &quote).await? {
@@ -102,6 +106,16 @@ pub async fn load_staff_ticket(public_id: String) -> Result<StaffTicket, AppErro
             .role
             .map_or(0, crate::tickets::quotes::max_discount_percent),
         quotes,
+        cart_now: cart_now
+            .iter()
+            .map(|line| crate::tickets::model::CartItem {
+                slug: line.slug.clone(),
+                name: line.name.clone(),
+                quantity: line.quantity,
+                line_total: line.subtotal().format(),
+            })
+            .collect(),
+        cart_now_total,
     })
 }
 
@@ -338,6 +352,21 @@ fn TicketDesk(ticket: StaffTicket) -> impl IntoView {
                     </form>
                 </div>
                 <aside class="ticket-desk__side">
+                    <section class="research research--now" aria-labelledby="now-title">
+                        <h2 id="now-title">"Their cart now"</h2>
+                        {if ticket.cart_now.is_empty() {
+                            view! { <p class="muted">"Empty right now."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="research__list">
+                                    {ticket.cart_now.iter().map(|c| view! {
+                                        <li>{format!("{} × {}", c.quantity, c.name)}<span class="muted">{format!(" · {}", c.line_total)}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                                <p><strong>{format!("Cart value {}", ticket.cart_now_total)}</strong></p>
+                            }.into_any()
+                        }}
+                    </section>
                     <ResearchTimeline context=ticket.context.clone()/>
                     <form class="stack" method="post" action=action.clone()>
                         <input type="hidden" name="action" value="assign"/>
@@ -388,6 +417,7 @@ fn ResearchTimeline(context: TicketContext) -> impl IntoView {
     view! {
         <section class="research" aria-labelledby="research-title">
             <h2 id="research-title">"What they looked at"</h2>
+            <p class="muted">"As it was when they asked."</p>
             <dl class="research__facts">
                 <dt>"Asked from"</dt><dd>{entry}</dd>
                 {context.product.clone().map(|(slug, name)| view! {

@@ -476,6 +476,10 @@ pub struct StaffTicket {
     pub max_discount_percent: i64,
     /// Quotes already sent on this ticket, newest first.
     pub quotes: Vec<Quote>,
+    /// The live side of the context: the customer's cart as it is now (the snapshot
+    /// keeps it as it was when they asked).
+    pub cart_now: Vec<CartItem>,
+    pub cart_now_total: String,
 }
 
 /// "3 min", "2 h 5 min", "1 day 4 h": how long something took or has waited.
