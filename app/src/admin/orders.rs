@@ -10,7 +10,6 @@ use crate::time::format_time;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use crate::ui::query_param as query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[cfg(feature = "ssr")]
 use {super::guard::require, crate::accounts::model::Area, crate::db::use_db};
@@ -127,10 +126,7 @@ fn OrdersDesk(
 
 #[component]
 pub fn AdminOrderPage() -> impl IntoView {
-    let id = use_params_map()
-        .get_untracked()
-        .get("id")
-        .unwrap_or_default();
+    let id = crate::ui::path_param("id");
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the order…"</p> }>
             {move || {

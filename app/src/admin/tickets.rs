@@ -15,7 +15,6 @@ use crate::time::format_time;
 use crate::ui::form::{FormAlert, SuccessAlert};
 use crate::ui::query_param as query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -256,10 +255,7 @@ fn InboxView(inbox: Inbox) -> impl IntoView {
 
 #[component]
 pub fn AdminTicketPage() -> impl IntoView {
-    let id = use_params_map()
-        .get_untracked()
-        .get("id")
-        .unwrap_or_default();
+    let id = crate::ui::path_param("id");
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the ticket…"</p> }>
             {move || {

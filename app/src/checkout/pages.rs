@@ -6,17 +6,9 @@ use super::model::{Order, OrderStatus};
 use crate::forms::{feedback_for, typed_or};
 use crate::time::format_time;
 use crate::ui::form::{FormAlert, TextField};
-use crate::ui::{query_param, ErrorPage, Layout};
+use crate::ui::{path_param, query_param, ErrorPage, Layout};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
-
-fn path_param(name: &str) -> String {
-    use_params_map()
-        .get_untracked()
-        .get(name)
-        .unwrap_or_default()
-}
 
 #[component]
 fn OrderLines(order: Order) -> impl IntoView {

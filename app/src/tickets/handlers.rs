@@ -178,15 +178,7 @@ async fn reply(
     token: &str,
     fields: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
-    let ticket = super::access_for(
-        &ctx.db,
-        public_id,
-        token,
-        &crate::cart::owners_of(parts),
-        user_id,
-    )
-    .await?;
+    let ticket = super::access_in(&ctx.db, parts, public_id, token).await?;
     let body =
         parse_message(&field(fields, "message")).map_err(|m| AppError::invalid("message", m))?;
     if repo::customer_messages_since(&ctx.db, ticket.id, now_unix() - 3600).await?

@@ -54,9 +54,7 @@ pub async fn customer_stream(
 ) -> Response {
     let after = resume_after(&request, &query);
     let (parts, _) = request.into_parts();
-    let user_id = crate::accounts::session::signed_in_user(&parts).map(|u| u.id);
-    let owners = crate::cart::owners_of(&parts);
-    match super::access_for(&ctx.db, &public_id, &query.t, &owners, user_id).await {
+    match super::access_in(&ctx.db, &parts, &public_id, &query.t).await {
         Ok(ticket) => sse(messages(ctx.db.clone(), ticket.id, after, false)),
         Err(error) => plain(error),
     }

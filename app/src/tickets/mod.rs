@@ -34,7 +34,26 @@ pub async fn customer_access(
     access_for(db, public_id, token, &owners, user_id).await
 }
 
-/// [`customer_access`] for handlers, which have the owners at hand.
+/// [`customer_access`] for form handlers and streams, which have the request's parts.
+#[cfg(feature = "ssr")]
+pub async fn access_in(
+    db: &Db,
+    parts: &http::request::Parts,
+    public_id: &str,
+    token: &str,
+) -> Result<repo::TicketHead, AppError> {
+    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    access_for(
+        db,
+        public_id,
+        token,
+        &crate::cart::owners_of(parts),
+        user_id,
+    )
+    .await
+}
+
+/// The one access rule, for whoever asks (the owners and account the request speaks for).
 #[cfg(feature = "ssr")]
 pub async fn access_for(
     db: &Db,

@@ -7,10 +7,9 @@ use super::model::{CustomerTicket, Quote, TicketRow, CALLBACK_WINDOWS, MAX_MESSA
 use crate::forms::{feedback_for, typed_or};
 use crate::time::format_time;
 use crate::ui::form::{FormAlert, TextField};
-use crate::ui::{query_param, ErrorPage, Layout};
+use crate::ui::{path_param, query_param, ErrorPage, Layout};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 
 /// The "Talk to a human" link's address from the page at `path` (and its product).
 pub fn ask_link(path: &str, product: Option<&str>) -> String {
@@ -158,13 +157,6 @@ fn AskFormView(form: AskForm, from: String) -> impl IntoView {
             </form>
         </section>
     }
-}
-
-fn path_param(name: &str) -> String {
-    use_params_map()
-        .get_untracked()
-        .get(name)
-        .unwrap_or_default()
 }
 
 #[component]

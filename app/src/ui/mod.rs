@@ -72,6 +72,14 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
     }
 }
 
+/// One parameter of the route's path, like `:id` ("" when absent).
+pub fn path_param(name: &str) -> String {
+    leptos_router::hooks::use_params_map()
+        .get_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
 /// One query parameter of the page's URL ("" when absent).
 pub fn query_param(name: &str) -> String {
     leptos_router::hooks::use_query_map()
