@@ -206,6 +206,8 @@ async fn reconcile_orders(
 async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutting down");
+    // Open event streams would otherwise hold the graceful shutdown for minutes.
+    app::tickets::live::stop_streams();
 }
 
 /// Leptos options built from our configuration rather than from cargo-leptos's

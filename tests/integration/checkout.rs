@@ -541,6 +541,10 @@ async fn product_cards_on_list_pages_add_to_the_cart(backend: Backend) {
         refused.body.contains("class=\"card\""),
         "shown on the list page"
     );
+    assert!(
+        refused.body.contains("aria-label=\"2 items\""),
+        "the page shown again still counts the cart"
+    );
     assert_eq!(
         count(
             &app,

@@ -66,8 +66,9 @@ pub fn items_in_cart() -> i64 {
     0
 }
 
-/// Middleware: counts the cart for page requests (GETs that may want HTML), so every page's
-/// header can show it without a query of its own during rendering.
+/// Middleware: counts the cart for page requests (anything that may want HTML: a form post
+/// that fails renders its page again), so every page's header can show it without a query
+/// of its own during rendering.
 #[cfg(feature = "ssr")]
 pub async fn count_cart_items(
     axum::extract::State(db): axum::extract::State<crate::db::Db>,
@@ -78,8 +79,7 @@ pub async fn count_cart_items(
     let asset = ["/api/", "/pkg/", "/media/"]
         .iter()
         .any(|prefix| path.starts_with(prefix));
-    let wants_page = request.method() == http::Method::GET
-        && !asset
+    let wants_page = !asset
         && request
             .headers()
             .get(http::header::ACCEPT)

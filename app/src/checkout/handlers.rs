@@ -257,7 +257,7 @@ async fn pay(
     let done = format!("/checkout/success?session_id={session_id}");
     if session.status != "open" || session.expires_at < now_unix() {
         return Err(AppError::Gone {
-            message: "This checkout has ended: it was paid already, or not paid within 30 minutes. Your cart has what's still available.".into(),
+            message: "This checkout has ended: it was paid already, or not paid while we held the items. Your cart has what's still available.".into(),
         });
     }
     let card = if field(fields, "step") == "authenticate" {

@@ -62,7 +62,7 @@ fn DemoPayView(pay: DemoPayView) -> impl IntoView {
     let body = if !pay.open {
         view! {
             <div class="alert alert--error" role="alert">
-                "This checkout has ended: it was paid already, or not paid within 30 minutes."
+                "This checkout has ended: it was paid already, or not paid while we held the items."
             </div>
             <p><a class="btn btn--primary" href="/cart">"Back to your cart"</a>" "<a class="btn" href="/account/orders">"Your orders"</a></p>
         }

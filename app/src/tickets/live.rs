@@ -19,10 +19,24 @@ use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 const STREAM_FOR: Duration = Duration::from_secs(5 * 60);
+
+/// Set when the server shuts down: every stream ends at its next poll (browsers reconnect
+/// to another server, or to this one when it is back).
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+pub fn stop_streams() {
+    STOPPING.store(true, Ordering::Relaxed);
+}
+
+/// Whether a stream that started at `started` should keep going.
+fn keep_streaming(started: Instant) -> bool {
+    started.elapsed() < STREAM_FOR && !STOPPING.load(Ordering::Relaxed)
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LiveQuery {
@@ -95,7 +109,7 @@ pub async fn inbox_stream(
     let changes = stream::unfold(after, move |after| {
         let db = db.clone();
         async move {
-            while started.elapsed() < STREAM_FOR {
+            while keep_streaming(started) {
                 match repo::newest_message_id(&db).await {
                     Ok(newest) if newest > after => {
                         // Browsers drop events without data: the newest message id goes along.
@@ -129,7 +143,7 @@ fn messages(
     stream::unfold(after, move |after| {
         let db = db.clone();
         async move {
-            while started.elapsed() < STREAM_FOR {
+            while keep_streaming(started) {
                 match repo::list_messages(&db, ticket_id, after, with_notes).await {
                     Ok(found) if !found.is_empty() => {
                         let newest = found.last().map_or(after, |m| m.id);

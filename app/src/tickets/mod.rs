@@ -150,9 +150,9 @@ pub async fn count_unread_tickets(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let wanted = request.method() == http::Method::GET
-        && request.uri().path().starts_with("/admin")
-        && !request.uri().path().ends_with("/live");
+    // Form posts count too: a refused one renders its admin page again.
+    let wanted =
+        request.uri().path().starts_with("/admin") && !request.uri().path().ends_with("/live");
     if !wanted {
         return next.run(request).await;
     }
