@@ -60,7 +60,7 @@ pub async fn create_quote(
     lines: &[(i64, i64)],
 ) -> Result<Option<String>, sqlx::Error> {
     let public_id = crate::accounts::token::new_id();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for (product_id, _) in lines {
         let active: Option<String> =
             sqlx::query_scalar("SELECT status FROM products WHERE id = $1")

@@ -46,7 +46,7 @@ pub async fn open_ticket(db: &Db, ticket: &OpenTicket<'_>) -> Result<String, sql
     let public_id = crate::accounts::token::new_id();
     let now = now_unix();
     let context = serde_json::to_string(ticket.context).unwrap_or_else(|_| "{}".into());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tickets (public_id, owner, user_id, name, email, contact, phone, callback_window, \
              subject, entry_path, product_slug, stage, persona, shares_trail, context, client_ip, \
@@ -200,7 +200,7 @@ pub async fn add_message(
     body: &str,
 ) -> Result<i64, sqlx::Error> {
     let now = now_unix();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO ticket_messages (ticket_id, author, staff_id, staff_name, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
