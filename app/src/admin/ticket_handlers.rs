@@ -96,7 +96,13 @@ async fn act(
                 .ok_or_else(|| {
                     AppError::invalid("quote", "One of those products is no longer sold.")
                 })?;
-            let link = crate::tickets::quote_link(&ctx.db, &ctx.site.public_url, &quote).await?;
+            let link = crate::tickets::quote_links(
+                &ctx.db,
+                &ctx.site.public_url,
+                std::slice::from_ref(&quote),
+            )
+            .await?
+            .remove(0);
             let items: i64 = lines.iter().map(|(_, quantity)| quantity).sum();
             let off = if discount > 0 {
                 format!(", with {discount}% off")

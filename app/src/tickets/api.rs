@@ -63,11 +63,8 @@ pub async fn load_ask_form(from: String, product: String) -> Result<AskForm, App
 pub async fn load_ticket(public_id: String, t: String) -> Result<CustomerTicket, AppError> {
     let db = crate::db::use_db()?;
     let ticket = super::customer_access(&db, &public_id, &t).await?;
-    let mut quotes = Vec::new();
-    for quote in super::quotes::quotes_of_ticket(&db, ticket.id).await? {
-        let link = super::quote_link(&db, "", &quote).await?;
-        quotes.push(link);
-    }
+    let quote_ids = super::quotes::quotes_of_ticket(&db, ticket.id).await?;
+    let quotes = super::quote_links(&db, "", &quote_ids).await?;
     Ok(CustomerTicket {
         quotes,
         messages: super::repo::list_messages(&db, ticket.id, 0, false).await?,

@@ -72,10 +72,7 @@ pub async fn access_for(
     if owns {
         return Ok(ticket);
     }
-    let secret = crate::checkout::repo::order_link_secret(db).await?;
-    if !token.is_empty()
-        && crate::checkout::signature::link_is_valid(&secret, "ticket-link", public_id, token)
-    {
+    if has_valid_link(db, "ticket-link", public_id, token).await? {
         return Ok(ticket);
     }
     Err(AppError::NotFound)
@@ -96,21 +93,59 @@ pub async fn quote_access(
     let (quote_id, ticket, discount) = quotes::quote_terms(db, public_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let secret = crate::checkout::repo::order_link_secret(db).await?;
-    let signed = !token.is_empty()
-        && crate::checkout::signature::link_is_valid(&secret, "quote-link", public_id, token);
-    if signed || access_for(db, &ticket, "", owners, user_id).await.is_ok() {
+    if has_valid_link(db, "quote-link", public_id, token).await?
+        || access_for(db, &ticket, "", owners, user_id).await.is_ok()
+    {
         return Ok((quote_id, discount));
     }
     Err(AppError::NotFound)
 }
 
-/// The quote's link as messages and emails carry it (works on any device, signed).
+/// Whether `token` is a valid signed link to `public_id` for `purpose` (the secret is only
+/// read when there is a token to check).
 #[cfg(feature = "ssr")]
-pub async fn quote_link(db: &Db, public_url: &str, public_id: &str) -> Result<String, sqlx::Error> {
+async fn has_valid_link(
+    db: &Db,
+    purpose: &str,
+    public_id: &str,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    if token.is_empty() {
+        return Ok(false);
+    }
     let secret = crate::checkout::repo::order_link_secret(db).await?;
-    let token = crate::checkout::signature::link_token(&secret, "quote-link", public_id);
-    Ok(format!("{public_url}/quotes/{public_id}?t={token}"))
+    Ok(crate::checkout::signature::link_is_valid(
+        &secret, purpose, public_id, token,
+    ))
+}
+
+/// `{public_url}/{folder}/{id}?t=…` for each id, signed for `purpose` (one secret read).
+#[cfg(feature = "ssr")]
+async fn signed_links(
+    db: &Db,
+    public_url: &str,
+    folder: &str,
+    purpose: &str,
+    ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    let secret = crate::checkout::repo::order_link_secret(db).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let token = crate::checkout::signature::link_token(&secret, purpose, id);
+            format!("{public_url}/{folder}/{id}?t={token}")
+        })
+        .collect())
+}
+
+/// Quotes' links as messages and pages carry them (work on any device, signed).
+#[cfg(feature = "ssr")]
+pub async fn quote_links(
+    db: &Db,
+    public_url: &str,
+    ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    signed_links(db, public_url, "quotes", "quote-link", ids).await
 }
 
 /// The ticket's link as its emails carry it (works on any device, signed).
@@ -120,9 +155,15 @@ pub async fn signed_link(
     public_url: &str,
     public_id: &str,
 ) -> Result<String, sqlx::Error> {
-    let secret = crate::checkout::repo::order_link_secret(db).await?;
-    let token = crate::checkout::signature::link_token(&secret, "ticket-link", public_id);
-    Ok(format!("{public_url}/tickets/{public_id}?t={token}"))
+    let mut links = signed_links(
+        db,
+        public_url,
+        "tickets",
+        "ticket-link",
+        &[public_id.to_string()],
+    )
+    .await?;
+    Ok(links.remove(0))
 }
 
 /// Conversations with customer messages no one on staff has read, put on admin page

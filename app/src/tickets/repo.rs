@@ -335,8 +335,7 @@ pub async fn list_customer_tickets(
     owners: &[String],
     user_id: Option<i64>,
 ) -> Result<Vec<TicketRow>, sqlx::Error> {
-    let first = owners.first().cloned().unwrap_or_default();
-    let second = owners.get(1).cloned().unwrap_or_else(|| first.clone());
+    let (first, second) = two_owners(owners);
     let rows = sqlx::query(&format!(
         "SELECT {ROW} FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id \
          WHERE t.owner = $1 OR t.owner = $2 OR ($3 <> 0 AND t.user_id = $3) \
@@ -464,8 +463,7 @@ pub async fn earlier_tickets(
     user_id: Option<i64>,
     email: &str,
 ) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
-    let first = owners.first().cloned().unwrap_or_default();
-    let second = owners.get(1).cloned().unwrap_or_else(|| first.clone());
+    let (first, second) = two_owners(owners);
     let rows = sqlx::query(
         "SELECT public_id, subject, status, created_at FROM tickets \
          WHERE owner = $1 OR owner = $2 OR ($3 <> 0 AND user_id = $3) OR ($4 <> '' AND email = $4) \
@@ -508,4 +506,11 @@ pub async fn quote_products(db: &Db) -> Result<Vec<super::model::QuoteProduct>, 
             })
         })
         .collect()
+}
+
+/// The (at most two) owners a request speaks for, as two binds: a lone owner fills both.
+fn two_owners(owners: &[String]) -> (String, String) {
+    let first = owners.first().cloned().unwrap_or_default();
+    let second = owners.get(1).cloned().unwrap_or_else(|| first.clone());
+    (first, second)
 }
