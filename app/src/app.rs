@@ -40,8 +40,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let demo_payments =
+        use_context::<crate::seo::SiteInfo>().is_some_and(|site| site.demo_payments);
     view! {
         <Meta name="color-scheme" content="light"/>
+        {demo_payments.then(|| view! {
+            <aside class="demo-banner" aria-label="Demo store notice">
+                <p>
+                    <strong>"Demo store: no real payments."</strong>
+                    " Nothing you order here is charged or shipped."
+                </p>
+            </aside>
+        })}
         <Link rel="alternate" href="/sitemap.xml" type_="application/xml"/>
         <Router>
             <Routes fallback=NotFoundPage>

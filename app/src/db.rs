@@ -33,6 +33,59 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// False while the watchdog cannot reach the database: pages then answer 503 at once
+    /// instead of each waiting for the pool's timeout.
+    reachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// What `/healthz` reports about the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbHealth {
+    Ok,
+    /// Reads work, writes fail (a read-only file, a full disk, a standby server).
+    ReadOnly,
+    Unreachable,
+}
+
+impl DbHealth {
+    pub fn label(self) -> &'static str {
+        match self {
+            DbHealth::Ok => "ok",
+            DbHealth::ReadOnly => "read-only",
+            DbHealth::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// True for errors that mean "the database cannot serve us now" rather than "this request
+/// is wrong": the server down or unreachable, the pool exhausted, a read-only or full
+/// SQLite file, PostgreSQL shutting down or read-only. They become 503s with a message.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.to_string()).unwrap_or_default();
+            if code.len() == 5 {
+                // PostgreSQL SQLSTATE: connection exceptions (08…), insufficient
+                // resources (53…: disk full, out of memory, too many connections),
+                // shutting down or starting up (57P0…), read-only transaction (25006).
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P0")
+                    || code == "25006"
+            } else {
+                // SQLite result code; extended codes keep the primary one in the low
+                // byte: READONLY 8, IOERR 10, FULL 13, CANTOPEN 14.
+                code.parse::<i64>()
+                    .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13 | 14))
+            }
+        }
+        _ => false,
+    }
 }
 
 impl Db {
@@ -67,15 +120,21 @@ impl Db {
                     .await
             }
             Backend::Postgres => {
+                // A short acquire timeout: with the server down a page fails in seconds
+                // with a 503, not after half a minute (connecting is retried until then).
                 AnyPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(Duration::from_secs(3))
                     .connect_with(options)
                     .await
             }
         }
         .context("could not connect to the database")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            reachable: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -117,6 +176,58 @@ impl Db {
             tokio::time::timeout(Duration::from_secs(2), ping).await,
             Ok(Ok(_))
         )
+    }
+
+    /// Reads and writes as `/healthz` reports them: a read, then one tiny committed write
+    /// (only a write that reaches the disk shows a full disk or a read-only file).
+    pub async fn health(&self) -> DbHealth {
+        if !self.is_healthy().await {
+            return DbHealth::Unreachable;
+        }
+        let write = sqlx::query(
+            "INSERT INTO health_probe (id, checked_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(now_unix())
+        .execute(&self.pool);
+        match tokio::time::timeout(Duration::from_secs(2), write).await {
+            Ok(Ok(_)) => DbHealth::Ok,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the database refuses writes");
+                DbHealth::ReadOnly
+            }
+            Err(_) => DbHealth::ReadOnly,
+        }
+    }
+
+    /// What the watchdog last saw (true until it sees otherwise).
+    pub fn is_reachable(&self) -> bool {
+        self.reachable.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Every second: is the database there? Pages consult the answer before they start,
+    /// and recovery needs no restart (the pool reconnects on its own).
+    pub async fn watch(self) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let ping = sqlx::query("SELECT 1").execute(&self.pool);
+            let up = matches!(
+                tokio::time::timeout(Duration::from_millis(1500), ping).await,
+                Ok(Ok(_))
+            );
+            let was = self
+                .reachable
+                .swap(up, std::sync::atomic::Ordering::Relaxed);
+            if was != up {
+                if up {
+                    tracing::warn!("the database answers again");
+                } else {
+                    tracing::error!("the database does not answer; pages answer 503 until it does");
+                }
+            }
+        }
     }
 
     pub async fn close(&self) {

@@ -118,6 +118,12 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            _ if crate::db::is_unavailable(&error) => {
+                tracing::warn!(error = %error, "database unavailable");
+                AppError::Unavailable {
+                    message: "We can't save or load that right now: our database is not answering. Nothing you typed is lost; please try again in a moment.".into(),
+                }
+            }
             _ => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

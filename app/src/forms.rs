@@ -5,6 +5,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Every text form is read up to this many bytes, far above the largest valid one: a
+/// 4,000-character message in any script is at most 16,000 UTF-8 bytes and 48,000 once
+/// form-encoded. Fields check their own lengths in characters, so text that is too long
+/// comes back in the form with a message instead of being lost to a bare 413.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
 /// What a handler hands back to the page it re-renders.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FormFeedback {
@@ -100,23 +106,25 @@ mod server {
     }
 
     /// A form body, field by field (the last value wins when a name repeats).
-    pub async fn read_form(
-        request: Request,
-        limit: usize,
-    ) -> Result<(Parts, HashMap<String, String>), Response> {
-        let (parts, pairs) = read_form_pairs(request, limit).await?;
+    pub async fn read_form(request: Request) -> Result<(Parts, HashMap<String, String>), Response> {
+        let (parts, pairs) = read_form_pairs(request).await?;
         Ok((parts, pairs.into_iter().collect()))
     }
 
     /// A form body as its pairs in order, repeated names kept (checkbox groups).
     pub async fn read_form_pairs(
         request: Request,
-        limit: usize,
     ) -> Result<(Parts, Vec<(String, String)>), Response> {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-            (StatusCode::PAYLOAD_TOO_LARGE, "That form is too large.").into_response()
-        })?;
+        let bytes = axum::body::to_bytes(body, super::MAX_FORM_BYTES)
+            .await
+            .map_err(|_| {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "That form is far larger than anything we accept (256 KB). Shorten the text and send it again.",
+                )
+                    .into_response()
+            })?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
             (
                 StatusCode::BAD_REQUEST,

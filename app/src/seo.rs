@@ -13,6 +13,8 @@ pub struct SiteInfo {
     pub checkout_hold_minutes: i64,
     /// The first-answer target for tickets (the inbox highlights those past it).
     pub first_response_minutes: i64,
+    /// The demo provider takes the payments: every page says no real money moves.
+    pub demo_payments: bool,
 }
 
 pub const STORE_NAME: &str = "Storefront";
@@ -53,7 +55,7 @@ pub fn PageMeta(
         }
     });
     view! {
-        <Title text=full_title.clone()/>
+        <Title text=title_text(&full_title)/>
         <Meta name="description" content=description.clone()/>
         <Link rel="canonical" href=url.clone()/>
         <Meta property="og:site_name" content=STORE_NAME/>
@@ -66,10 +68,32 @@ pub fn PageMeta(
     }
 }
 
-/// A JSON-LD block. `</` is escaped so no value can close the script element early.
+/// `<title>` text as leptos_meta needs it. Its server renderer writes the title into the
+/// head as it is, without escaping (unlike every other text Leptos renders), so a search
+/// for `</title><meta …>` would become markup. Only SSR renders titles here (pages are
+/// islands: nothing sets `document.title` in the browser), so escaping once is exact.
+pub fn title_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JSON-LD block. Every `<`, `>` and `&` is written as a JSON escape, so no value can
+/// close the script element early (`</script>`) or open an HTML comment (`<!--`) in it.
 #[component]
 pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
-    let json = value.to_string().replace("</", "<\\/");
+    let json = value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     view! { <script type="application/ld+json" inner_html=json></script> }
 }
 

@@ -83,6 +83,12 @@ async fn reconcile(config: &Config) -> anyhow::Result<()> {
         "reconciled: {} paid order(s) completed, {} unpaid order(s) expired",
         done.completed, done.expired
     );
+    if done.refunded > 0 {
+        println!(
+            "{} payment(s) for ended orders refunded automatically",
+            done.refunded
+        );
+    }
     if done.unanswered > 0 {
         println!(
             "{} Stripe session(s) could not be checked (Stripe unreachable); run again later",

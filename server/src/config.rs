@@ -12,7 +12,9 @@
 //! | `STOREFRONT_MEDIA_DIR` | `data/media` | folder for uploaded images (served under `/media/uploads/`) |
 //! | `SMTP_URL` | unset | e.g. `smtps://user:pass@smtp.example.com`; unset keeps emails in the outbox (logged, readable in `/admin/outbox`) |
 //! | `SMTP_FROM` | `Storefront <no-reply@storefront.invalid>` | sender of every email |
-//! | `STOREFRONT_TRUST_PROXY` | unset | `1` when behind a load balancer: the client IP (for throttling) is then the first `X-Forwarded-For` hop |
+//! | `STOREFRONT_TRUST_PROXY` | unset | the proxies in front of the server: a count (`1`, `2` …) or trusted CIDRs (`10.0.0.0/8,192.168.1.10/32`); the client IP (for throttling) is then the address the last trusted proxy saw in `X-Forwarded-For` |
+//! | `STOREFRONT_PAYMENTS` | `stripe` with keys; `demo` only on a loopback public URL | `demo` turns on the demo provider (no real payments, a banner on every page); `stripe` needs both Stripe keys; anything else refuses to start |
+//! | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | unset | Stripe's API key and the webhook endpoint's signing secret; both or neither |
 
 use app::db::Backend;
 use std::net::SocketAddr;
@@ -31,7 +33,9 @@ pub struct Config {
     /// Never printed: it may hold the SMTP password.
     pub smtp_url: Option<Secret>,
     pub smtp_from: String,
-    pub trust_proxy: bool,
+    pub trust_proxy: TrustedProxies,
+    /// Demo payments (no money moves) or Stripe; decided once, here.
+    pub payments: PaymentsMode,
     /// How long a checkout holds its items while the customer pays.
     pub checkout_hold_seconds: i64,
     /// Tickets without a first answer after this long are highlighted in the inbox.
@@ -41,6 +45,114 @@ pub struct Config {
     pub stripe_webhook_secret: Option<Secret>,
     /// Where the Stripe client sends its requests (tests point it at a fake Stripe).
     pub stripe_api_base: Option<String>,
+}
+
+/// Who takes the money. The demo provider accepts test cards for free, so it runs only
+/// when the operator asks for it or the store is only reachable from this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentsMode {
+    Stripe,
+    Demo,
+}
+
+/// The proxies whose `X-Forwarded-For` entries we believe. Everything left of the last
+/// trusted hop was written by the client and is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TrustedProxies {
+    /// The socket peer is the client.
+    #[default]
+    None,
+    /// This many proxies append to `X-Forwarded-For` before us.
+    Hops(usize),
+    /// Peers (and forwarded hops) inside these networks are proxies.
+    Networks(Vec<ipnet::IpNet>),
+}
+
+impl TrustedProxies {
+    fn parse(text: &str) -> Result<TrustedProxies, ConfigError> {
+        let text = text.trim();
+        let err = || {
+            ConfigError {
+            variable: "STOREFRONT_TRUST_PROXY",
+            message: format!(
+                "\"{text}\" must be a number of proxies (1 to 10) or a list of CIDRs like 10.0.0.0/8,192.168.1.10/32"
+            ),
+        }
+        };
+        if text.is_empty() || text == "0" {
+            return Ok(TrustedProxies::None);
+        }
+        if let Ok(hops) = text.parse::<usize>() {
+            return if (1..=10).contains(&hops) {
+                Ok(TrustedProxies::Hops(hops))
+            } else {
+                Err(err())
+            };
+        }
+        text.split(',')
+            .map(|part| {
+                let part = part.trim();
+                part.parse::<ipnet::IpNet>()
+                    .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| err())
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(TrustedProxies::Networks)
+    }
+
+    /// The client's address: the socket peer, or the address the last trusted proxy saw.
+    pub fn client_ip(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        forwarded_for: &[&str],
+    ) -> Option<std::net::IpAddr> {
+        // Entries are appended by each proxy, so the trustworthy ones are on the right.
+        let hops: Vec<Option<std::net::IpAddr>> = forwarded_for
+            .iter()
+            .flat_map(|header| header.split(','))
+            .map(|entry| entry.trim().parse().ok())
+            .collect();
+        match self {
+            TrustedProxies::None => peer,
+            TrustedProxies::Hops(count) => {
+                if hops.len() >= *count {
+                    hops[hops.len() - count]
+                } else {
+                    // Fewer entries than proxies: the request skipped one; trust nothing.
+                    peer
+                }
+            }
+            TrustedProxies::Networks(networks) => {
+                let trusted = |ip: &std::net::IpAddr| networks.iter().any(|n| n.contains(ip));
+                let mut seen = peer?;
+                for hop in hops.iter().rev() {
+                    if !trusted(&seen) {
+                        break;
+                    }
+                    match hop {
+                        Some(ip) => seen = *ip,
+                        None => break,
+                    }
+                }
+                Some(seen)
+            }
+        }
+    }
+}
+
+/// True for a public URL only this machine can reach (http://127.0.0.1:…, localhost, [::1]).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A configuration value that must not reach logs (`Debug` hides it).
@@ -89,7 +201,10 @@ impl Config {
         let public_url = match lookup("STOREFRONT_PUBLIC_URL") {
             Some(url) => {
                 let url = url.trim().trim_end_matches('/').to_string();
-                if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+                if !(url.starts_with("http://") || url.starts_with("https://"))
+                    || url.len() < 10
+                    || crate::security::PublicOrigin::from_url(&url).is_none()
+                {
                     return Err(ConfigError {
                         variable: "STOREFRONT_PUBLIC_URL",
                         message: format!("\"{url}\" must be an absolute http(s) URL"),
@@ -149,6 +264,33 @@ impl Config {
                 }
                 pair => pair,
             };
+        let payments = match lookup("STOREFRONT_PAYMENTS")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
+            .as_deref()
+        {
+            Some("demo") if stripe_secret_key.is_some() => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_PAYMENTS",
+                    message: "is demo, but Stripe keys are set; unset STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET for a demo store".into(),
+                })
+            }
+            Some("demo") => PaymentsMode::Demo,
+            Some("stripe") | None if stripe_secret_key.is_some() => PaymentsMode::Stripe,
+            None if is_loopback_url(&public_url) => PaymentsMode::Demo,
+            Some("stripe") | None => {
+                return Err(ConfigError {
+                    variable: "STRIPE_SECRET_KEY",
+                    message: "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required to take payments (or set STOREFRONT_PAYMENTS=demo for a store that takes no real money)".into(),
+                })
+            }
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_PAYMENTS",
+                    message: format!("\"{other}\" must be stripe or demo"),
+                })
+            }
+        };
         let stripe_api_base = match lookup("STRIPE_API_BASE").filter(|v| !v.trim().is_empty()) {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 Some(format!("{}/", url.trim().trim_end_matches('/')))
@@ -163,6 +305,7 @@ impl Config {
         };
 
         Ok(Config {
+            payments,
             checkout_hold_seconds,
             first_response_minutes,
             stripe_secret_key,
@@ -196,7 +339,9 @@ impl Config {
             smtp_from: lookup("SMTP_FROM")
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| "Storefront <no-reply@storefront.invalid>".into()),
-            trust_proxy: lookup("STOREFRONT_TRUST_PROXY").as_deref() == Some("1"),
+            trust_proxy: TrustedProxies::parse(
+                &lookup("STOREFRONT_TRUST_PROXY").unwrap_or_default(),
+            )?,
         })
     }
 
@@ -323,8 +468,74 @@ mod tests {
     }
 
     #[test]
+    fn demo_payments_only_when_asked_or_on_this_machine() {
+        assert_eq!(config(&[]).unwrap().payments, PaymentsMode::Demo);
+        for local in [
+            "http://localhost:3000",
+            "http://[::1]:8080",
+            "http://127.0.0.1",
+        ] {
+            let c = config(&[("STOREFRONT_PUBLIC_URL", local)]).unwrap();
+            assert_eq!(c.payments, PaymentsMode::Demo, "{local}");
+        }
+        let refused = config(&[("STOREFRONT_PUBLIC_URL", "https://shop.example.com")]).unwrap_err();
+        assert_eq!(refused.variable, "STRIPE_SECRET_KEY");
+        assert!(refused.to_string().contains("STRIPE_WEBHOOK_SECRET"));
+        assert!(refused.to_string().contains("STOREFRONT_PAYMENTS=demo"));
+        let asked = config(&[
+            ("STOREFRONT_PUBLIC_URL", "https://shop.example.com"),
+            ("STOREFRONT_PAYMENTS", "demo"),
+        ])
+        .unwrap();
+        assert_eq!(asked.payments, PaymentsMode::Demo);
+        let keys = [
+            ("STOREFRONT_PUBLIC_URL", "https://shop.example.com"),
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_1"),
+        ];
+        assert_eq!(config(&keys).unwrap().payments, PaymentsMode::Stripe);
+        assert!(config(&[("STOREFRONT_PAYMENTS", "stripe")]).is_err());
+        assert!(config(&[("STOREFRONT_PAYMENTS", "free")]).is_err());
+        assert!(config(&[keys[1], keys[2], ("STOREFRONT_PAYMENTS", "demo")]).is_err());
+    }
+
+    #[test]
+    fn only_declared_proxies_are_believed() {
+        let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
+        let peer = ip("10.0.0.5");
+        // The client wrote "6.6.6.6" itself; the proxy appended what it saw.
+        let xff = ["6.6.6.6, 203.0.113.9"];
+        let none = TrustedProxies::parse("").unwrap();
+        assert_eq!(none.client_ip(peer, &xff), peer);
+        let one = TrustedProxies::parse("1").unwrap();
+        assert_eq!(one.client_ip(peer, &xff), ip("203.0.113.9"));
+        let two = TrustedProxies::parse("2").unwrap();
+        assert_eq!(
+            two.client_ip(peer, &["6.6.6.6, 203.0.113.9, 10.0.0.7"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(two.client_ip(peer, &["203.0.113.9"]), peer, "a hop missing");
+        let cidrs = TrustedProxies::parse("10.0.0.0/8, 192.168.1.10").unwrap();
+        assert_eq!(
+            cidrs.client_ip(peer, &["6.6.6.6, 203.0.113.9, 10.1.2.3"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            cidrs.client_ip(ip("198.51.100.1"), &xff),
+            ip("198.51.100.1"),
+            "a peer that is not our proxy is the client"
+        );
+        assert!(TrustedProxies::parse("yes").is_err());
+        assert!(TrustedProxies::parse("11").is_err());
+    }
+
+    #[test]
     fn public_url_is_normalised() {
-        let c = config(&[("STOREFRONT_PUBLIC_URL", "https://shop.example.com/")]).unwrap();
+        let c = config(&[
+            ("STOREFRONT_PUBLIC_URL", "https://shop.example.com/"),
+            ("STOREFRONT_PAYMENTS", "demo"),
+        ])
+        .unwrap();
         assert_eq!(c.public_url, "https://shop.example.com");
         assert!(config(&[("STOREFRONT_PUBLIC_URL", "shop.example.com")]).is_err());
     }

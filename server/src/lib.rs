@@ -4,6 +4,8 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod faults;
+pub mod input;
 pub mod mailer;
 pub mod routes;
 pub mod security;

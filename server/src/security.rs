@@ -9,11 +9,67 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 
+pub use crate::config::TrustedProxies;
+
 /// Settings the middleware needs, taken from the configuration once.
 #[derive(Debug, Clone)]
 pub struct SecuritySettings {
     /// HSTS only makes sense (and is only safe to send) when we are served over https.
     pub https: bool,
+}
+
+/// The origin browsers name for our own pages, from `STOREFRONT_PUBLIC_URL`: a proxy may
+/// rewrite `Host`, but never the URL the customer typed.
+#[derive(Debug, Clone)]
+pub struct PublicOrigin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl PublicOrigin {
+    pub fn from_url(url: &str) -> Option<PublicOrigin> {
+        let (scheme, rest) = url.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let authority = rest.split(['/', '?', '#']).next()?;
+        if authority.is_empty() || authority.contains('@') {
+            return None;
+        }
+        let default_port = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => (host, port.parse().ok()?),
+            _ => (authority, default_port),
+        };
+        Some(PublicOrigin {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+
+    fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Same scheme, host and port. On a store served from this machine only, any loopback
+    /// name for it (localhost or 127.0.0.1) counts, so `cargo xtask run` works either way.
+    fn accepts(&self, claimed: &str) -> bool {
+        let Some(other) = PublicOrigin::from_url(claimed) else {
+            return false; // "null" (sandboxed/opaque origins) or garbage
+        };
+        if other.scheme != self.scheme || other.port != self.port {
+            return false;
+        }
+        other.host == self.host || (self.is_loopback() && other.is_loopback())
+    }
 }
 
 pub async fn security_headers(
@@ -54,10 +110,14 @@ pub async fn security_headers(
     response
 }
 
-/// Refuses POST/PUT/PATCH/DELETE whose `Origin` (or, without one, `Referer`) names
-/// another site. Browsers always send one of them on cross-site form posts and fetches;
+/// Refuses POST/PUT/PATCH/DELETE whose `Origin` (or, without one, `Referer`) is not our
+/// public origin. Browsers always send one of them on cross-site form posts and fetches;
 /// requests with neither come from non-browser clients, which CSRF cannot abuse.
-pub async fn reject_cross_origin_writes(request: Request, next: Next) -> Response {
+pub async fn reject_cross_origin_writes(
+    State(origin): State<std::sync::Arc<PublicOrigin>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -65,17 +125,13 @@ pub async fn reject_cross_origin_writes(request: Request, next: Next) -> Respons
         return next.run(request).await;
     }
     let headers = request.headers();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
     let claimed = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|h| h.to_str().ok());
     match claimed {
-        Some(origin) if !is_same_origin(origin, host) => {
-            tracing::warn!(origin, host, "cross-origin write refused");
+        Some(claimed) if !origin.accepts(claimed) => {
+            tracing::warn!(origin = claimed, "cross-origin write refused");
             (
                 StatusCode::FORBIDDEN,
                 "This request came from another website, so we refused it. Please try again from our own pages.",
@@ -86,63 +142,50 @@ pub async fn reject_cross_origin_writes(request: Request, next: Next) -> Respons
     }
 }
 
-/// True when `origin` ("https://shop.example:8443" or a full Referer URL) has the
-/// authority of `host` (the request's Host header).
-fn is_same_origin(origin: &str, host: &str) -> bool {
-    let Some(rest) = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-    else {
-        return false; // "null" (sandboxed/opaque origins) or garbage
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty() && authority.eq_ignore_ascii_case(host)
-}
-
-/// Records who is asking, for throttling: the socket peer, or, when the operator says a
-/// proxy is in front (`STOREFRONT_TRUST_PROXY=1`), the first `X-Forwarded-For` hop.
+/// Records who is asking, for throttling: the socket peer, or the address the last
+/// proxy the operator declared (`STOREFRONT_TRUST_PROXY`) saw.
 pub async fn record_client_ip(
-    State(trust_proxy): State<bool>,
+    State(proxies): State<std::sync::Arc<TrustedProxies>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let forwarded = trust_proxy
-        .then(|| {
-            request
-                .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|ip| ip.trim().to_string())
-                .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-        })
-        .flatten();
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
-    let ip = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
+        .map(|info| info.0.ip());
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let ip = proxies
+        .client_ip(peer, &forwarded)
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_same_origin;
+    use super::PublicOrigin;
 
     #[test]
-    fn same_origin_is_the_same_authority() {
-        assert!(is_same_origin("http://127.0.0.1:3000", "127.0.0.1:3000"));
-        assert!(is_same_origin(
-            "https://Shop.example/products?q=1",
-            "shop.example"
-        ));
-        assert!(!is_same_origin("https://evil.example", "shop.example"));
-        assert!(!is_same_origin(
-            "https://shop.example.evil.example",
-            "shop.example"
-        ));
-        assert!(!is_same_origin("null", "shop.example"));
-        assert!(!is_same_origin("http://127.0.0.1:3001", "127.0.0.1:3000"));
+    fn same_origin_is_scheme_host_and_port_of_the_public_url() {
+        let shop = PublicOrigin::from_url("https://shop.example").unwrap();
+        assert!(shop.accepts("https://Shop.example/products?q=1"));
+        assert!(shop.accepts("https://shop.example:443"));
+        assert!(!shop.accepts("http://shop.example"), "scheme differs");
+        assert!(!shop.accepts("https://shop.example:8443"));
+        assert!(!shop.accepts("https://evil.example"));
+        assert!(!shop.accepts("https://shop.example.evil.example"));
+        assert!(!shop.accepts("https://shop.example@evil.example"));
+        assert!(!shop.accepts("null"));
+        let local = PublicOrigin::from_url("http://127.0.0.1:3000").unwrap();
+        assert!(local.accepts("http://127.0.0.1:3000"));
+        assert!(local.accepts("http://localhost:3000/cart"));
+        assert!(!local.accepts("http://127.0.0.1:3001"));
+        assert!(!local.accepts("http://evil.example:3000"));
     }
 }

@@ -29,8 +29,9 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Largest request body accepted anywhere (64 KiB); bigger ones get a 413.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest request body accepted outside the upload forms (1 MiB), a guard against
+/// floods; forms stop reading at `app::forms::MAX_FORM_BYTES` with a message of their own.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -38,7 +39,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub site: SiteInfo,
     pub media_dir: std::path::PathBuf,
-    pub trust_proxy: bool,
+    pub trust_proxy: crate::config::TrustedProxies,
     pub checkout_hold_seconds: i64,
     pub stripe: Option<app::checkout::stripe_payments::StripeProvider>,
 }
@@ -96,9 +97,10 @@ impl Application {
                     stripe.is_some(),
                 ) / 60,
                 first_response_minutes: config.first_response_minutes,
+                demo_payments: config.payments == crate::config::PaymentsMode::Demo,
             },
             media_dir: config.media_dir.clone(),
-            trust_proxy: config.trust_proxy,
+            trust_proxy: config.trust_proxy.clone(),
             checkout_hold_seconds: config.checkout_hold_seconds,
             stripe,
         };
@@ -141,6 +143,7 @@ impl Application {
             }
         });
         tokio::spawn(self.mailer.run());
+        tokio::spawn(self.db.clone().watch());
         tokio::spawn(delete_expired_sessions(self.db.clone()));
         tokio::spawn(reconcile_orders(
             self.db.clone(),
@@ -194,6 +197,7 @@ async fn reconcile_orders(
                 completed = done.completed,
                 expired = done.expired,
                 unanswered = done.unanswered,
+                refunded = done.refunded,
                 "orders reconciled"
             ),
             Err(error) => {
@@ -244,6 +248,8 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let https = state.site.public_url.starts_with("https://");
+    let public_origin = security::PublicOrigin::from_url(&state.site.public_url)
+        .expect("STOREFRONT_PUBLIC_URL was checked when the configuration was read");
     let security_settings = SecuritySettings { https };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.db.clone()))
         .with_name("sf_session")
@@ -391,11 +397,20 @@ pub fn router(state: AppState) -> Router {
             app::journey::visitor::VisitorCookieSettings { secure: https },
             app::journey::visitor::identify_visitor,
         ))
+        .layer(middleware::from_fn(crate::faults::server_fn_statuses))
         .layer(middleware::from_fn_with_state(
-            state.trust_proxy,
+            state.db.clone(),
+            crate::faults::database_guard,
+        ))
+        .layer(middleware::from_fn(crate::input::clean_input))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(state.trust_proxy.clone()),
             security::record_client_ip,
         ))
-        .layer(middleware::from_fn(security::reject_cross_origin_writes))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(public_origin),
+            security::reject_cross_origin_writes,
+        ))
         .layer(middleware::from_fn_with_state(
             security_settings,
             security::security_headers,

@@ -103,8 +103,54 @@ async fn signup_problems_are_shown_with_what_was_typed(backend: Backend) {
             ),
         )
         .await;
-    assert_eq!(taken.status, 409);
-    assert!(taken.body.contains("already exists"));
+    // Nobody learns that the address has an account: the answer is a new sign-up's.
+    let fresh = app
+        .visitor()
+        .post_form(
+            "/signup",
+            &format!(
+                "email=fresh%40example.com&password={}",
+                urlencode(TEST_PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(fresh.status, 303);
+    assert_eq!(taken.status, fresh.status);
+    assert_eq!(taken.location(), fresh.location());
+    assert!(!taken.body.contains("already"));
+    let notices = app.emails_to("taken@example.com").await;
+    assert_eq!(notices.len(), 1, "the owner is told instead");
+    assert!(notices[0].contains("already has one"));
+    // The same address typed full-width is the same account, and the owner's inbox is
+    // not flooded: one notice an hour.
+    let again = app
+        .visitor()
+        .post_form(
+            "/signup",
+            &format!(
+                "email={}&password={}",
+                urlencode("ＴＡＫＥＮ@example.com"),
+                urlencode(TEST_PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(app.emails_to("taken@example.com").await.len(), 1);
+    let signed_in = app.visitor();
+    let login = signed_in
+        .post_form(
+            "/login",
+            &format!(
+                "email={}&password={}",
+                urlencode("Taken@ＥＸＡＭＰＬＥ.com"),
+                urlencode(TEST_PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(
+        login.status, 303,
+        "full-width spelling signs in to the one account"
+    );
 }
 
 async fn session_id_rotates_at_login(backend: Backend) {

@@ -6,7 +6,7 @@ use crate::helpers::{spawn_seeded_app, urlencode, Backend, Page, TestApp, Visito
 use crate::on_both_backends;
 
 /// An active product with at least `stock` units (set to exactly `stock`).
-async fn product_with_stock(app: &TestApp, stock: i64) -> (i64, String) {
+pub(crate) async fn product_with_stock(app: &TestApp, stock: i64) -> (i64, String) {
     let (id, slug): (i64, String) =
         sqlx::query_as("SELECT id, slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1")
             .fetch_one(app.db.pool())
@@ -29,21 +29,21 @@ async fn stock_of(app: &TestApp, id: i64) -> i64 {
         .unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(app.db.pool())
         .await
         .unwrap()
 }
 
-fn checkout_key(cart: &Page) -> String {
+pub(crate) fn checkout_key(cart: &Page) -> String {
     let marker = "name=\"checkout_key\" value=\"";
     let start = cart.body.find(marker).expect("a checkout form") + marker.len();
     cart.body[start..start + 32].to_string()
 }
 
 /// Adds `quantity` of `slug`, then presses "Check out"; returns the pay page's path.
-async fn check_out(visitor: &Visitor, slug: &str, quantity: i64) -> String {
+pub(crate) async fn check_out(visitor: &Visitor, slug: &str, quantity: i64) -> String {
     let added = visitor
         .post_form("/cart/add", &format!("slug={slug}&quantity={quantity}"))
         .await;
@@ -61,7 +61,7 @@ async fn check_out(visitor: &Visitor, slug: &str, quantity: i64) -> String {
     pay
 }
 
-fn card(number: &str) -> String {
+pub(crate) fn card(number: &str) -> String {
     format!(
         "email=buyer%40example.com&card_number={}&expiry=12%2F39&cvc=123",
         urlencode(number)
@@ -225,7 +225,7 @@ async fn a_declined_card_keeps_the_cart(backend: Backend) {
 }
 
 /// A signed delivery to the webhook endpoint, as Stripe makes them.
-async fn deliver(app: &TestApp, body: &str, signature: Option<String>) -> u16 {
+pub(crate) async fn deliver(app: &TestApp, body: &str, signature: Option<String>) -> u16 {
     let mut request = app
         .client
         .post(format!("{}/webhooks/stripe", app.base))
@@ -798,6 +798,20 @@ async fn fake_stripe() -> FakeStripe {
             .find_map(|pair| pair.strip_prefix("client_reference_id="))
             .unwrap_or("unknown")
             .to_string();
+        // Stripe totals the line items it was given.
+        let value = |name: String| {
+            form_urlencoded::parse(body.as_bytes())
+                .find(|(key, _)| *key == name)
+                .and_then(|(_, value)| value.parse::<i64>().ok())
+        };
+        let amount_total: i64 = (0..)
+            .map_while(|i| {
+                Some(
+                    value(format!("line_items[{i}][price_data][unit_amount]"))?
+                        * value(format!("line_items[{i}][quantity]"))?,
+                )
+            })
+            .sum();
         let now = app::db::now_unix();
         let id = format!("cs_test_{order}");
         let mut sessions = sessions.lock().unwrap();
@@ -807,7 +821,7 @@ async fn fake_stripe() -> FakeStripe {
                 "automatic_tax": { "enabled": false }, "created": now, "custom_fields": [],
                 "custom_text": {}, "expires_at": now + 1860, "livemode": false, "mode": "payment",
                 "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
-                "status": "open", "client_reference_id": order, "amount_total": 0, "currency": "usd",
+                "status": "open", "client_reference_id": order, "amount_total": amount_total, "currency": "usd",
                 "url": format!("https://checkout.stripe.com/c/pay/{id}")
             })
         });
@@ -994,7 +1008,8 @@ async fn a_purchase_through_stripe(backend: Backend) {
     let event = serde_json::json!({
         "id": "evt_stripe_1", "object": "event", "type": "checkout.session.completed", "created": now,
         "data": { "object": { "id": session, "object": "checkout.session", "client_reference_id": public_id,
-            "payment_status": "paid", "customer_details": { "email": "stripe@example.com" }, "payment_intent": "pi_1" } }
+            "payment_status": "paid", "amount_total": price * 2, "currency": "usd",
+            "customer_details": { "email": "stripe@example.com" }, "payment_intent": "pi_1" } }
     })
     .to_string();
     let demo_secret = app::checkout::repo::demo_webhook_secret(&app.db)
@@ -1165,8 +1180,105 @@ async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Bac
     );
 }
 
+/// A customer checks out, opens a second checkout of the same cart (the first order is
+/// cancelled), then pays in the first tab anyway: the old session was ended at Stripe,
+/// and the money that still arrives is refunded automatically, once, and the customer told.
+async fn money_for_a_superseded_checkout_goes_back(backend: Backend) {
+    let stripe = fake_stripe().await;
+    let Some(app) = stripe_app(backend, stripe.base.clone()).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    let (first, _) = double_clicked_checkout(&guest, &slug, 1).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let (old_order, old_session, old_total): (String, String, i64) = sqlx::query_as(
+        "SELECT public_id, provider_session, total_cents FROM orders ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    sqlx::query("UPDATE orders SET email = 'tab@example.com' WHERE public_id = $1")
+        .bind(&old_order)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (second, _) = double_clicked_checkout(&guest, &slug, 1).await;
+    assert_eq!(second.status, 303, "{}", second.body);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
+        )
+        .await,
+        1,
+        "the first order was replaced"
+    );
+    assert_eq!(
+        stripe
+            .requests_to(&format!("/v1/checkout/sessions/{old_session}/expire"))
+            .len(),
+        1,
+        "the replaced session is ended at Stripe"
+    );
+
+    // Paid in the old tab a moment before Stripe ended it: Stripe reports the money.
+    let now = app::db::now_unix();
+    let paid = serde_json::json!({
+        "id": "evt_old_tab", "object": "event", "type": "checkout.session.completed", "created": now,
+        "data": { "object": { "id": old_session, "object": "checkout.session", "client_reference_id": old_order,
+            "payment_status": "paid", "amount_total": old_total, "currency": "usd",
+            "customer_details": { "email": "tab@example.com" }, "payment_intent": "pi_old_tab" } }
+    })
+    .to_string();
+    let signature = app::checkout::signature::sign("whsec_test_storefront", now, &paid);
+    assert_eq!(deliver(&app, &paid, Some(signature.clone())).await, 200);
+    assert_eq!(deliver(&app, &paid, Some(signature)).await, 200, "a replay");
+    let refunds = stripe.requests_to("/v1/refunds");
+    assert_eq!(refunds.len(), 1, "refunded once");
+    let (_, headers, body) = &refunds[0];
+    assert_eq!(form_value(body, "payment_intent"), "pi_old_tab");
+    assert_eq!(form_value(body, "amount"), old_total.to_string());
+    assert_eq!(
+        header_value(headers, "idempotency-key"),
+        "storefront-refund-auto-evt_old_tab"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM automatic_refunds WHERE status = 'done'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        0,
+        "the ended order stays ended"
+    );
+    let told = app.emails_to("tab@example.com").await;
+    assert_eq!(told.len(), 1, "the customer is told");
+    assert!(told[0].contains("refunded it in full"));
+    // The reconciler finds nothing more to give back.
+    let done =
+        app::checkout::reconcile::reconcile(&app.db, now, &app.base, app_stripe(&stripe).as_ref())
+            .await
+            .unwrap();
+    assert_eq!(done.refunded, 0);
+}
+
+fn app_stripe(stripe: &FakeStripe) -> Option<app::checkout::stripe_payments::StripeProvider> {
+    app::checkout::stripe_payments::StripeProvider::new(
+        "sk_test_storefront",
+        "whsec_test_storefront",
+        Some(&stripe.base),
+    )
+    .ok()
+}
+
 on_both_backends!(
     a_purchase_through_stripe,
     the_reconciler_asks_stripe_about_quiet_sessions,
     an_unreachable_stripe_cancels_the_order_and_keeps_the_cart,
+    money_for_a_superseded_checkout_goes_back,
 );

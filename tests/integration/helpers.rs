@@ -59,7 +59,7 @@ fn unique_name() -> String {
 }
 
 /// A fresh database URL, or `None` when PostgreSQL is unavailable and may be skipped.
-async fn fresh_database_url(backend: Backend) -> Option<String> {
+pub async fn fresh_database_url(backend: Backend) -> Option<String> {
     match backend {
         Backend::Sqlite => {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sqlite");
@@ -105,6 +105,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// A live server configured with `settings` on top of the test defaults.
 pub async fn spawn_app_with(backend: Backend, settings: &[(&str, String)]) -> Option<TestApp> {
     let database_url = fresh_database_url(backend).await?;
+    Some(spawn_app_on(&database_url, settings).await)
+}
+
+/// A live server on an existing database (a second app server, or one that reaches its
+/// database through a test's proxy).
+pub async fn spawn_app_on(database_url: &str, settings: &[(&str, String)]) -> TestApp {
+    let database_url = database_url.to_string();
     let config = Config::from_lookup(|key| match key {
         "DATABASE_URL" => Some(database_url.clone()),
         "STOREFRONT_ADDR" => Some("127.0.0.1:0".into()),
@@ -130,7 +137,7 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, String)]) -> Op
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    Some(TestApp { base, client, db })
+    TestApp { base, client, db }
 }
 
 /// A live server with the demo store loaded.

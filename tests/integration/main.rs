@@ -9,6 +9,7 @@ mod catalog;
 mod checkout;
 mod cli;
 mod content;
+mod hardening;
 mod journey;
 mod platform;
 mod tickets;

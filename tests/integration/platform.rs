@@ -196,7 +196,7 @@ async fn oversized_request_bodies_are_refused(backend: Backend) {
         (
             "/compare/tray",
             "application/x-www-form-urlencoded",
-            100 * 1024,
+            2 * 1024 * 1024,
         ),
         (
             "/admin/products/new",

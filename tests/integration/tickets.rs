@@ -23,7 +23,7 @@ async fn demo_subjects(app: &TestApp) -> ((String, String), Vec<(String, String)
     (piece, products)
 }
 
-fn ask_form(product: &str, share: bool, question: &str) -> String {
+pub(crate) fn ask_form(product: &str, share: bool, question: &str) -> String {
     format!(
         "name=Ada+Lovelace&email=ada%40example.com&question={}&contact=email&from={}&product={product}{}",
         urlencode(question),
@@ -43,7 +43,7 @@ async fn context_of(app: &TestApp, public_id: &str) -> serde_json::Value {
 }
 
 /// Opens a ticket; returns its public id and the page it sent the customer to.
-async fn open_ticket(visitor: &Visitor, form: &str) -> (String, String) {
+pub(crate) async fn open_ticket(visitor: &Visitor, form: &str) -> (String, String) {
     let sent = visitor.post_form("/help/ask", form).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let location = sent.location();

@@ -3,7 +3,9 @@
 //! redirects (303) or shows the same page again with the message and typed values.
 
 use super::model::{parse_name, Email, Password};
-use super::throttle::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_ACCOUNT, RESET_PER_IP};
+use super::throttle::{
+    LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_ACCOUNT, RESET_PER_IP, SIGNUP_NOTICE_PER_ACCOUNT,
+};
 use super::{password, repo, session, token};
 use crate::db::now_unix;
 use crate::email::repo::enqueue_email;
@@ -16,8 +18,6 @@ use axum::response::Response;
 use std::collections::HashMap;
 use tower_sessions::Session;
 
-/// Forms are small; 16 KiB leaves room for a 256-character password many times over.
-const FORM_LIMIT: usize = 16 * 1024;
 /// How long an emailed password-reset link works.
 pub const RESET_LINK_SECONDS: i64 = 30 * 60;
 
@@ -33,7 +33,7 @@ fn signed_in(parts: &Parts) -> Option<super::model::CurrentUser> {
 
 macro_rules! read_or_return {
     ($request:expr) => {
-        match read_form($request, FORM_LIMIT).await {
+        match read_form($request).await {
             Ok(read) => read,
             Err(response) => return response,
         }
@@ -71,12 +71,41 @@ async fn sign_up(
     let hash = password::hash_password(&password).await?;
     let Some(user_id) = repo::insert_user(&ctx.db, email.as_str(), &name, &hash, None).await?
     else {
-        return Err(AppError::Conflict {
-            message: "An account with this email already exists. Sign in, or reset your password if you forgot it.".into(),
-        });
+        // Answering "already registered" would tell anyone who has an account here; the
+        // owner hears about it by email instead, and the visitor sees a normal sign-up.
+        tell_owner_about_signup(ctx, &email).await?;
+        return Ok(());
     };
     session::sign_in(session, user_id, 0).await?;
     join_trail(ctx, parts_visitor, user_id).await;
+    Ok(())
+}
+
+/// Someone tried to sign up with an address that has an account: its owner gets one
+/// email an hour at most about it (so nobody can flood their inbox through our form).
+async fn tell_owner_about_signup(ctx: &PageContext, email: &Email) -> Result<(), AppError> {
+    if SIGNUP_NOTICE_PER_ACCOUNT
+        .begin_attempt(&ctx.db, email.as_str())
+        .await
+        .is_err()
+    {
+        return Ok(());
+    }
+    let base = &ctx.site.public_url;
+    let body = format!(
+        "Someone tried to create a Storefront account with this email address, which already has one.\n\n\
+         If it was you, sign in here: {base}/login\n\
+         Forgot your password? Choose a new one: {base}/account/password-reset\n\n\
+         If it wasn't you, you can ignore this email: nothing about your account changed.\n"
+    );
+    enqueue_email(
+        &ctx.db,
+        email.as_str(),
+        "You already have a Storefront account",
+        &body,
+        "signup_existing",
+    )
+    .await?;
     Ok(())
 }
 
@@ -128,9 +157,9 @@ async fn log_in(
 ) -> Result<bool, AppError> {
     let db = &ctx.db;
     let ip = client_ip(parts);
-    let email = field(fields, "email").trim().to_lowercase();
-    LOGIN_PER_IP.check(db, &ip).await?;
-    LOGIN_PER_ACCOUNT.check(db, &email).await?;
+    let email = super::model::normalize_email(field(fields, "email"));
+    let ip_attempts = LOGIN_PER_IP.begin_attempt(db, &ip).await?;
+    let account_attempts = LOGIN_PER_ACCOUNT.begin_attempt(db, &email).await?;
     let user = match Email::parse(&email) {
         Ok(valid) => repo::find_user_by_email(db, valid.as_str()).await?,
         Err(_) => None,
@@ -140,14 +169,17 @@ async fn log_in(
         .filter(|u| u.active)
         .map(|u| u.password_hash.clone());
     if !password::verify_password(stored, field(fields, "password")).await {
-        LOGIN_PER_IP.record_failure(db, &ip).await?;
-        LOGIN_PER_ACCOUNT.record_failure(db, &email).await?;
+        LOGIN_PER_IP.attempt_failed(db, &ip, ip_attempts).await?;
+        LOGIN_PER_ACCOUNT
+            .attempt_failed(db, &email, account_attempts)
+            .await?;
         tracing::info!(%ip, "failed sign-in");
         // One error for every cause, so nobody learns whether the account exists.
         return Err(AppError::SignInFailed);
     }
     let user = user.expect("verified users exist");
     LOGIN_PER_ACCOUNT.clear(db, &email).await?;
+    LOGIN_PER_IP.attempt_succeeded(db, &ip).await?;
     session::sign_in(session, user.id, user.session_epoch).await?;
     join_trail(
         ctx,

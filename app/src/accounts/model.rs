@@ -14,9 +14,24 @@ const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
+/// The one spelling of an address we store and compare: trimmed, compatibility-normalised
+/// (full-width "ａｂｃ" is "abc") and case-folded. Used for sign-up, sign-in and throttle keys.
+pub fn normalize_email(input: &str) -> String {
+    #[cfg(feature = "ssr")]
+    let input: String = unicode_normalization::UnicodeNormalization::nfkc(input.trim()).collect();
+    #[cfg(not(feature = "ssr"))]
+    let input = input.trim().to_string();
+    // Lower-casing after NFKC can produce text that normalises differently again (rare
+    // ligatures); a second pass makes the result stable.
+    #[cfg(feature = "ssr")]
+    let input: String =
+        unicode_normalization::UnicodeNormalization::nfkc(input.to_lowercase().as_str()).collect();
+    input.trim().to_lowercase()
+}
+
 impl Email {
     pub fn parse(input: &str) -> Result<Email, AppError> {
-        let email = input.trim().to_lowercase();
+        let email = normalize_email(input);
         let invalid = |message: &str| AppError::Validation {
             field: "email".into(),
             message: message.into(),
@@ -41,6 +56,20 @@ impl Email {
         if !plausible {
             return Err(invalid(
                 "That doesn't look like an email address, like name@example.com.",
+            ));
+        }
+        // "раypal" with a Cyrillic "р" looks like another person's address: refuse a part
+        // that mixes Latin letters with letters of another alphabet.
+        let mixes_scripts = |part: &str| {
+            part.chars().any(|c| c.is_ascii_alphabetic())
+                && part.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
+        };
+        if std::iter::once(local)
+            .chain(domain.split('.'))
+            .any(mixes_scripts)
+        {
+            return Err(invalid(
+                "Please type your email address with the letters of one alphabet.",
             ));
         }
         Ok(Email(email))
@@ -222,6 +251,32 @@ pub fn parse_name(input: &str) -> Result<String, AppError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn look_alike_addresses_are_one_address_or_refused() {
+        use super::Email;
+        let plain = Email::parse("anna@example.com").unwrap();
+        for same in [
+            "ＡＮＮＡ@ＥＸＡＭＰＬＥ.ＣＯＭ",
+            "  Anna@Example.COM ",
+            "anna@ｅxample.com",
+        ] {
+            assert_eq!(
+                Email::parse(same).unwrap().as_str(),
+                plain.as_str(),
+                "{same}"
+            );
+        }
+        assert!(Email::parse("аnna@example.com").is_err(), "Cyrillic а");
+        assert!(
+            Email::parse("anna@exаmple.com").is_err(),
+            "Cyrillic а in the domain"
+        );
+        assert!(
+            Email::parse("анна@пример.рф").is_ok(),
+            "one alphabet is fine"
+        );
+    }
+
     #[test]
     fn roles_see_only_their_areas() {
         use super::{Area, StaffRole};

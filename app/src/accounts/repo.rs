@@ -263,6 +263,17 @@ pub async fn lock_throttle(db: &Db, key: &str, until: i64) -> Result<(), sqlx::E
     Ok(())
 }
 
+/// Takes back one counted attempt (a success), never below zero.
+pub async fn forgive_throttle_attempt(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE throttles SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE key = $1",
+    )
+    .bind(key)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM throttles WHERE key = $1")
         .bind(key)

@@ -43,6 +43,15 @@ pub const RESET_PER_ACCOUNT: Throttle = Throttle {
     forget_after_seconds: 3600,
 };
 
+/// "You already have an account" emails: one an hour per address.
+pub const SIGNUP_NOTICE_PER_ACCOUNT: Throttle = Throttle {
+    prefix: "signup-notice",
+    free_failures: 1,
+    first_wait_seconds: 3600,
+    max_wait_seconds: 3600,
+    forget_after_seconds: 3600,
+};
+
 pub const RESET_PER_IP: Throttle = Throttle {
     prefix: "reset-ip",
     free_failures: 10,
@@ -81,6 +90,45 @@ impl Throttle {
         }
     }
 
+    /// Counts this attempt before it is judged, so parallel guesses cannot all slip in
+    /// between a check and a recorded failure: the count is one atomic upsert, and an
+    /// attempt past the free ones is refused without being evaluated. Returns the count.
+    pub async fn begin_attempt(&self, db: &Db, subject: &str) -> Result<i64, AppError> {
+        self.check(db, subject).await?;
+        let key = self.key(subject);
+        let attempts = repo::record_throttle_failure(db, &key, self.forget_after_seconds).await?;
+        if attempts > self.free_failures {
+            let wait = wait_after(self, attempts).unwrap_or(self.first_wait_seconds);
+            repo::lock_throttle(db, &key, now_unix() + wait).await?;
+            return Err(AppError::TooManyRequests {
+                message: format!(
+                    "Too many attempts. For your security, please wait {} and try again.",
+                    describe_wait(wait)
+                ),
+            });
+        }
+        Ok(attempts)
+    }
+
+    /// The attempt counted by `begin_attempt` failed: lock when it was the last free one.
+    pub async fn attempt_failed(
+        &self,
+        db: &Db,
+        subject: &str,
+        attempts: i64,
+    ) -> Result<(), AppError> {
+        if let Some(wait) = wait_after(self, attempts) {
+            repo::lock_throttle(db, &self.key(subject), now_unix() + wait).await?;
+        }
+        Ok(())
+    }
+
+    /// The attempt counted by `begin_attempt` succeeded: it no longer counts.
+    pub async fn attempt_succeeded(&self, db: &Db, subject: &str) -> Result<(), AppError> {
+        repo::forgive_throttle_attempt(db, &self.key(subject)).await?;
+        Ok(())
+    }
+
     pub async fn record_failure(&self, db: &Db, subject: &str) -> Result<(), AppError> {
         let key = self.key(subject);
         let failures = repo::record_throttle_failure(db, &key, self.forget_after_seconds).await?;
@@ -97,7 +145,8 @@ impl Throttle {
 }
 
 fn describe_wait(seconds: i64) -> String {
-    let seconds = seconds.max(1);
+    // Rounded up to ten seconds: a lock set a moment ago reads "30 seconds", not "29".
+    let seconds = ((seconds.max(1) + 9) / 10) * 10;
     if seconds < 60 {
         format!("{seconds} seconds")
     } else {

@@ -21,7 +21,6 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
-const FORM_LIMIT: usize = 64 * 1024;
 /// Multipart product forms: the image plus the text fields.
 pub const UPLOAD_LIMIT: usize = MAX_IMAGE_BYTES + 256 * 1024;
 /// Multipart content forms: a download (or infographic), a cover image and the text.
@@ -265,7 +264,7 @@ pub async fn post_product_stock(
     Path(id): Path<i64>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -319,7 +318,7 @@ pub async fn post_product_status(
     Path(id): Path<i64>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -348,7 +347,7 @@ pub async fn post_product_status(
 }
 
 pub async fn post_categories(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -490,7 +489,7 @@ fn is_in_subtree(tree: &[super::model::CategoryNode], root: i64, candidate: i64)
 }
 
 pub async fn post_staff(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -687,7 +686,7 @@ pub async fn uploaded_file(
 }
 
 pub async fn post_personas(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -821,7 +820,7 @@ async fn read_content_form(parts: &Parts, body: axum::body::Body) -> Result<Uplo
         )
         .await;
     }
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+    let bytes = axum::body::to_bytes(body, crate::forms::MAX_FORM_BYTES)
         .await
         .map_err(|_| AppError::bad_request("That form is too large."))?;
     let pairs = serde_urlencoded::from_bytes(&bytes)
@@ -957,7 +956,7 @@ pub async fn post_order(
     Path(public_id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };

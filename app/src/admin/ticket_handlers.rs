@@ -7,21 +7,19 @@ use super::guard::require_in;
 use crate::accounts::model::{Area, CurrentUser};
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
-use crate::tickets::model::{parse_message, Author, TicketStatus, MAX_MESSAGE_CHARS};
+use crate::tickets::model::{parse_message, Author, TicketStatus};
 use crate::tickets::quotes;
 use crate::tickets::repo::{self, TicketHead};
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use std::collections::HashMap;
 
-const FORM_LIMIT: usize = MAX_MESSAGE_CHARS * 4 + 4 * 1024;
-
 pub async fn post_ticket(
     State(ctx): State<PageContext>,
     Path(public_id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };

@@ -12,11 +12,9 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use std::collections::HashMap;
 
-const FORM_LIMIT: usize = 4 * 1024;
-
 /// POST /cart/add: `slug`, `quantity` (default 1), `back` (where the form was).
 pub async fn post_add(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -80,7 +78,7 @@ async fn add_to_cart(
 
 /// POST /cart/update: `slug`, `quantity` (0 removes the line).
 pub async fn post_update(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };

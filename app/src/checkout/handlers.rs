@@ -13,13 +13,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
-const FORM_LIMIT: usize = 4 * 1024;
-
 /// POST /checkout: the cart becomes an order (stock held), then the customer pays at the
 /// provider's hosted page — Stripe's when configured, else the demo provider's. The same
 /// `checkout_key` twice finds the first order (and, at Stripe, the same session).
 pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -37,6 +35,9 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
             Some(existing) => existing,
             None => start_order(&ctx, &parts, &owner, &key, quote).await?,
         };
+        if let Some(stripe) = &ctx.stripe {
+            end_superseded_sessions(stripe, &order.superseded_sessions).await;
+        }
         match &ctx.stripe {
             None => Ok(format!("/pay/demo/{}", order.provider_session)),
             Some(stripe) => stripe_session(&ctx, stripe, &order).await,
@@ -124,6 +125,24 @@ async fn start_order(
             .await?
             .ok_or(AppError::Internal),
         Err(error) => Err(error.into()),
+    }
+}
+
+/// Ends at Stripe the sessions of the orders this checkout replaced, so an old tab can no
+/// longer take money for them. Should Stripe not answer (or the customer pay in that very
+/// moment), the payment still arrives by webhook and is refunded automatically.
+async fn end_superseded_sessions(
+    stripe: &super::stripe_payments::StripeProvider,
+    sessions: &[String],
+) {
+    for session in sessions {
+        if let Err(problem) = stripe.expire_session(session).await {
+            tracing::warn!(
+                session,
+                problem,
+                "could not end a superseded Stripe session"
+            );
+        }
     }
 }
 
@@ -217,7 +236,10 @@ pub async fn post_webhook(
     )
     .await
     {
-        Ok(Received::Stored) => (StatusCode::OK, "received").into_response(),
+        Ok(Received::Stored) => {
+            settle_refunds(&ctx).await;
+            (StatusCode::OK, "received").into_response()
+        }
         Ok(Received::Replay) => (StatusCode::OK, "already received").into_response(),
         Err(WebhookError::Signature(problem)) => {
             tracing::warn!(problem = problem.message(), "webhook refused");
@@ -230,13 +252,24 @@ pub async fn post_webhook(
     }
 }
 
+/// Gives back money that arrived for ended orders. A failure here is retried by the
+/// reconciler; the delivery itself was stored, so Stripe is still told "received".
+async fn settle_refunds(ctx: &PageContext) {
+    if let Err(error) =
+        super::refunds::settle_automatic_refunds(&ctx.db, ctx.stripe.as_ref(), &ctx.site.public_url)
+            .await
+    {
+        tracing::warn!(%error, "automatic refunds wait for the reconciler");
+    }
+}
+
 /// POST /pay/demo/{session}: the demo provider's card form (and its confirmation step).
 pub async fn post_demo_pay(
     State(ctx): State<PageContext>,
     Path(session_id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -251,6 +284,10 @@ async fn pay(
     session_id: &str,
     fields: &HashMap<String, String>,
 ) -> Result<String, AppError> {
+    if ctx.stripe.is_some() {
+        // With Stripe configured no demo session may take an order, old ones included.
+        return Err(AppError::NotFound);
+    }
     let session = repo::find_demo_session(&ctx.db, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -261,6 +298,14 @@ async fn pay(
         });
     }
     let card = if field(fields, "step") == "authenticate" {
+        // Only a session the bank is actually asking about may be confirmed, and only once.
+        if !repo::advance_demo_step(&ctx.db, session_id, "authenticate", "card").await? {
+            return Err(AppError::Conflict {
+                message:
+                    "There is nothing to confirm for this payment. Enter your card details to pay."
+                        .into(),
+            });
+        }
         if field(fields, "outcome") == "approve" {
             TestCard::Succeeds
         } else {
@@ -276,7 +321,12 @@ async fn pay(
         form.card
     };
     match card {
-        TestCard::NeedsAuthentication => Ok(format!("/pay/demo/{session_id}?step=authenticate")),
+        TestCard::NeedsAuthentication => {
+            // From here only the bank's confirmation (or a new card) is accepted; a card
+            // entered again while it waits simply asks again.
+            repo::advance_demo_step(&ctx.db, session_id, "card", "authenticate").await?;
+            Ok(format!("/pay/demo/{session_id}?step=authenticate"))
+        }
         TestCard::Succeeds => {
             if repo::complete_demo_session(&ctx.db, session_id).await? {
                 let email = repo::find_demo_session(&ctx.db, session_id)

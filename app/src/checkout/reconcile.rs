@@ -24,6 +24,8 @@ pub struct Reconciled {
     pub expired: usize,
     /// Stripe sessions we could not ask about (Stripe unreachable); tried again next run.
     pub unanswered: usize,
+    /// Payments for ended orders given back now.
+    pub refunded: usize,
 }
 
 pub async fn reconcile(
@@ -38,6 +40,7 @@ pub async fn reconcile(
     }
     reconcile_demo_sessions(db, now, public_url, &mut result).await?;
     result.expired += repo::expire_stale_orders(db, now).await?;
+    result.refunded += super::refunds::settle_automatic_refunds(db, stripe, public_url).await?;
     Ok(result)
 }
 

@@ -44,6 +44,9 @@ pub struct StartedOrder {
     pub id: i64,
     pub public_id: String,
     pub provider_session: String,
+    /// Stripe sessions of the earlier unpaid orders this checkout cancelled: they must be
+    /// ended at Stripe too, or paying in an old tab would charge for a cancelled order.
+    pub superseded_sessions: Vec<String>,
 }
 
 pub struct NewOrder<'a> {
@@ -81,6 +84,7 @@ pub async fn find_by_checkout_key(
             provider_session: r
                 .try_get::<Option<String>, _>("provider_session")?
                 .unwrap_or_default(),
+            superseded_sessions: Vec::new(),
         })
     })
     .transpose()
@@ -142,13 +146,18 @@ pub async fn create_order(
             name: line.name.clone(),
         }));
     }
-    let earlier: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
+    let earlier: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, provider, provider_session FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
     )
     .bind(new.owner)
     .fetch_all(&mut *tx)
     .await?;
-    for order_id in earlier {
+    let superseded_sessions = earlier
+        .iter()
+        .filter(|(_, provider, _)| provider == "stripe")
+        .filter_map(|(_, _, session)| session.clone())
+        .collect();
+    for (order_id, _, _) in earlier {
         // Pending orders can always be cancelled; a refusal would only mean a concurrent
         // change, which the state machine has logged.
         let _ = transition(
@@ -255,6 +264,7 @@ pub async fn create_order(
         id: order_id,
         public_id,
         provider_session: session.unwrap_or_default(),
+        superseded_sessions,
     }))
 }
 
@@ -403,6 +413,7 @@ pub struct OrderFacts {
     pub owner: String,
     pub email: String,
     pub public_id: String,
+    pub currency: String,
 }
 
 pub async fn order_facts_by_public_id(
@@ -428,7 +439,7 @@ async fn order_facts(
     value: &str,
 ) -> Result<Option<OrderFacts>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT id, status, total_cents, owner, email, public_id FROM orders WHERE {column} = $1"
+        "SELECT id, status, total_cents, owner, email, public_id, currency FROM orders WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(&mut *conn)
@@ -442,9 +453,20 @@ async fn order_facts(
             owner: r.try_get("owner")?,
             email: r.try_get("email")?,
             public_id: r.try_get("public_id")?,
+            currency: r.try_get("currency")?,
         })
     })
     .transpose()
+}
+
+/// A note on the order's timeline that changes nothing (a refused payment event).
+pub async fn note_order_event(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    status: OrderStatus,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    record_order_event(conn, order_id, status.key(), status, reason).await
 }
 
 /// What the provider told us about the payment: the customer's email and the payment id.
@@ -813,6 +835,25 @@ pub async fn find_demo_session(db: &Db, id: &str) -> Result<Option<DemoSession>,
     .transpose()
 }
 
+/// Moves an open demo session from step `from` to `to`; `false` when it was not at `from`
+/// (a skipped or replayed step), so each step is answered once, in order.
+pub async fn advance_demo_step(
+    db: &Db,
+    id: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE demo_sessions SET step = $3 WHERE id = $1 AND step = $2 AND status = 'open'",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Marks the demo session paid; `false` when it was no longer open (paid or expired).
 pub async fn complete_demo_session(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -941,4 +982,115 @@ pub async fn cancel_unstarted(db: &Db, order_id: i64, reason: &str) -> Result<()
     let mut tx = db.begin_write().await?;
     let _ = transition(&mut tx, order_id, OrderStatus::Cancelled, reason).await?;
     tx.commit().await
+}
+
+// ---- automatic refunds (money for an order that had already ended) ----
+
+/// Notes that `payment_intent` paid for an order that can no longer be fulfilled and must
+/// be given back; `false` when that payment was already noted (another event about it).
+pub async fn record_automatic_refund_due(
+    conn: &mut AnyConnection,
+    payment_intent: &str,
+    event_id: &str,
+    order_id: i64,
+    amount_cents: i64,
+    currency: &str,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO automatic_refunds (payment_intent, event_id, order_id, amount_cents, currency, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'due', $6) ON CONFLICT (payment_intent) DO NOTHING",
+    )
+    .bind(payment_intent)
+    .bind(event_id)
+    .bind(order_id)
+    .bind(amount_cents)
+    .bind(currency)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone)]
+pub struct DueRefund {
+    pub payment_intent: String,
+    pub event_id: String,
+    pub order_id: i64,
+    pub public_id: String,
+    pub email: String,
+    pub amount_cents: i64,
+    pub currency: String,
+}
+
+pub async fn due_automatic_refunds(db: &Db, limit: i64) -> Result<Vec<DueRefund>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.payment_intent, r.event_id, r.order_id, o.public_id, o.email, r.amount_cents, r.currency \
+         FROM automatic_refunds r JOIN orders o ON o.id = r.order_id \
+         WHERE r.status = 'due' ORDER BY r.created_at LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DueRefund {
+                payment_intent: r.try_get("payment_intent")?,
+                event_id: r.try_get("event_id")?,
+                order_id: r.try_get("order_id")?,
+                public_id: r.try_get("public_id")?,
+                email: r.try_get("email")?,
+                amount_cents: r.try_get("amount_cents")?,
+                currency: r.try_get("currency")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks the refund made, raises the order's refunded total and notes it on the order's
+/// timeline, in one transaction; `false` when another server finished it first.
+pub async fn finish_automatic_refund(
+    db: &Db,
+    refund: &DueRefund,
+    provider_refund: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE automatic_refunds SET status = 'done', provider_refund = $1, done_at = $2 \
+         WHERE payment_intent = $3 AND status = 'due'",
+    )
+    .bind(provider_refund)
+    .bind(now_unix())
+    .bind(&refund.payment_intent)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    raise_refunded_amount(&mut tx, refund.order_id, refund.amount_cents).await?;
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(refund.order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let status = OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled);
+    note_order_event(
+        &mut tx,
+        refund.order_id,
+        status,
+        "Payment refunded automatically: it arrived after this order had ended",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn count_automatic_refund_attempt(
+    db: &Db,
+    payment_intent: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE automatic_refunds SET attempts = attempts + 1 WHERE payment_intent = $1 RETURNING attempts",
+    )
+    .bind(payment_intent)
+    .fetch_one(db.pool())
+    .await
 }

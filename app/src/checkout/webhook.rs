@@ -70,7 +70,7 @@ pub async fn receive(
         tracing::info!(event_id = id, kind, "payment event replayed; ignored");
         return Ok(Received::Replay);
     }
-    let (outcome, order_id) = apply(&mut tx, &kind, &object, public_url).await?;
+    let (outcome, order_id) = apply(&mut tx, &id, &kind, &object, public_url).await?;
     repo::set_payment_event_outcome(&mut tx, &id, outcome, order_id).await?;
     tx.commit().await?;
     tracing::info!(
@@ -102,6 +102,7 @@ pub async fn deliver_own_event(
 /// The event's effect on our order; returns the outcome word stored with the event.
 async fn apply(
     conn: &mut AnyConnection,
+    event_id: &str,
     kind: &str,
     object: &Value,
     public_url: &str,
@@ -140,12 +141,38 @@ async fn apply(
     };
     let order_id = Some(order.id);
     let outcome = match kind {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded"
+            if !amount_matches(object, &order) =>
+        {
+            let message = format!(
+                "A payment of {} {} was reported for this order of {} {}; it was not accepted. Check it at the payment provider.",
+                object["amount_total"].as_i64().map(|a| a.to_string()).unwrap_or_else(|| "an unknown amount".into()),
+                text("/currency").to_ascii_uppercase(),
+                order.total_cents,
+                order.currency.to_ascii_uppercase(),
+            );
+            // A person must look: either someone tampered with the session or our prices
+            // and Stripe's disagree. The order stays as it was.
+            tracing::error!(
+                alert = "payment_amount_mismatch",
+                order = order.public_id,
+                reported = object["amount_total"].as_i64(),
+                reported_currency = text("/currency"),
+                expected = order.total_cents,
+                expected_currency = order.currency,
+                "payment amount does not match the order; refused"
+            );
+            repo::record_payment_problem(conn, order.id, &message).await?;
+            repo::note_order_event(conn, order.id, order.status, &message).await?;
+            "refused"
+        }
         "checkout.session.completed" => {
             let email = text("/customer_details/email");
             repo::record_payment_details(conn, order.id, email, text("/payment_intent")).await?;
             match text("/payment_status") {
                 "paid" | "no_payment_required" => {
-                    mark_paid(conn, &order, "Payment received", public_url).await?
+                    let outcome = mark_paid(conn, &order, "Payment received", public_url).await?;
+                    refund_if_ended(conn, outcome, event_id, object, &order).await?
                 }
                 // Bank transfers and the like: paid later, or not (async events follow).
                 _ => "awaiting_payment",
@@ -159,7 +186,8 @@ async fn apply(
                 text("/payment_intent"),
             )
             .await?;
-            mark_paid(conn, &order, "Delayed payment received", public_url).await?
+            let outcome = mark_paid(conn, &order, "Delayed payment received", public_url).await?;
+            refund_if_ended(conn, outcome, event_id, object, &order).await?
         }
         "checkout.session.async_payment_failed" => outcome_of(
             repo::transition(
@@ -202,6 +230,57 @@ async fn apply(
         _ => "ignored",
     };
     Ok((outcome, order_id))
+}
+
+/// Money arrived for an order that had already ended (cancelled by a newer checkout, or
+/// expired) and so was refused: it is noted as due back, and given back by
+/// `refunds::settle_automatic_refunds` right after this transaction (and by the reconciler
+/// should that fail). The store never keeps money without an order.
+async fn refund_if_ended(
+    conn: &mut AnyConnection,
+    outcome: &'static str,
+    event_id: &str,
+    object: &Value,
+    order: &OrderFacts,
+) -> Result<&'static str, sqlx::Error> {
+    let ended = matches!(order.status, OrderStatus::Cancelled | OrderStatus::Expired);
+    let payment_intent = object["payment_intent"].as_str().unwrap_or("");
+    if outcome != "refused" || !ended || payment_intent.is_empty() {
+        return Ok(outcome);
+    }
+    if repo::record_automatic_refund_due(
+        conn,
+        payment_intent,
+        event_id,
+        order.id,
+        order.total_cents,
+        &order.currency,
+    )
+    .await?
+    {
+        tracing::warn!(
+            order = order.public_id,
+            payment_intent,
+            "payment arrived for an order that had ended; refunding it"
+        );
+        repo::note_order_event(
+            conn,
+            order.id,
+            order.status,
+            "Payment arrived after this order had ended; it is being refunded automatically",
+        )
+        .await?;
+    }
+    Ok("refund_due")
+}
+
+/// Whether the money reported is exactly the order's total, in its currency (amounts in
+/// minor units, currencies compared case-insensitively as Stripe writes them lower-case).
+fn amount_matches(object: &Value, order: &OrderFacts) -> bool {
+    object["amount_total"].as_i64() == Some(order.total_cents)
+        && object["currency"]
+            .as_str()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&order.currency))
 }
 
 async fn mark_paid(

@@ -10,8 +10,6 @@ use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;
 
-const FORM_LIMIT: usize = 4 * 1024;
-
 fn visitor_of(parts: &Parts) -> Option<Visitor> {
     parts.extensions.get::<Visitor>().cloned()
 }
@@ -21,7 +19,7 @@ fn user_of(parts: &Parts) -> Option<i64> {
 }
 
 pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -73,7 +71,7 @@ pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> R
 }
 
 pub async fn post_save(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -101,7 +99,7 @@ pub async fn post_save(State(ctx): State<PageContext>, request: Request) -> Resp
 }
 
 pub async fn post_clear(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -127,7 +125,7 @@ const READING_WINDOW_SECONDS: i64 = 12 * 3600;
 pub async fn post_reading(State(ctx): State<PageContext>, request: Request) -> Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };

@@ -3,7 +3,7 @@
 
 use super::context::{take_snapshot, Asker};
 use super::model::{
-    parse_message, parse_question, Author, Contact, MAX_MESSAGE_CHARS, REPLIES_PER_TICKET_PER_HOUR,
+    parse_message, parse_question, Author, Contact, REPLIES_PER_TICKET_PER_HOUR,
     TICKETS_PER_IP_PER_HOUR, TICKETS_PER_OWNER_PER_HOUR,
 };
 use super::repo::{self, OpenTicket};
@@ -18,12 +18,9 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use std::collections::HashMap;
 
-/// A question, a name, an email and a few choices; the question is the long part.
-const FORM_LIMIT: usize = MAX_MESSAGE_CHARS * 4 + 4 * 1024;
-
 /// POST /help/ask: opens a ticket, then shows its conversation.
 pub async fn post_ask(State(ctx): State<PageContext>, request: Request) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -157,7 +154,7 @@ pub async fn post_reply(
     Path(public_id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request, FORM_LIMIT).await {
+    let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };

@@ -46,14 +46,10 @@ pub async fn update_tray(headers: HeaderMap, Form(form): Form<TrayForm>) -> Resp
         .into_response()
 }
 
-/// Only same-site paths: an attacker must not turn this into an open redirect.
+/// Only same-site paths: an attacker must not turn this into an open redirect (the one
+/// check every form's "back" goes through).
 fn safe_back(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && back.len() < 2048
-    {
-        back.to_string()
-    } else {
-        "/compare".to_string()
-    }
+    app::security::safe_local_path(back, "/compare")
 }
 
 #[cfg(test)]
@@ -66,5 +62,9 @@ mod tests {
         assert_eq!(safe_back("//evil.example"), "/compare");
         assert_eq!(safe_back("https://evil.example"), "/compare");
         assert_eq!(safe_back("/\\evil"), "/compare");
+        // Browsers drop tabs and newlines from a Location: "/\t/evil" is "//evil".
+        assert_eq!(safe_back("/\t/evil.example"), "/compare");
+        assert_eq!(safe_back("/\n/evil.example"), "/compare");
+        assert_eq!(safe_back("/\u{0}x"), "/compare");
     }
 }

@@ -1,0 +1,29 @@
+-- The demo provider's hosted page is a small state machine kept on the server:
+-- 'card' (the card form is what may be answered) or 'authenticate' (the bank asked the
+-- customer to confirm; only that answer is accepted, once).
+ALTER TABLE demo_sessions ADD COLUMN step TEXT NOT NULL DEFAULT 'card';
+
+-- One row that /healthz rewrites: only a write that reaches the disk shows a read-only
+-- file or a full disk.
+CREATE TABLE health_probe (
+    id         INTEGER PRIMARY KEY,
+    checked_at BIGINT NOT NULL
+);
+
+-- Money that arrived for an order that had already ended (a superseded or expired
+-- checkout paid in an old tab): it is given back automatically, once. One row per payment;
+-- the event that reported it names the refund's idempotency key.
+CREATE TABLE automatic_refunds (
+    payment_intent  TEXT PRIMARY KEY,
+    event_id        TEXT NOT NULL,
+    order_id        INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    amount_cents    INTEGER NOT NULL,
+    currency        TEXT NOT NULL,
+    -- due: still to be refunded at the provider; done: refunded.
+    status          TEXT NOT NULL CHECK (status IN ('due', 'done')),
+    provider_refund TEXT NOT NULL DEFAULT '',
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    done_at         INTEGER
+);
+CREATE INDEX automatic_refunds_due ON automatic_refunds (status);

@@ -1,0 +1,703 @@
+//! What a hostile visitor or an unlucky operator tries (issue 12): skipped payment steps,
+//! markup in titles, NUL bytes, parallel password guesses, forged forwarding headers, a
+//! database that goes away or stops taking writes, malformed server-function calls, long
+//! non-Latin text, off-site redirects, proxies that rewrite Host, and paid events whose
+//! amount is not the order's. Each runs on SQLite and on PostgreSQL.
+
+use crate::checkout::{card, check_out, count, deliver, product_with_stock};
+use crate::helpers::{
+    fresh_database_url, spawn_app_on, spawn_app_with, spawn_seeded_app, urlencode, Backend,
+};
+use crate::on_both_backends;
+use crate::tickets::{ask_form, open_ticket};
+
+async fn demo_payment_steps_cannot_be_skipped_or_replayed(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let home = app.get("/").await;
+    assert!(
+        home.body.contains("Demo store: no real payments."),
+        "every page says the payments are not real"
+    );
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    let pay = check_out(&guest, &slug, 1).await;
+    let approve = "step=authenticate&outcome=approve";
+
+    // The bank's confirmation without a card that asked for one: refused, nothing paid.
+    let skipped = guest.post_form(&pay, approve).await;
+    assert_eq!(skipped.status, 409, "{}", skipped.body);
+    assert!(skipped.body.contains("nothing to confirm"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        0
+    );
+
+    // The card that asks for confirmation, then the confirmation: paid once.
+    let asked = guest.post_form(&pay, &card("4000002500003155")).await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    assert!(asked.location().ends_with("?step=authenticate"));
+    let approved = guest.post_form(&pay, approve).await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    assert!(approved.location().starts_with("/checkout/success"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+    // Replaying the confirmation changes nothing.
+    let replayed = guest.post_form(&pay, approve).await;
+    assert!(
+        replayed.status == 409 || replayed.status == 410,
+        "{}",
+        replayed.status
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM payment_events").await,
+        1,
+        "one payment event"
+    );
+
+    // A confirmation that was declined cannot be answered again as approved.
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let second = app.visitor();
+    let pay = check_out(&second, &slug, 1).await;
+    second.post_form(&pay, &card("4000002500003155")).await;
+    let declined = second
+        .post_form(&pay, "step=authenticate&outcome=decline")
+        .await;
+    assert_eq!(declined.status, 402);
+    let after_decline = second.post_form(&pay, approve).await;
+    assert_eq!(after_decline.status, 409);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+}
+
+/// Text that would become markup, a script or a redirect if any page wrote it raw.
+const HOSTILE: &[&str] = &[
+    "</title><meta http-equiv=refresh content=0;url=https://evil.example/>",
+    "</script><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"><svg onload=alert(1)>",
+    "<!--<script>",
+];
+
+/// True when a page carries one of the hostile strings as live markup.
+fn has_live_markup(body: &str) -> Option<&'static str> {
+    let lower = body.to_ascii_lowercase();
+    [
+        "<meta http-equiv=refresh",
+        "<script>alert(1)",
+        "<img src=x onerror",
+        "<svg onload",
+        "<!--<script>",
+    ]
+    .into_iter()
+    .find(|needle| lower.contains(needle))
+}
+
+async fn hostile_text_never_becomes_markup(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    // Reflected: search boxes, the title of their result pages.
+    for text in HOSTILE {
+        for path in ["/products?q=", "/search?q=", "/learn?q="] {
+            let page = app.get(&format!("{path}{}", urlencode(text))).await;
+            assert!(page.status < 500, "{path}{text}: {}", page.status);
+            if let Some(found) = has_live_markup(&page.body) {
+                panic!("{path}{text} rendered {found} as markup");
+            }
+        }
+    }
+    let reflected = app
+        .get(&format!("/products?q={}", urlencode(HOSTILE[0])))
+        .await;
+    let head = reflected.body.split("</head>").next().unwrap();
+    assert!(
+        head.contains("&lt;/title&gt;&lt;meta"),
+        "the title shows the text"
+    );
+
+    // Stored: hostile names on products, categories and guides, shown on every page that
+    // lists them, customer side and staff side.
+    let (product_id, slug) = product_with_stock(&app, 5).await;
+    sqlx::query("UPDATE products SET name = $1, summary = $2 WHERE id = $3")
+        .bind(HOSTILE[0])
+        .bind(HOSTILE[1])
+        .bind(product_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE content SET title = $1, summary = $2")
+        .bind(HOSTILE[2])
+        .bind(HOSTILE[3])
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE categories SET name = $1")
+        .bind(HOSTILE[4])
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let guide: String = sqlx::query_scalar("SELECT slug FROM content ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let category: String = sqlx::query_scalar("SELECT slug FROM categories ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+
+    // A ticket whose question starts by closing the title, opened by a customer.
+    let customer = app.visitor();
+    customer.get(&format!("/products/{slug}")).await;
+    let (ticket, _) = open_ticket(&customer, &ask_form(&slug, true, HOSTILE[0])).await;
+    let cart = customer
+        .post_form("/cart/add", &format!("slug={slug}&quantity=1"))
+        .await;
+    assert_eq!(cart.status, 303);
+
+    let customer_pages = [
+        "/".to_string(),
+        "/products".to_string(),
+        format!("/products/{slug}"),
+        format!("/categories/{category}"),
+        "/learn".to_string(),
+        format!("/learn/{guide}"),
+        format!("/compare?products={slug}"),
+        "/cart".to_string(),
+        "/my-research".to_string(),
+        "/sitemap.xml".to_string(),
+        "/feed.xml".to_string(),
+    ];
+    for path in &customer_pages {
+        let page = customer.get(path).await;
+        assert!(page.status < 500, "{path}: {}", page.status);
+        if let Some(found) = has_live_markup(&page.body) {
+            panic!("{path} rendered {found} as markup");
+        }
+        for block in page.json_ld() {
+            assert!(
+                block.is_object() || block.is_array(),
+                "{path}: JSON-LD parses"
+            );
+        }
+    }
+
+    let staff = app.signed_in_as("admin@example.com", Some("admin")).await;
+    let staff_pages = [
+        "/admin".to_string(),
+        "/admin/products".to_string(),
+        format!("/admin/products/{product_id}"),
+        "/admin/categories".to_string(),
+        "/admin/content".to_string(),
+        "/admin/tickets".to_string(),
+        format!("/admin/tickets/{ticket}"),
+        "/admin/personas".to_string(),
+    ];
+    for path in &staff_pages {
+        let page = staff.get(path).await;
+        assert!(page.status < 500, "{path}: {}", page.status);
+        if let Some(found) = has_live_markup(&page.body) {
+            panic!("{path} rendered {found} as markup");
+        }
+    }
+}
+
+async fn nul_bytes_never_reach_the_database(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let visitor = app.visitor();
+    for path in [
+        "/search?q=%00",
+        "/products?q=a%00b&sort=%00",
+        "/checkout/success?session_id=%00",
+        "/pay/demo/cs%00x",
+        "/account/orders/a%00b",
+        "/products/a%00b",
+        "/learn/%00",
+        "/tickets/%00?t=%00",
+        "/quotes/%00",
+        "/api/suggest?q=ab%00c",
+    ] {
+        let page = visitor.get(path).await;
+        assert!(page.status < 500, "GET {path}: {}", page.status);
+        assert!(!page.body.contains('\0'), "GET {path} echoed a NUL");
+    }
+    for (path, form) in [
+        (
+            "/login",
+            "email=a%00b%40example.com&password=x%00y".to_string(),
+        ),
+        (
+            "/signup",
+            "name=A%00&email=n%00ul%40example.com&password=x".to_string(),
+        ),
+        ("/cart/add", format!("slug={slug}%00&quantity=1%00")),
+        ("/cart/update", "slug=%00&quantity=%00".to_string()),
+        ("/compare/tray", "slug=%00&back=/%00".to_string()),
+        (
+            "/help/ask",
+            "name=Ada%00&email=a%40example.com&question=Hello%00there%2C+is+the+grinder+quiet%3F&contact=email".to_string(),
+        ),
+        ("/account/password-reset", "email=%00".to_string()),
+        ("/journey/persona", "persona=%00&back=%00".to_string()),
+    ] {
+        let page = visitor.post_form(path, &form).await;
+        assert!(
+            page.status < 500,
+            "POST {path}: {} {}",
+            page.status,
+            page.body
+        );
+    }
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ticket_messages WHERE body = 'Hellothere, is the grinder quiet?'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored, 1, "the question arrived without its NUL");
+}
+
+async fn parallel_password_guesses_are_counted_before_they_are_judged(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &[]).await else {
+        return;
+    };
+    app.create_user("target@example.com", None).await;
+    let guesses = (0..30).map(|i| {
+        let visitor = app.visitor();
+        async move {
+            visitor
+                .post_form(
+                    "/login",
+                    &format!("email=target%40example.com&password=wrong-guess-{i}"),
+                )
+                .await
+                .status
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let judged = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(judged, 5, "only five guesses are evaluated: {statuses:?}");
+    assert_eq!(refused, 25, "{statuses:?}");
+}
+
+async fn forwarded_for_written_by_the_client_is_not_believed(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &[("STOREFRONT_TRUST_PROXY", "1".into())]).await else {
+        return;
+    };
+    // One client behind our proxy guesses across many accounts, writing a new
+    // X-Forwarded-For of its own each time; the proxy appends the address it saw.
+    let mut statuses = Vec::new();
+    for i in 0..22 {
+        let page = app
+            .client
+            .post(format!("{}/login", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", format!("198.51.100.{i}, 203.0.113.7"))
+            .body(format!("email=user{i}%40example.com&password=guess"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(page.status().as_u16());
+    }
+    assert!(
+        statuses[..20].iter().all(|s| *s == 401),
+        "twenty free guesses per address: {statuses:?}"
+    );
+    assert_eq!(
+        &statuses[20..],
+        &[429, 429],
+        "the address the proxy saw is throttled, whatever the client wrote"
+    );
+}
+
+async fn malformed_server_function_calls_are_the_callers_mistake(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    for (path, body) in [
+        ("/api/suggest", None),
+        ("/api/suggest?query=grinder", None),
+        ("/api/admin/product", Some("id=not-a-number")),
+        ("/api/admin/ticket", Some("")),
+    ] {
+        let page = match body {
+            None => app.get(path).await,
+            Some(body) => app.post_form(path, body, &[]).await,
+        };
+        assert_eq!(page.status, 400, "{path} {body:?}: {}", page.body);
+        assert!(
+            !page.body.contains("deserializ") && !page.body.contains("missing field"),
+            "{path}: no decoder text: {}",
+            page.body
+        );
+        assert!(page.body.contains("could not be read"), "{}", page.body);
+    }
+    let fine = app.get("/api/suggest?q=grinder").await;
+    assert_eq!(fine.status, 200);
+}
+
+async fn long_questions_in_any_script_are_kept(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    // 2,400 characters of Japanese: 7,200 UTF-8 bytes, 21,600 once form-encoded.
+    let question: String = "エスプレッソの抽出について"
+        .chars()
+        .cycle()
+        .take(2400)
+        .collect();
+    let visitor = app.visitor();
+    let (ticket, _) = open_ticket(&visitor, &ask_form(&slug, false, &question)).await;
+    let stored: String = sqlx::query_scalar(
+        "SELECT m.body FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id \
+         WHERE t.public_id = $1 ORDER BY m.id LIMIT 1",
+    )
+    .bind(&ticket)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored.chars().count(), 2400);
+
+    // Over the 4,000-character limit: the form comes back with the text and a message.
+    let too_long: String = "深煎り".chars().cycle().take(4500).collect();
+    let page = app
+        .visitor()
+        .post_form("/help/ask", &ask_form(&slug, false, &too_long))
+        .await;
+    assert_eq!(
+        page.status,
+        422,
+        "{}",
+        &page.body[..page.body.len().min(300)]
+    );
+    assert!(page.body.contains("it has 4500"));
+    assert!(page.body.contains(&too_long), "the text is kept");
+}
+
+async fn form_redirects_stay_on_this_site(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let visitor = app.visitor();
+    for back in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let page = visitor
+            .post_form(
+                "/compare/tray",
+                &format!("slug={slug}&back={}", urlencode(back)),
+            )
+            .await;
+        assert_eq!(page.status, 303);
+        assert_eq!(page.location(), "/compare", "back={back:?}");
+    }
+}
+
+async fn writes_are_checked_against_the_public_origin(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let add = |origin: String, host: &'static str| {
+        let request = app
+            .client
+            .post(format!("{}/cart/add", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", origin)
+            .header("host", host)
+            .body(format!("slug={slug}&quantity=1"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // A proxy that rewrites Host to its upstream name: our own pages still post.
+    assert_eq!(add(app.base.clone(), "storefront-upstream:8080").await, 303);
+    // Another site, or our host under another scheme, is refused.
+    assert_eq!(
+        add("https://evil.example".into(), "evil.example").await,
+        403
+    );
+    let https_twin = app.base.replace("http://", "https://");
+    assert_eq!(add(https_twin, "storefront-upstream:8080").await, 403);
+}
+
+async fn a_paid_event_for_the_wrong_amount_is_refused(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = product_with_stock(&app, 5).await;
+    let guest = app.visitor();
+    let pay = check_out(&guest, &slug, 1).await;
+    let session = pay.trim_start_matches("/pay/demo/").to_string();
+    let (public_id, total): (String, i64) =
+        sqlx::query_as("SELECT public_id, total_cents FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let secret = app::checkout::repo::demo_webhook_secret(&app.db)
+        .await
+        .unwrap();
+    let now = app::db::now_unix();
+    for (event_id, amount, currency) in [
+        ("evt_cheap", 100, "usd"),
+        ("evt_other_currency", total, "jpy"),
+    ] {
+        let body = serde_json::json!({
+            "id": event_id, "object": "event", "type": "checkout.session.completed", "created": now,
+            "data": { "object": {
+                "id": session, "object": "checkout.session", "client_reference_id": public_id,
+                "payment_status": "paid", "amount_total": amount, "currency": currency,
+                "customer_details": { "email": "hook@example.com" }, "payment_intent": "pi_x"
+            }}
+        })
+        .to_string();
+        let signature = app::checkout::signature::sign(&secret, now, &body);
+        assert_eq!(deliver(&app, &body, Some(signature)).await, 200);
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        0,
+        "the wrong amount pays nothing"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM payment_events WHERE outcome = 'refused'"
+        )
+        .await,
+        2
+    );
+    let order = guest.get(&format!("/account/orders/{public_id}")).await;
+    assert!(
+        order.body.contains("was not accepted"),
+        "the order shows the refused payment"
+    );
+}
+
+/// Health says when writes fail; writes answer 503 with a message and keep what was typed.
+async fn an_unwritable_database_is_reported_and_forms_keep_their_text(backend: Backend) {
+    let Some(database_url) = fresh_database_url(backend).await else {
+        return;
+    };
+    let writable = spawn_app_on(&database_url, &[]).await;
+    server::seed::seed_demo_store(&writable.db).await.unwrap();
+    assert_eq!(writable.get("/healthz").await.status, 200);
+    let (_, slug) = product_with_stock(&writable, 5).await;
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let database_name = database_url.rsplit('/').next().unwrap().to_string();
+    let app = match backend {
+        // A second server that may only read the file (as with a read-only mount).
+        Backend::Sqlite => spawn_app_on(&format!("{database_url}?mode=ro"), &[]).await,
+        // The database switched to read-only (as a standby is): every session from now on
+        // is read-only, the store's pooled ones included once they reconnect.
+        Backend::Postgres => {
+            set_read_only(&admin_url, &database_name, true).await;
+            writable
+        }
+    };
+    let mut health = app.get("/healthz").await;
+    for _ in 0..20 {
+        if health.body.contains("read-only") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        health = app.get("/healthz").await;
+    }
+    assert_eq!(health.status, 503, "{}", health.body);
+    assert!(health.body.contains("read-only"), "{}", health.body);
+    // The watchdog sees that reads work, so pages render (and say why writes fail).
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let visitor = app.visitor();
+    let added = visitor
+        .post_form("/cart/add", &format!("slug={slug}&quantity=1"))
+        .await;
+    assert_eq!(added.status, 503, "{}", added.body);
+    assert!(added.headers.contains_key("retry-after"));
+    let question = "Does the Kestrel grind fine enough for Turkish coffee?";
+    let asked = visitor
+        .post_form("/help/ask", &ask_form(&slug, false, question))
+        .await;
+    assert_eq!(asked.status, 503);
+    assert!(asked.body.contains("Nothing you typed is lost"));
+    assert!(asked.body.contains(question), "the question is kept");
+
+    if backend == Backend::Postgres {
+        set_read_only(&admin_url, &database_name, false).await;
+    }
+}
+
+/// Makes every new session of `database` read-only (or writable again) and ends the
+/// current ones, so pools reconnect under the new setting.
+async fn set_read_only(admin_url: &str, database: &str, read_only: bool) {
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    let setting = if read_only { "on" } else { "off" };
+    sqlx::query(&format!(
+        "ALTER DATABASE {database} SET default_transaction_read_only = {setting}"
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(database)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
+on_both_backends!(
+    demo_payment_steps_cannot_be_skipped_or_replayed,
+    hostile_text_never_becomes_markup,
+    nul_bytes_never_reach_the_database,
+    parallel_password_guesses_are_counted_before_they_are_judged,
+    forwarded_for_written_by_the_client_is_not_believed,
+    malformed_server_function_calls_are_the_callers_mistake,
+    long_questions_in_any_script_are_kept,
+    form_redirects_stay_on_this_site,
+    writes_are_checked_against_the_public_origin,
+    a_paid_event_for_the_wrong_amount_is_refused,
+    an_unwritable_database_is_reported_and_forms_keep_their_text,
+);
+
+/// A TCP relay between the app and PostgreSQL that a test can cut and restore, so the
+/// database "goes away" for this app alone (the other tests share the real server).
+struct Relay {
+    port: u16,
+    open: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(target: &'static str) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (flag, tasks) = (open.clone(), connections.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !flag.load(Ordering::SeqCst) {
+                    drop(inbound); // the "server" is down: the connection is refused
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(task);
+            }
+        });
+        Relay {
+            port,
+            open,
+            connections,
+        }
+    }
+
+    fn cut(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        for task in self.connections.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// PostgreSQL goes away under a running store: pages answer 503 with Retry-After and a
+/// "back in a moment" page instead of hanging, and the store recovers by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_outage_fails_fast_and_recovers() {
+    let Some(database_url) = fresh_database_url(Backend::Postgres).await else {
+        return;
+    };
+    let relay = Relay::start("127.0.0.1:5432").await;
+    let (before, after) = database_url.split_once("127.0.0.1:5432").unwrap();
+    let relayed = format!("{before}127.0.0.1:{}{after}", relay.port);
+    let app = spawn_app_on(&relayed, &[]).await;
+    server::seed::seed_demo_store(&app.db).await.unwrap();
+    assert_eq!(app.get("/products").await.status, 200);
+
+    relay.cut();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut answer = None;
+    for _ in 0..20 {
+        let response = client
+            .get(format!("{}/products", app.base))
+            .send()
+            .await
+            .expect("an answer, not a hang");
+        if response.status() == 503 {
+            answer = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let response = answer.expect("503 while the database is away");
+    assert!(response.headers().contains_key("retry-after"));
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("back in a moment") || body.contains("our database is not answering"),
+        "{body}"
+    );
+    // Once the watchdog has noticed, pages answer at once with the "back in a moment" page.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let guarded = client
+        .get(format!("{}/products", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guarded.status(), 503);
+    assert!(guarded.headers().contains_key("retry-after"));
+    assert!(guarded.text().await.unwrap().contains("back in a moment"));
+    let health = client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 503);
+
+    relay.restore();
+    let mut recovered = false;
+    for _ in 0..40 {
+        let status = client
+            .get(format!("{}/products", app.base))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0);
+        if status == 200 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(recovered, "pages work again without a restart");
+}
