@@ -27,3 +27,13 @@ CREATE TABLE automatic_refunds (
     done_at         BIGINT
 );
 CREATE INDEX automatic_refunds_due ON automatic_refunds (status);
+
+-- The built CSS/JS/WASM files (hashed names) of every build that served pages lately:
+-- after a new build replaces target/site/pkg, or while app servers of two builds run side
+-- by side, a page rendered by either build still loads its own files.
+CREATE TABLE build_assets (
+    name         TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    body         BYTEA NOT NULL,
+    published_at BIGINT NOT NULL
+);

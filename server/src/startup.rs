@@ -87,9 +87,18 @@ impl Application {
             config.public_url.clone()
         };
         let stripe = config.stripe_provider()?;
+        let options = leptos_options(config, local);
+        if options.hash_files {
+            let pkg_dir = config.site_root.join("pkg");
+            if let Some(hash_file) = hash_file() {
+                routes::assets::check_build_assets(&pkg_dir, &hash_file)?;
+            }
+            let published = routes::assets::publish_build_assets(&db, &pkg_dir).await?;
+            tracing::debug!(published, "build assets published for other servers");
+        }
         let state = AppState {
             db: db.clone(),
-            leptos_options: leptos_options(config, local),
+            leptos_options: options,
             site: SiteInfo {
                 public_url: public_url.clone(),
                 checkout_hold_minutes: app::checkout::hold_seconds(
@@ -214,15 +223,19 @@ async fn shutdown_signal() {
     app::tickets::live::stop_streams();
 }
 
+/// cargo-leptos's hash.txt beside the binary, when the build names assets by hash.
+fn hash_file() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let file = exe.parent()?.join("hash.txt");
+    file.exists().then_some(file)
+}
+
 /// Leptos options built from our configuration rather than from cargo-leptos's
 /// environment, so the binary runs the same however it is started.
 fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
     // cargo-leptos writes hash.txt beside the binary when it hashes asset names; only
     // then may the page reference hashed files (and /pkg be cached forever).
-    let hash_files = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
-        .unwrap_or(false);
+    let hash_files = hash_file().is_some();
     LeptosOptions::builder()
         .output_name("storefront")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -368,7 +381,10 @@ pub fn router(state: AppState) -> Router {
                     header::CACHE_CONTROL,
                     HeaderValue::from_static(pkg_cache),
                 ))
-                .service(ServeDir::new(pkg_dir)),
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .fallback(get(routes::assets::archived_asset).with_state(state.db.clone())),
+                ),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -701,3 +701,152 @@ async fn postgres_outage_fails_fast_and_recovers() {
     }
     assert!(recovered, "pages work again without a restart");
 }
+
+/// The production shape: two app servers on one database. A session made on one works on
+/// the other, a reply written through one reaches a customer streaming from the other, a
+/// payment delivered to both (while both reconcilers run) is applied once, and a page of
+/// one build loads its files from a server of another.
+async fn two_app_servers_share_one_database(backend: Backend) {
+    let Some(database_url) = fresh_database_url(backend).await else {
+        return;
+    };
+    let one = spawn_app_on(&database_url, &[]).await;
+    server::seed::seed_demo_store(&one.db).await.unwrap();
+    let two = spawn_app_on(&database_url, &[]).await;
+    let on_two = |visitor: &crate::helpers::Visitor| crate::helpers::Visitor {
+        base: two.base.clone(),
+        client: visitor.client.clone(),
+    };
+
+    // Signed in through one, known to the other.
+    let customer = one.signed_in_as("both@example.com", None).await;
+    let account = on_two(&customer).get("/account").await;
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains("both@example.com"));
+
+    // A reply through server two reaches the customer streaming from server one.
+    let (_, slug) = product_with_stock(&one, 5).await;
+    let (ticket, page) = open_ticket(
+        &customer,
+        &ask_form(&slug, false, "Which burrs for a light roast?"),
+    )
+    .await;
+    let stream_path = format!(
+        "/tickets/{ticket}/live{}",
+        &page[page.find('?').unwrap_or(page.len())..]
+    );
+    let listening = {
+        let customer = crate::helpers::Visitor {
+            base: customer.base.clone(),
+            client: customer.client.clone(),
+        };
+        tokio::spawn(async move {
+            crate::tickets::read_stream(&customer, &stream_path, "the 64 mm flat set").await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let sales = one.signed_in_as("sales@example.com", Some("sales")).await;
+    let sent = on_two(&sales)
+        .post_form(
+            &format!("/admin/tickets/{ticket}"),
+            "action=reply&message=Take+the+64+mm+flat+set.",
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let (status, events) = listening.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(events.contains("the 64 mm flat set"), "{events}");
+
+    // The same payment delivered to both servers while both reconcile: applied once.
+    let buyer = one.visitor();
+    let pay = check_out(&buyer, &slug, 1).await;
+    let session = pay.trim_start_matches("/pay/demo/").to_string();
+    // Paid at the provider: the reconciler of either server may find it first.
+    sqlx::query("UPDATE orders SET email = 'twice@example.com' WHERE provider_session = $1")
+        .bind(&session)
+        .execute(one.db.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE demo_sessions SET status = 'complete', payment_status = 'paid' WHERE id = $1",
+    )
+    .bind(&session)
+    .execute(one.db.pool())
+    .await
+    .unwrap();
+    let (public_id, total): (String, i64) =
+        sqlx::query_as("SELECT public_id, total_cents FROM orders WHERE provider_session = $1")
+            .bind(&session)
+            .fetch_one(one.db.pool())
+            .await
+            .unwrap();
+    let secret = app::checkout::repo::demo_webhook_secret(&one.db)
+        .await
+        .unwrap();
+    let now = app::db::now_unix();
+    let body = serde_json::json!({
+        "id": "evt_both", "object": "event", "type": "checkout.session.completed", "created": now,
+        "data": { "object": {
+            "id": session, "object": "checkout.session", "client_reference_id": public_id,
+            "payment_status": "paid", "amount_total": total, "currency": "usd",
+            "customer_details": { "email": "twice@example.com" }, "payment_intent": "pi_both"
+        }}
+    })
+    .to_string();
+    let signature = app::checkout::signature::sign(&secret, now, &body);
+    let past_hold = now + 3 * 3600;
+    let (a, b, c, d) = tokio::join!(
+        deliver(&one, &body, Some(signature.clone())),
+        deliver(&two, &body, Some(signature.clone())),
+        app::checkout::reconcile::reconcile(&one.db, past_hold, &one.base, None),
+        app::checkout::reconcile::reconcile(&two.db, past_hold, &two.base, None),
+    );
+    assert_eq!((a, b), (200, 200));
+    c.unwrap();
+    d.unwrap();
+    assert_eq!(
+        count(&one, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &one,
+            "SELECT COUNT(*) FROM order_events WHERE to_status = 'paid'"
+        )
+        .await,
+        1,
+        "processed once"
+    );
+    assert_eq!(
+        one.emails_to("twice@example.com").await.len(),
+        1,
+        "confirmed once"
+    );
+
+    // A page rendered by an older build on server one asks server two for its files.
+    let old_build = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("old-build-{}", crate::helpers::unique_suffix()));
+    std::fs::create_dir_all(&old_build).unwrap();
+    let name = "storefront.OldBuildHash0123456789ab.js";
+    std::fs::write(old_build.join(name), "console.log('old build')").unwrap();
+    let published = server::routes::assets::publish_build_assets(&one.db, &old_build)
+        .await
+        .unwrap();
+    assert_eq!(published, 1);
+    std::fs::remove_dir_all(&old_build).unwrap();
+    let asset = two.get(&format!("/pkg/{name}")).await;
+    assert_eq!(asset.status, 200);
+    assert_eq!(asset.body, "console.log('old build')");
+    assert!(asset.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert_eq!(
+        two.get("/pkg/storefront.NoBuildHadThis0123456.js")
+            .await
+            .status,
+        404
+    );
+}
+
+on_both_backends!(two_app_servers_share_one_database);

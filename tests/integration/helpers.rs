@@ -45,6 +45,11 @@ pub struct Page {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// A name no other test of this run uses.
+pub fn unique_suffix() -> String {
+    unique_name()
+}
+
 fn unique_name() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -238,7 +238,7 @@ async fn opting_out_shares_no_trail(backend: Backend) {
 }
 
 /// Reads a server-sent event stream until `until` appears (or a few seconds pass).
-async fn read_stream(visitor: &Visitor, path: &str, until: &str) -> (u16, String) {
+pub(crate) async fn read_stream(visitor: &Visitor, path: &str, until: &str) -> (u16, String) {
     let mut response = visitor
         .client
         .get(format!("{}{path}", visitor.base))
