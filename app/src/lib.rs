@@ -12,6 +12,7 @@ pub mod content;
 pub mod email;
 pub mod error;
 pub mod forms;
+pub mod html;
 pub mod journey;
 pub mod money;
 pub mod seo;

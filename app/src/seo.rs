@@ -68,21 +68,11 @@ pub fn PageMeta(
     }
 }
 
-/// `<title>` text as leptos_meta needs it. Its server renderer writes the title into the
-/// head as it is, without escaping (unlike every other text Leptos renders), so a search
-/// for `</title><meta …>` would become markup. Only SSR renders titles here (pages are
-/// islands: nothing sets `document.title` in the browser), so escaping once is exact.
+/// `<title>` text as leptos_meta needs it: its server renderer writes the title into the
+/// head unescaped, so a search for `</title><meta …>` would become markup. Only SSR renders
+/// titles here (pages are islands; nothing sets `document.title` in the browser).
 pub fn title_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::html::escape_text(text)
 }
 
 /// A JSON-LD block. Every `<`, `>` and `&` is written as a JSON escape, so no value can

@@ -1,13 +1,13 @@
 //! The command line: `storefront serve` (default), `storefront migrate`,
 //! `storefront seed-demo`, `storefront admin create`, `storefront reconcile`,
-//! `storefront bench-search`.
+//! `storefront bench-search`, `storefront backup FILE`, `storefront restore FILE`.
 
 use crate::config::Config;
 use crate::startup::Application;
 use app::db::Db;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout]\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
+const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout]\n       storefront backup FILE | restore FILE   (SQLite stores; stop the server before restoring)\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +37,19 @@ pub fn main() -> ExitCode {
             "seed-demo" => seed_demo(&config).await,
             "admin" => admin(&config, &args[1..]).await,
             "reconcile" => reconcile(&config).await,
+            "backup" | "restore" => match args.get(1) {
+                Some(file) if command == "backup" => {
+                    crate::backup::backup(&config, std::path::Path::new(file)).await?;
+                    println!("backed up to {file}");
+                    Ok(())
+                }
+                Some(file) => {
+                    crate::backup::restore(&config, std::path::Path::new(file)).await?;
+                    println!("restored from {file}");
+                    Ok(())
+                }
+                None => Err(anyhow::anyhow!("{command} needs a FILE\n{USAGE}")),
+            },
             "bench-search" => crate::seed::bench_search(&config, &args[1..]).await,
             "bench-checkout" => crate::bench::bench_checkout(&config).await,
             "help" | "--help" | "-h" => {

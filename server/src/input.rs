@@ -17,21 +17,55 @@ fn unwanted_in_form(c: char) -> bool {
 /// Pairs with the unwanted characters removed, or `None` when there were none (the input
 /// then passes byte for byte as it came).
 fn cleaned_pairs(encoded: &[u8], unwanted: fn(char) -> bool) -> Option<String> {
-    let dirty =
-        form_urlencoded::parse(encoded).any(|(k, v)| k.contains(unwanted) || v.contains(unwanted));
+    let clean = |text: &str| strip_encoded_controls(&text.replace(unwanted, ""));
+    let dirty = form_urlencoded::parse(encoded).any(|(k, v)| clean(&k) != k || clean(&v) != v);
     if !dirty {
         return None;
     }
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(encoded) {
-        out.append_pair(&key.replace(unwanted, ""), &value.replace(unwanted, ""));
+        out.append_pair(&clean(&key), &clean(&value));
     }
     Some(out.finish())
 }
 
+/// Removes percent-escapes of control characters left in a value after decoding
+/// (`%2500` decodes to the text `%00`). Leptos's router decodes query values a second
+/// time, so without this a NUL could still reach a page's queries.
+fn strip_encoded_controls(text: &str) -> String {
+    let mut current = text.to_string();
+    loop {
+        let bytes = current.as_bytes();
+        let mut out = String::with_capacity(current.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let escape = bytes[i] == b'%'
+                && i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit();
+            if escape {
+                let b = u8::from_str_radix(&current[i + 1..i + 3], 16).unwrap_or(b'x');
+                if b < 0x20 || b == 0x7f {
+                    i += 3;
+                    continue;
+                }
+            }
+            let c = current[i..].chars().next().expect("inside the string");
+            out.push(c);
+            i += c.len_utf8();
+        }
+        if out == current {
+            return out;
+        }
+        current = out;
+    }
+}
+
 /// True when the path, percent-decoded, holds a control character.
+/// Decoded twice, as the router decodes path parameters again.
 fn path_has_controls(path: &str) -> bool {
-    percent_encoding::percent_decode_str(path).any(|b| b < 0x20 || b == 0x7f)
+    let once = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    once.chars().any(char::is_control) || strip_encoded_controls(&once) != once
 }
 
 pub async fn clean_input(request: Request, next: Next) -> Response {
@@ -109,8 +143,17 @@ mod tests {
             cleaned_pairs(b"question=line+one%0D%0Aline%09two%00", unwanted_in_form).as_deref(),
             Some("question=line+one%0D%0Aline%09two")
         );
+        assert_eq!(
+            cleaned_pairs(b"q=%2500%2527x", char::is_control).as_deref(),
+            Some("q=%2527x"),
+            "a NUL escaped twice is taken out too"
+        );
+        assert_eq!(strip_encoded_controls("%%0000a"), "a");
+        assert_eq!(strip_encoded_controls("100% sure, 50%"), "100% sure, 50%");
+        assert_eq!(strip_encoded_controls("é%0"), "é%0");
         assert!(path_has_controls("/pay/demo/cs%00x"));
         assert!(path_has_controls("/account/orders/a%0Ab"));
+        assert!(path_has_controls("/account/orders/%2500"));
         assert!(!path_has_controls("/products/kestrel-64"));
         assert!(!path_has_controls("/search/%E2%9C%93"));
     }

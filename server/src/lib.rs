@@ -1,6 +1,7 @@
 //! The `storefront` server: configuration, startup, plain HTTP endpoints, demo data and
 //! the command line. `main.rs` only calls into here, so tests can start the real app.
 
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod config;

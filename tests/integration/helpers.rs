@@ -118,6 +118,10 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, String)]) -> Op
 pub async fn spawn_app_on(database_url: &str, settings: &[(&str, String)]) -> TestApp {
     let database_url = database_url.to_string();
     let config = Config::from_lookup(|key| match key {
+        _ if settings.iter().any(|(name, _)| *name == key) => settings
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.clone()),
         "DATABASE_URL" => Some(database_url.clone()),
         "STOREFRONT_ADDR" => Some("127.0.0.1:0".into()),
         "RUST_LOG" => Some("warn".into()),

@@ -47,7 +47,7 @@ pub fn MarkdownEditor(
             <div class="field md-editor__input">
                 <label for=id.clone()>{label}</label>
                 <p class="field__hint">"Markdown: **bold**, *italic*, - lists, [links](https://…). Scripts and unsafe links are removed."</p>
-                <textarea id=id name=name rows="14" maxlength="20000" on:input=on_input>{initial}</textarea>
+                <textarea id=id name=name rows="14" maxlength="20000" on:input=on_input>{crate::html::escape_text(&initial)}</textarea>
             </div>
             <div class="md-editor__preview">
                 <p class="md-editor__label">"Preview " <span class="md-editor__status" aria-live="polite">{move || status.get()}</span></p>

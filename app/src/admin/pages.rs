@@ -296,7 +296,7 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                 <div class="field" class=("field--invalid", specs_error_shown)>
                     <label for="specs">"Specifications"</label>
                     <p class="field__hint" id="specs-hint">"One per line, as \"Name: Value\", e.g. \"Weight: 9.5 kg\". Numbers with a unit are compared as numbers."</p>
-                    <textarea id="specs" name="specs" rows="8" maxlength="8000" aria-describedby="specs-hint">{specs}</textarea>
+                    <textarea id="specs" name="specs" rows="8" maxlength="8000" aria-describedby="specs-hint">{crate::html::escape_text(&specs)}</textarea>
                     {specs_error.map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <fieldset class="field" class=("field--invalid", image_error_shown)>
@@ -995,7 +995,7 @@ fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
                 <MarkdownEditor name="body_md".to_string() initial=body initial_html=body_html label="Body".to_string()/>
                 <div class="field" class=("field--invalid", transcript_invalid)>
                     <label for="transcript">"Transcript (video) or full text description (infographic)"</label>
-                    <textarea id="transcript" name="transcript" rows="6" maxlength="10000">{transcript}</textarea>
+                    <textarea id="transcript" name="transcript" rows="6" maxlength="10000">{crate::html::escape_text(&transcript)}</textarea>
                     {transcript_error.map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <fieldset class="field" class=("field--invalid", persona_invalid)>

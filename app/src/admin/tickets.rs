@@ -338,7 +338,7 @@ fn TicketDesk(ticket: StaffTicket) -> impl IntoView {
                         <div class="field" class=("field--invalid", message_invalid)>
                             <label for="message">"Reply or note"</label>
                             <p class="field__hint">"A reply goes to the customer (on their page and by email). A note stays with the team."</p>
-                            <textarea id="message" name="message" rows="5" maxlength=MAX_MESSAGE_CHARS>{typed_message}</textarea>
+                            <textarea id="message" name="message" rows="5" maxlength=MAX_MESSAGE_CHARS>{crate::html::escape_text(&typed_message)}</textarea>
                             {message_error.map(|m| view! { <p class="field__error">{m}</p> })}
                         </div>
                         <div class="form-actions">

@@ -118,7 +118,7 @@ fn AskFormView(form: AskForm, from: String) -> impl IntoView {
                     <label for="question">"Your question"</label>
                     <p class="field__hint" id="question-hint">"What are you trying to decide? The more you tell us, the better the answer."</p>
                     <textarea id="question" name="question" rows="6" maxlength=MAX_MESSAGE_CHARS required=true
-                        aria-invalid=q_invalid.then_some("true") aria-describedby="question-hint">{question}</textarea>
+                        aria-invalid=q_invalid.then_some("true") aria-describedby="question-hint">{crate::html::escape_text(&question)}</textarea>
                     {question_error.map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <fieldset class="field choice-group">
@@ -219,7 +219,7 @@ fn TicketView(ticket: CustomerTicket) -> impl IntoView {
                 <div class="field" class=("field--invalid", invalid)>
                     <label for="message">{if closed { "Write again to reopen the conversation" } else { "Add to the conversation" }}</label>
                     <textarea id="message" name="message" rows="4" maxlength=MAX_MESSAGE_CHARS
-                        aria-invalid=invalid.then_some("true")>{typed}</textarea>
+                        aria-invalid=invalid.then_some("true")>{crate::html::escape_text(&typed)}</textarea>
                     {error.map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <button class="btn btn--primary" type="submit">"Send"</button>
