@@ -14,6 +14,17 @@ fn unwanted_in_form(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
+/// A form body without control characters (tabs and line breaks kept), or `None` when it
+/// had none.
+pub fn clean_form_body(body: &[u8]) -> Option<String> {
+    cleaned_pairs(body, unwanted_in_form)
+}
+
+/// A query string without control characters, or `None` when it had none.
+pub fn clean_query(query: &[u8]) -> Option<String> {
+    cleaned_pairs(query, char::is_control)
+}
+
 /// Pairs with the unwanted characters removed, or `None` when there were none (the input
 /// then passes byte for byte as it came).
 fn cleaned_pairs(encoded: &[u8], unwanted: fn(char) -> bool) -> Option<String> {
@@ -78,7 +89,7 @@ pub async fn clean_input(request: Request, next: Next) -> Response {
             .into_response();
     }
     if let Some(query) = parts.uri.query() {
-        if let Some(clean) = cleaned_pairs(query.as_bytes(), char::is_control) {
+        if let Some(clean) = clean_query(query.as_bytes()) {
             let path_and_query = if clean.is_empty() {
                 parts.uri.path().to_string()
             } else {
@@ -113,7 +124,7 @@ pub async fn clean_input(request: Request, next: Next) -> Response {
         )
             .into_response(),
     };
-    let body = match cleaned_pairs(&bytes, unwanted_in_form) {
+    let body = match clean_form_body(&bytes) {
         Some(clean) => {
             parts
                 .headers

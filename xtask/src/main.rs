@@ -1,7 +1,9 @@
-//! `cargo xtask run | test | bench`: the project's two commands (and the benchmark),
+//! `cargo xtask run | test | bench | fuzz`: the project's two commands (and the benchmark
+//! and the fuzzers),
 //! including installing the tools they need on a machine that only has rustup.
 
 mod bench;
+mod fuzz;
 mod run;
 mod test;
 mod tools;
@@ -14,9 +16,10 @@ fn main() -> ExitCode {
         Some("run") => run::run(),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("install-tools") => tools::ensure_build_tools(false),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|install-tools>");
+            eprintln!("usage: cargo xtask <run|test|bench|fuzz [SECONDS]|install-tools>");
             return ExitCode::from(2);
         }
     };

@@ -132,6 +132,27 @@ pub async fn archived_asset(State(db): State<Db>, uri: Uri) -> Response {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_build_whose_files_are_missing_refuses_to_start() {
+        let dir = std::env::temp_dir().join(format!("sf-assets-{}", std::process::id()));
+        let pkg = dir.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let hash_file = dir.join("hash.txt");
+        std::fs::write(
+            &hash_file,
+            "js: AAAAAAAAAAAAAAAAAAAAAA\ncss: BBBBBBBBBBBBBBBBBBBBBB\n",
+        )
+        .unwrap();
+        std::fs::write(pkg.join("storefront.AAAAAAAAAAAAAAAAAAAAAA.js"), "js").unwrap();
+        let missing = super::check_build_assets(&pkg, &hash_file).unwrap_err();
+        assert!(missing
+            .to_string()
+            .contains("storefront.BBBBBBBBBBBBBBBBBBBBBB.css is missing"));
+        std::fs::write(pkg.join("storefront.BBBBBBBBBBBBBBBBBBBBBB.css"), "css").unwrap();
+        assert!(super::check_build_assets(&pkg, &hash_file).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn only_content_hashed_files_are_kept() {
         assert!(super::is_hashed_name(
             "storefront.BH9k1MRILyf5IIuRXsoPaA.js"
