@@ -88,10 +88,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/content/new") view=crate::admin::pages::AdminContentNewPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/content/:id") view=crate::admin::pages::AdminContentEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/personas") view=crate::admin::pages::AdminPersonasPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/orders") view=crate::admin::orders::AdminOrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/orders/:id") view=crate::admin::orders::AdminOrderPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/tickets") view=crate::admin::tickets::AdminTicketsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/tickets/:id") view=crate::admin::tickets::AdminTicketPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/tickets") view=crate::tickets::staff::pages::AdminTicketsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/tickets/:id") view=crate::tickets::staff::pages::AdminTicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
             </Routes>

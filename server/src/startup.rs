@@ -325,7 +325,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/categories", post(admin_forms::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(admin_forms::post_personas))
-        .route("/admin/orders/{id}", post(admin_forms::post_order))
+        .route(
+            "/admin/orders/{id}",
+            post(app::checkout::staff::handlers::post_order),
+        )
         .route(
             "/journey/persona",
             post(app::journey::handlers::post_persona),
@@ -351,7 +354,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/admin/tickets/{id}",
-            post(app::admin::ticket_handlers::post_ticket),
+            post(app::tickets::staff::handlers::post_ticket),
         )
         .route(
             "/webhooks/stripe",

@@ -1,6 +1,7 @@
 //! The staff admin panel: the role guard every admin page, server function and form
-//! handler goes through, the audit log, and catalogue, orders, tickets, staff and outbox
-//! management.
+//! handler goes through, the audit log, the shared admin frame, the dashboard, staff and
+//! outbox, and (still here, see README) catalogue and content management. Orders and
+//! tickets keep their staff side in their own features (`checkout/staff`, `tickets/staff`).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -12,10 +13,6 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod media;
 pub mod model;
-pub mod orders;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(feature = "ssr")]
-pub mod ticket_handlers;
-pub mod tickets;

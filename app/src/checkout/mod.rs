@@ -18,6 +18,7 @@ pub mod refunds;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod signature;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod stripe_payments;
 #[cfg(feature = "ssr")]

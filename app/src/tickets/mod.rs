@@ -1,7 +1,7 @@
 //! Talk to a human: a sales ticket opened from any page, carrying a snapshot of the
 //! customer's research (what they read, compared and put in the cart), a conversation that
 //! updates live on both sides, and the staff inbox's statuses, notes and assignments (the
-//! staff pages are in `admin/tickets.rs`).
+//! staff side is in `staff/`).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -17,6 +17,7 @@ pub mod pages;
 pub mod quotes;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 use crate::{db::Db, error::AppError};

@@ -2,7 +2,7 @@
 //! and full or partial refunds through the payment provider. Refunds are applied when the
 //! provider's `charge.refunded` event arrives — the same webhook path as payments.
 
-use super::pages::{admin_error, AdminFrame};
+use crate::admin::pages::{admin_error, AdminFrame};
 use crate::checkout::model::{short_reference, AdminOrderRow, AdminOrderView, OrderStatus};
 use crate::error::AppError;
 use crate::forms::feedback_for;
@@ -12,7 +12,7 @@ use crate::ui::query_param as query;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::guard::require, crate::accounts::model::Area, crate::db::use_db};
+use {crate::accounts::model::Area, crate::admin::guard::require, crate::db::use_db};
 
 /// "2026-11-28" → the Unix time that day starts (UTC); `None` for anything else.
 pub fn parse_day(text: &str) -> Option<i64> {

@@ -3,7 +3,7 @@
 //! conversation (live), the customer's research as a timeline, replies (emailed),
 //! internal notes, assignment and the sales outcome.
 
-use super::pages::{admin_error, AdminFrame};
+use crate::admin::pages::{admin_error, AdminFrame};
 use crate::error::AppError;
 use crate::forms::feedback_for;
 use crate::tickets::islands::{InboxWatcher, LiveThread};
@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::guard::require, crate::accounts::model::Area, crate::db::use_db};
+use {crate::accounts::model::Area, crate::admin::guard::require, crate::db::use_db};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {

@@ -1,0 +1,154 @@
+//! POST /admin/orders/{id}: the orders desk's actions. Guard (sales and admin) → validate →
+//! the order's state machine → audit entry → 303 back, or the page again with the message.
+
+use crate::accounts::model::Area;
+use crate::accounts::token;
+use crate::admin::audit;
+use crate::admin::guard::require_in;
+use crate::db::now_unix;
+use crate::error::AppError;
+use crate::forms::{field, read_form, see_other, show_error, PageContext};
+use axum::extract::{Path, Request, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+use std::collections::HashMap;
+
+type Fields = HashMap<String, String>;
+
+/// POST /admin/orders/{id}: "mark shipped" or a refund (sales and admin).
+pub async fn post_order(
+    State(ctx): State<PageContext>,
+    Path(public_id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match change_order(&ctx, &parts, &public_id, &fields).await {
+        Ok(done) => see_other(&format!("/admin/orders/{public_id}?saved={done}")),
+        Err(error) => show_error(&ctx, parts, "order", fields, error).await,
+    }
+}
+
+async fn change_order(
+    ctx: &PageContext,
+    parts: &Parts,
+    public_id: &str,
+    fields: &Fields,
+) -> Result<&'static str, AppError> {
+    use crate::checkout::model::OrderStatus;
+    use crate::checkout::repo as orders;
+    let actor = require_in(parts, Area::Orders)?;
+    match field(fields, "action").as_str() {
+        "fulfil" => {
+            let reason = format!("Marked shipped by {}", actor.email);
+            match orders::mark_fulfilled(&ctx.db, public_id, &reason).await? {
+                None => Err(AppError::NotFound),
+                Some(Err(refused)) => Err(AppError::Conflict {
+                    message: format!(
+                        "This order is \"{}\"; only paid orders can be marked shipped.",
+                        refused.from.label()
+                    ),
+                }),
+                Some(Ok(_)) => {
+                    audit::record(
+                        &ctx.db,
+                        &actor,
+                        "order.fulfil",
+                        "order",
+                        public_id,
+                        "shipped",
+                    )
+                    .await?;
+                    Ok("fulfilled")
+                }
+            }
+        }
+        "refund" => {
+            let (total, refunded, payment_intent, status) =
+                orders::refund_facts(&ctx.db, public_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            let refundable = matches!(
+                status,
+                OrderStatus::Paid | OrderStatus::Fulfilled | OrderStatus::PartiallyRefunded
+            );
+            if !refundable || payment_intent.is_empty() {
+                return Err(AppError::Conflict {
+                    message: format!(
+                        "This order is \"{}\"; there is no payment to refund.",
+                        status.label()
+                    ),
+                });
+            }
+            let remaining = total - refunded;
+            let amount =
+                crate::admin::model::parse_money_field(&field(fields, "amount"), "amount", true)?
+                    .unwrap_or(0);
+            if amount <= 0 || amount > remaining {
+                return Err(AppError::invalid(
+                    "amount",
+                    format!(
+                        "Refund between 0.01 and {}.",
+                        crate::catalog::model::minor_to_plain(remaining)
+                    ),
+                ));
+            }
+            let key = field(fields, "refund_key");
+            if !token::is_id(&key) {
+                return Err(AppError::bad_request(
+                    "This page is out of date. Reload it and try again.",
+                ));
+            }
+            if let Some(stripe) = &ctx.stripe {
+                // Stripe's idempotency key is the form's key: a double click is one refund.
+                stripe
+                    .refund(&payment_intent, amount, &key)
+                    .await
+                    .map_err(|problem| {
+                        tracing::warn!(order = public_id, problem, "Stripe did not take a refund");
+                        AppError::Unavailable {
+                            message: format!(
+                                "Stripe did not take the refund ({problem}). Nothing was refunded; \
+                                 try again in a minute or look at the payment in the Stripe dashboard."
+                            ),
+                        }
+                    })?;
+            }
+            // The refund is recorded as the charge.refunded event the provider sends (the
+            // demo provider's only report; Stripe's own comes later and finds it recorded).
+            // The same key twice (a double click) is the same event, stored once.
+            let event = serde_json::json!({
+                "id": format!("evt_refund_{key}"),
+                "object": "event",
+                "api_version": crate::checkout::STRIPE_API_VERSION,
+                "created": now_unix(),
+                "type": "charge.refunded",
+                "data": { "object": {
+                    "id": format!("ch_{}", payment_intent.trim_start_matches("pi_")),
+                    "object": "charge",
+                    "payment_intent": payment_intent,
+                    "amount_refunded": refunded + amount,
+                }}
+            });
+            let received = crate::checkout::webhook::deliver_own_event(
+                &ctx.db,
+                &event,
+                now_unix(),
+                &ctx.site.public_url,
+            )
+            .await
+            .map_err(|error| match error {
+                crate::checkout::webhook::WebhookError::Database(error) => AppError::from(error),
+                crate::checkout::webhook::WebhookError::Signature(_) => AppError::Internal,
+            })?;
+            if received == crate::checkout::webhook::Received::Stored {
+                let detail = format!("refunded {}", crate::catalog::model::minor_to_plain(amount));
+                audit::record(&ctx.db, &actor, "order.refund", "order", public_id, &detail).await?;
+            }
+            Ok("refunded")
+        }
+        _ => Err(AppError::bad_request("Unknown order action.")),
+    }
+}
