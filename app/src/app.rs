@@ -3,11 +3,11 @@
 use crate::accounts::pages::{
     AccountPage, LoginPage, PasswordResetPage, PasswordResetRequestPage, SignupPage,
 };
-use crate::admin::pages::{
-    AdminAuditPage, AdminCategoriesPage, AdminDashboardPage, AdminOutboxPage, AdminProductEditPage,
-    AdminProductNewPage, AdminProductsPage, AdminStaffPage,
-};
+use crate::admin::pages::{AdminAuditPage, AdminDashboardPage, AdminOutboxPage, AdminStaffPage};
 use crate::catalog::pages::{CategoryPage, ComparePage, HomePage, ProductPage, ProductsPage};
+use crate::catalog::staff::pages::{
+    AdminCategoriesPage, AdminProductEditPage, AdminProductNewPage, AdminProductsPage,
+};
 use crate::content::pages::{ContentPage, LearnHubPage, SearchEverythingPage};
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
@@ -84,10 +84,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/products/:id") view=AdminProductEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/staff") view=AdminStaffPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content") view=crate::admin::pages::AdminContentPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content/new") view=crate::admin::pages::AdminContentNewPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content/:id") view=crate::admin::pages::AdminContentEditPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/personas") view=crate::admin::pages::AdminPersonasPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content") view=crate::content::staff::pages::AdminContentPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content/new") view=crate::content::staff::pages::AdminContentNewPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/content/:id") view=crate::content::staff::pages::AdminContentEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/personas") view=crate::content::staff::pages::AdminPersonasPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets") view=crate::tickets::staff::pages::AdminTicketsPage ssr=SsrMode::Async/>

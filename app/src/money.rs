@@ -95,6 +95,34 @@ fn group_thousands(mut n: u64) -> String {
     groups.join(",")
 }
 
+/// A price typed in dollars ("1,249.50", "$39") into cents.
+pub fn parse_money_field(
+    value: &str,
+    field: &str,
+    required: bool,
+) -> Result<Option<i64>, crate::error::AppError> {
+    use crate::catalog::model::parse_decimal_minor;
+    use crate::error::AppError;
+    let value = value.trim().trim_start_matches('$').replace(',', "");
+    if value.is_empty() {
+        return if required {
+            Err(AppError::invalid(
+                field,
+                "Please enter a price, like 249.00.",
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    match parse_decimal_minor(&value) {
+        Some(minor) if (0..=100_000_000).contains(&minor) => Ok(Some(minor)),
+        _ => Err(AppError::invalid(
+            field,
+            "Enter an amount like 249 or 249.99 (at most 1,000,000).",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

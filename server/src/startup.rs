@@ -8,6 +8,8 @@ use anyhow::Context;
 use app::accounts::handlers as account_forms;
 use app::accounts::session::{resolve_current_user, SqlSessionStore};
 use app::admin::handlers as admin_forms;
+use app::catalog::staff::handlers as catalog_staff;
+use app::content::staff::handlers as content_staff;
 use app::db::Db;
 use app::forms::PageContext;
 use app::seo::SiteInfo;
@@ -274,17 +276,20 @@ pub fn router(state: AppState) -> Router {
         ));
     // Product forms carry an image: they get their own, larger body limit.
     let uploads = Router::new()
-        .route("/admin/products/new", post(admin_forms::post_new_product))
-        .route("/admin/products/{id}", post(admin_forms::post_edit_product))
-        .layer(DefaultBodyLimit::max(admin_forms::UPLOAD_LIMIT))
-        .layer(RequestBodyLimitLayer::new(admin_forms::UPLOAD_LIMIT));
+        .route("/admin/products/new", post(catalog_staff::post_new_product))
+        .route(
+            "/admin/products/{id}",
+            post(catalog_staff::post_edit_product),
+        )
+        .layer(DefaultBodyLimit::max(catalog_staff::UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(catalog_staff::UPLOAD_LIMIT));
     // Content forms may carry a 20 MB download: the handler refuses a larger declared
     // body with the form and a message (413) before reading it, and the multipart reader
     // stops at the limit when the size is not declared.
     let content_uploads = Router::new()
-        .route("/admin/content/new", post(admin_forms::post_content))
-        .route("/admin/content/{id}", post(admin_forms::post_content))
-        .layer(DefaultBodyLimit::max(admin_forms::CONTENT_UPLOAD_LIMIT));
+        .route("/admin/content/new", post(content_staff::post_content))
+        .route("/admin/content/{id}", post(content_staff::post_content))
+        .layer(DefaultBodyLimit::max(content_staff::CONTENT_UPLOAD_LIMIT));
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
@@ -316,15 +321,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/admin/products/{id}/stock",
-            post(admin_forms::post_product_stock),
+            post(catalog_staff::post_product_stock),
         )
         .route(
             "/admin/products/{id}/status",
-            post(admin_forms::post_product_status),
+            post(catalog_staff::post_product_status),
         )
-        .route("/admin/categories", post(admin_forms::post_categories))
+        .route("/admin/categories", post(catalog_staff::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
-        .route("/admin/personas", post(admin_forms::post_personas))
+        .route("/admin/personas", post(content_staff::post_personas))
         .route(
             "/admin/orders/{id}",
             post(app::checkout::staff::handlers::post_order),

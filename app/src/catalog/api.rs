@@ -177,7 +177,7 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
     let db = use_db()?;
     let Some(product) = repo::find_active_product_by_slug(&db, &slug).await? else {
         // A renamed product answers its old address with a permanent redirect.
-        return match crate::admin::repo::find_redirected_slug(&db, &slug).await? {
+        return match super::staff::repo::find_redirected_slug(&db, &slug).await? {
             Some(current) => Err(AppError::Moved {
                 to: format!("/products/{current}"),
             }),

@@ -8,3 +8,4 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod slug;
+pub mod staff;

@@ -83,9 +83,8 @@ async fn change_order(
                 });
             }
             let remaining = total - refunded;
-            let amount =
-                crate::admin::model::parse_money_field(&field(fields, "amount"), "amount", true)?
-                    .unwrap_or(0);
+            let amount = crate::money::parse_money_field(&field(fields, "amount"), "amount", true)?
+                .unwrap_or(0);
             if amount <= 0 || amount > remaining {
                 return Err(AppError::invalid(
                     "amount",

@@ -1,0 +1,397 @@
+//! Catalogue management's shapes: staff's product list and editor data, the category tree,
+//! and the product form's checks.
+
+use crate::money::parse_money_field;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminProductItem {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_name: String,
+    pub price_cents: i64,
+    pub stock: i64,
+    pub status: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminProductList {
+    pub items: Vec<AdminProductItem>,
+    pub total: i64,
+    pub q: String,
+    pub status: String,
+}
+
+/// Everything the product form edits, as the form shows it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProductDraft {
+    pub id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_id: i64,
+    pub summary: String,
+    pub description_md: String,
+    /// Decimal text like "249.00".
+    pub price: String,
+    pub compare_at: String,
+    pub stock: i64,
+    pub status: String,
+    /// One "Name: Value" per line.
+    pub specs: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StockAdjustment {
+    pub delta: i64,
+    pub reason: String,
+    pub actor_email: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProductEditData {
+    pub draft: ProductDraft,
+    pub categories: Vec<CategoryOption>,
+    pub images: Vec<(String, String)>,
+    pub adjustments: Vec<StockAdjustment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: i64,
+    /// Indented by depth, for a select.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryNode {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub depth: usize,
+    pub products: i64,
+    pub children: i64,
+}
+
+pub const PRODUCT_STATUSES: [&str; 3] = ["draft", "active", "archived"];
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "Published",
+        "draft" => "Draft",
+        "archived" => "Archived",
+        _ => "Unknown",
+    }
+}
+
+/// A product form that passed validation, ready for the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductInput {
+    pub slug: String,
+    pub name: String,
+    pub sku: String,
+    pub category_id: i64,
+    pub summary: String,
+    pub description_md: String,
+    pub price_cents: i64,
+    pub compare_at_cents: Option<i64>,
+    pub status: String,
+    pub specs: Vec<crate::catalog::model::Spec>,
+}
+
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+pub const MAX_SPECS: usize = 40;
+
+/// Validates the product form's fields; the error names the field to fix.
+pub fn parse_product_form(
+    get: impl Fn(&str) -> String,
+) -> Result<ProductInput, crate::error::AppError> {
+    use crate::catalog::slug::{is_valid_slug, slugify};
+    use crate::error::AppError;
+
+    let text = |name: &str, label: &str, max: usize, required: bool| {
+        let value = get(name).trim().to_string();
+        if required && value.is_empty() {
+            return Err(AppError::invalid(
+                name,
+                format!("Please enter the {label}."),
+            ));
+        }
+        if value.chars().count() > max {
+            return Err(AppError::invalid(
+                name,
+                format!("The {label} can be at most {max} characters."),
+            ));
+        }
+        Ok(value)
+    };
+    // Every field is checked, so the form comes back with all its problems at once.
+    let mut errors = Vec::new();
+    let name = keep(&mut errors, text("name", "product name", 120, true));
+    let slug = keep(
+        &mut errors,
+        text("slug", "slug", 80, false).and_then(|typed| {
+            let slug = match typed.to_lowercase() {
+                t if t.is_empty() => slugify(name.as_deref().unwrap_or_default()),
+                t => t,
+            };
+            if is_valid_slug(&slug) || name.is_none() {
+                Ok(slug)
+            } else {
+                Err(AppError::invalid(
+                    "slug",
+                    "Use lower-case letters, digits and single hyphens, like \"aurelia-duo\".",
+                ))
+            }
+        }),
+    );
+    let sku = keep(
+        &mut errors,
+        text("sku", "SKU", 64, true).and_then(|sku| {
+            if sku
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                Ok(sku)
+            } else {
+                Err(AppError::invalid(
+                    "sku",
+                    "Use letters, digits, hyphens and underscores only.",
+                ))
+            }
+        }),
+    );
+    let category_id = keep(
+        &mut errors,
+        get("category_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("category_id", "Please choose a category.")),
+    );
+    let summary = keep(&mut errors, text("summary", "summary", 300, true));
+    let description_md = keep(
+        &mut errors,
+        text(
+            "description_md",
+            "description",
+            MAX_DESCRIPTION_CHARS,
+            false,
+        ),
+    );
+    let price_cents = keep(
+        &mut errors,
+        parse_money_field(&get("price"), "price", true).map(|p| p.unwrap_or_default()),
+    );
+    let compare_at_cents = keep(
+        &mut errors,
+        parse_money_field(&get("compare_at"), "compare_at", false).and_then(|was| {
+            match (was, price_cents) {
+                (Some(was), Some(price)) if was <= price => Err(AppError::invalid(
+                    "compare_at",
+                    "The \"was\" price must be higher than the price, or left empty.",
+                )),
+                _ => Ok(was),
+            }
+        }),
+    );
+    let status = keep(&mut errors, {
+        let status = get("status").trim().to_string();
+        if PRODUCT_STATUSES.contains(&status.as_str()) {
+            Ok(status)
+        } else {
+            Err(AppError::invalid(
+                "status",
+                "Choose draft, published or archived.",
+            ))
+        }
+    });
+    let specs = keep(&mut errors, parse_specs(&get("specs")));
+    match (
+        name,
+        slug,
+        sku,
+        category_id,
+        summary,
+        description_md,
+        price_cents,
+        compare_at_cents,
+        status,
+        specs,
+    ) {
+        (
+            Some(name),
+            Some(slug),
+            Some(sku),
+            Some(category_id),
+            Some(summary),
+            Some(description_md),
+            Some(price_cents),
+            Some(compare_at_cents),
+            Some(status),
+            Some(specs),
+        ) if errors.is_empty() => Ok(ProductInput {
+            slug,
+            name,
+            sku,
+            category_id,
+            summary,
+            description_md,
+            price_cents,
+            compare_at_cents,
+            status,
+            specs,
+        }),
+        _ => Err(AppError::Fields { errors }),
+    }
+}
+
+/// The value, or `None` with its message noted.
+fn keep<T>(
+    errors: &mut Vec<(String, String)>,
+    result: Result<T, crate::error::AppError>,
+) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(crate::error::AppError::Validation { field, message }) => {
+            errors.push((field, message));
+            None
+        }
+        Err(other) => {
+            errors.push((String::new(), other.to_string()));
+            None
+        }
+    }
+}
+
+/// "Name: Value" lines; "9.5 kg" keeps its unit apart so the comparison table can compare
+/// the numbers.
+fn parse_specs(text: &str) -> Result<Vec<crate::catalog::model::Spec>, crate::error::AppError> {
+    use crate::error::AppError;
+    let mut specs = Vec::new();
+    for (line_no, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((spec_name, value)) = line.split_once(':') else {
+            return Err(AppError::invalid(
+                "specs",
+                format!(
+                    "Line {} needs a colon between name and value, like \"Weight: 9.5 kg\".",
+                    line_no + 1
+                ),
+            ));
+        };
+        let (spec_name, value) = (spec_name.trim(), value.trim());
+        if spec_name.is_empty() || value.is_empty() || spec_name.len() > 60 || value.len() > 120 {
+            return Err(AppError::invalid(
+                "specs",
+                format!(
+                    "Line {} needs a name (up to 60 characters) and a value (up to 120).",
+                    line_no + 1
+                ),
+            ));
+        }
+        let (value, unit) = match value.split_once(' ') {
+            Some((number, unit)) if number.parse::<f64>().is_ok() && !unit.contains(' ') => {
+                (number.to_string(), Some(unit.to_string()))
+            }
+            _ => (value.to_string(), None),
+        };
+        specs.push(crate::catalog::model::Spec {
+            name: spec_name.to_string(),
+            value,
+            unit,
+        });
+    }
+    if specs.len() > MAX_SPECS {
+        return Err(AppError::invalid(
+            "specs",
+            format!("Use at most {MAX_SPECS} specifications."),
+        ));
+    }
+    Ok(specs)
+}
+
+/// The specs as the form's textarea shows them.
+pub fn specs_to_text(specs: &[crate::catalog::model::Spec]) -> String {
+    specs
+        .iter()
+        .map(|s| format!("{}: {}", s.name, s.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned().unwrap_or_default()
+    }
+
+    const GOOD: &[(&str, &str)] = &[
+        ("name", "Aurelia Duo 2.0"),
+        ("sku", "AUR-2"),
+        ("category_id", "3"),
+        ("summary", "A dual boiler."),
+        ("price", "1,249.50"),
+        ("status", "active"),
+        ("specs", "Weight: 9.5 kg\nBoiler: Dual"),
+    ];
+
+    #[test]
+    fn a_good_form_becomes_a_product() {
+        let input = parse_product_form(form(GOOD)).unwrap();
+        assert_eq!(input.slug, "aurelia-duo-2-0");
+        assert_eq!(input.price_cents, 124_950);
+        assert_eq!(input.specs[0].unit.as_deref(), Some("kg"));
+        assert_eq!(input.specs[1].value, "Dual");
+        assert_eq!(specs_to_text(&input.specs), "Weight: 9.5 kg\nBoiler: Dual");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let field_of = |overrides: &[(&str, &str)]| {
+            let mut pairs: Vec<(&str, &str)> = GOOD.to_vec();
+            pairs.extend_from_slice(overrides);
+            match parse_product_form(form(&pairs)) {
+                Err(crate::error::AppError::Fields { errors }) if errors.len() == 1 => {
+                    errors[0].0.clone()
+                }
+                other => panic!("expected a validation error, got {other:?}"),
+            }
+        };
+        assert_eq!(field_of(&[("name", " ")]), "name");
+        assert_eq!(field_of(&[("slug", "Not A Slug")]), "slug");
+        assert_eq!(field_of(&[("price", "12.345")]), "price");
+        assert_eq!(field_of(&[("compare_at", "10")]), "compare_at");
+        assert_eq!(field_of(&[("status", "published!")]), "status");
+        assert_eq!(field_of(&[("specs", "no colon here")]), "specs");
+        assert_eq!(field_of(&[("sku", "a b")]), "sku");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let fields: Vec<String> = match parse_product_form(form(&[("price", "twelve")])) {
+            Err(crate::error::AppError::Fields { errors }) => {
+                errors.into_iter().map(|(f, _)| f).collect()
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        };
+        assert_eq!(
+            fields,
+            ["name", "sku", "category_id", "summary", "price", "status"]
+        );
+    }
+}
