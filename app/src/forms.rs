@@ -63,6 +63,21 @@ pub fn typed_or(
     }
 }
 
+/// Percent-encodes a query component (RFC 3986 unreserved characters pass through).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(feature = "ssr")]
 pub use server::*;
 

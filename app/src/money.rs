@@ -101,7 +101,6 @@ pub fn parse_money_field(
     field: &str,
     required: bool,
 ) -> Result<Option<i64>, crate::error::AppError> {
-    use crate::catalog::model::parse_decimal_minor;
     use crate::error::AppError;
     let value = value.trim().trim_start_matches('$').replace(',', "");
     if value.is_empty() {
@@ -121,6 +120,40 @@ pub fn parse_money_field(
             "Enter an amount like 249 or 249.99 (at most 1,000,000).",
         )),
     }
+}
+
+/// Minor units back to the plain decimal a person would type: 4950 → "49.50", 5000 → "50".
+pub fn minor_to_plain(minor: i64) -> String {
+    if minor % 100 == 0 {
+        (minor / 100).to_string()
+    } else {
+        format!("{}.{:02}", minor / 100, (minor % 100).abs())
+    }
+}
+
+/// "49.5" → 4950 minor units (at most two decimals, at most a billion).
+pub fn parse_decimal_minor(s: &str) -> Option<i64> {
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (s, ""),
+    };
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    if whole.abs() > 1_000_000_000 {
+        return None;
+    }
+    let frac: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    Some(if whole < 0 || s.starts_with('-') {
+        whole * 100 - frac
+    } else {
+        whole * 100 + frac
+    })
 }
 
 #[cfg(test)]

@@ -11,5 +11,6 @@ mod cli;
 mod content;
 mod hardening;
 mod journey;
+mod layering;
 mod platform;
 mod tickets;

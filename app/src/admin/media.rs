@@ -4,6 +4,11 @@
 //! a sandboxing CSP besides); PDF and EPUB are the two download formats.
 
 use crate::error::AppError;
+use crate::forms::{show_error, PageContext};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::request::Parts;
+use axum::response::Response;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Largest accepted image (5 MiB).
@@ -208,6 +213,70 @@ pub async fn store_upload(
         .await
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(format!("/media/uploads/{folder_name}/{file}"))
+}
+
+pub type Fields = HashMap<String, String>;
+
+/// The page for an error outside any form: 404/403 pages as the guard decided.
+pub async fn refuse(ctx: &PageContext, parts: Parts, error: AppError) -> Response {
+    show_error(ctx, parts, "", HashMap::new(), error).await
+}
+
+/// A form read from multipart: its text fields in order (a name may repeat) and the
+/// non-empty files of the expected file fields.
+pub struct UploadForm {
+    pub pairs: Vec<(String, String)>,
+    pub files: HashMap<String, Vec<u8>>,
+}
+
+impl UploadForm {
+    pub fn fields(&self) -> Fields {
+        self.pairs.iter().cloned().collect()
+    }
+}
+
+/// Reads a multipart form; `too_large` is the message when a part exceeds the body limit.
+pub async fn read_upload_form(
+    parts: &Parts,
+    body: axum::body::Body,
+    file_fields: &[&str],
+    too_large: (&str, &str),
+) -> Result<UploadForm, AppError> {
+    let request = Request::from_parts(parts.clone(), body);
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| AppError::bad_request("That form could not be read; please try again."))?;
+    let mut form = UploadForm {
+        pairs: Vec::new(),
+        files: HashMap::new(),
+    };
+    let (size_field, size_message) = too_large;
+    loop {
+        let next = multipart.next_field().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::invalid(size_field, size_message)
+            } else {
+                AppError::bad_request("The upload was interrupted; please try again.")
+            }
+        })?;
+        let Some(part) = next else { break };
+        let name = part.name().unwrap_or_default().to_string();
+        let is_file = part.file_name().is_some();
+        let bytes = part
+            .bytes()
+            .await
+            .map_err(|_| AppError::invalid(size_field, size_message))?;
+        if is_file && file_fields.contains(&name.as_str()) {
+            if !bytes.is_empty() {
+                form.files.insert(name, bytes.to_vec());
+            }
+        } else {
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| AppError::bad_request("The form contained text we could not read."))?;
+            form.pairs.push((name, text));
+        }
+    }
+    Ok(form)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod frame;
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod handlers;

@@ -21,10 +21,7 @@ pub async fn post_add(State(ctx): State<PageContext>, request: Request) -> Respo
     let slug = field(&fields, "slug");
     let back = safe_local_path(&field(&fields, "back"), &format!("/products/{slug}"));
     match add_to_cart(&ctx, &parts, &fields).await {
-        Ok(name) => see_other(&format!(
-            "/cart?added={}",
-            crate::catalog::model::url_encode(&name)
-        )),
+        Ok(name) => see_other(&format!("/cart?added={}", crate::forms::url_encode(&name))),
         Err(error) => {
             let form = format!("cart-add-{slug}");
             show_error_on(&ctx, parts, Some(&back), &form, fields, error).await

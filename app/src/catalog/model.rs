@@ -2,7 +2,9 @@
 //! search parameters from a URL (clamping what can be clamped, refusing the rest).
 
 use crate::error::AppError;
+use crate::forms::url_encode;
 use crate::money::Money;
+use crate::money::{minor_to_plain, parse_decimal_minor};
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 24;
@@ -341,30 +343,6 @@ fn parse_price(label: &str, value: &str, notices: &mut Vec<String>) -> Option<i6
     Some(minor)
 }
 
-pub(crate) fn parse_decimal_minor(s: &str) -> Option<i64> {
-    let (whole, frac) = match s.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (s, ""),
-    };
-    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    if whole.abs() > 1_000_000_000 {
-        return None;
-    }
-    let frac: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    Some(if whole < 0 || s.starts_with('-') {
-        whole * 100 - frac
-    } else {
-        whole * 100 + frac
-    })
-}
-
 fn parse_page(value: &str, notices: &mut Vec<String>) -> Result<i64, AppError> {
     if value.is_empty() {
         return Ok(1);
@@ -386,30 +364,6 @@ fn parse_page(value: &str, notices: &mut Vec<String>) -> Result<i64, AppError> {
 
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
-}
-
-/// Minor units back to the plain decimal a person would type: 4950 → "49.50", 5000 → "50".
-pub fn minor_to_plain(minor: i64) -> String {
-    if minor % 100 == 0 {
-        (minor / 100).to_string()
-    } else {
-        format!("{}.{:02}", minor / 100, (minor % 100).abs())
-    }
-}
-
-/// Percent-encodes a query component (RFC 3986 unreserved characters pass through).
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,9 +4,10 @@
 use super::api::{load_comparison, load_home, load_product, search_catalog};
 use super::compare::{current_tray, parse_compare_slugs, CompareTable, MAX_COMPARE, MIN_COMPARE};
 use super::model::{
-    minor_to_plain, page_count, stock_state, Category, HomeData, ProductDetail, SearchParams,
-    SearchResults, Sort, StockState, MAX_TEXT_MATCHES,
+    page_count, stock_state, Category, HomeData, ProductDetail, SearchParams, SearchResults, Sort,
+    StockState, MAX_TEXT_MATCHES,
 };
+use crate::money::minor_to_plain;
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::ui::{
     Breadcrumbs, CompareToggle, ErrorPage, Layout, Notices, Price, ProductGrid, SearchBox,

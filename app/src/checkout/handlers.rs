@@ -54,7 +54,7 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
             } else {
                 format!(
                     "/quotes/{quote}?t={}",
-                    crate::catalog::model::url_encode(&field(&fields, "t"))
+                    crate::forms::url_encode(&field(&fields, "t"))
                 )
             };
             show_error_on(&ctx, parts, Some(&page), "checkout", fields, error).await

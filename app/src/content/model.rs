@@ -227,13 +227,10 @@ impl HubFilters {
             parts.push(format!("stage={}", stage.key()));
         }
         if let Some(persona) = &self.persona {
-            parts.push(format!(
-                "persona={}",
-                crate::catalog::model::url_encode(persona)
-            ));
+            parts.push(format!("persona={}", crate::forms::url_encode(persona)));
         }
         if !self.q.is_empty() {
-            parts.push(format!("q={}", crate::catalog::model::url_encode(&self.q)));
+            parts.push(format!("q={}", crate::forms::url_encode(&self.q)));
         }
         if self.recommended {
             parts.push("sort=recommended".into());

@@ -377,7 +377,7 @@ fn EverythingView(results: EverythingResults) -> impl IntoView {
         guides,
         guide_total,
     } = results;
-    let encoded = crate::catalog::model::url_encode(&q);
+    let encoded = crate::forms::url_encode(&q);
     let canonical = format!("/search?q={encoded}");
     let heading = if q.is_empty() {
         "Search the store".to_string()

@@ -149,7 +149,7 @@ fn ResearchView(research: Research, cleared: Option<&'static str>) -> impl IntoV
             {(!research.searches.is_empty()).then(|| view! {
                 <section class="section"><h2>"Your searches"</h2>
                     <ul class="chips">{research.searches.iter().map(|q| view! {
-                        <li><a class="chip" href=format!("/products?q={}", crate::catalog::model::url_encode(q))>{q.clone()}</a></li>
+                        <li><a class="chip" href=format!("/products?q={}", crate::forms::url_encode(q))>{q.clone()}</a></li>
                     }).collect_view()}</ul>
                 </section>
             })}

@@ -7,9 +7,9 @@ use super::model::{
     TICKETS_PER_IP_PER_HOUR, TICKETS_PER_OWNER_PER_HOUR,
 };
 use super::repo::{self, OpenTicket};
-use crate::catalog::model::url_encode;
 use crate::db::now_unix;
 use crate::error::AppError;
+use crate::forms::url_encode;
 use crate::forms::{field, read_form, see_other, show_error_on, PageContext};
 use crate::journey::model::EventKind;
 use crate::security::{client_ip, safe_local_path};

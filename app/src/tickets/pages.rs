@@ -13,12 +13,9 @@ use leptos_meta::{Meta, Title};
 
 /// The "Talk to a human" link's address from the page at `path` (and its product).
 pub fn ask_link(path: &str, product: Option<&str>) -> String {
-    let mut link = format!("/help/ask?from={}", crate::catalog::model::url_encode(path));
+    let mut link = format!("/help/ask?from={}", crate::forms::url_encode(path));
     if let Some(slug) = product {
-        link.push_str(&format!(
-            "&product={}",
-            crate::catalog::model::url_encode(slug)
-        ));
+        link.push_str(&format!("&product={}", crate::forms::url_encode(slug)));
     }
     link
 }
@@ -191,7 +188,7 @@ fn TicketView(ticket: CustomerTicket) -> impl IntoView {
     let token_query = if ticket.token.is_empty() {
         String::new()
     } else {
-        format!("?t={}", crate::catalog::model::url_encode(&ticket.token))
+        format!("?t={}", crate::forms::url_encode(&ticket.token))
     };
     let stream = format!("/tickets/{}/live{token_query}", ticket.public_id);
     let action = format!("/tickets/{}/reply", ticket.public_id);

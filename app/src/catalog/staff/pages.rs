@@ -2,13 +2,13 @@
 //! editor (Markdown description with preview, specs, picture, stock and status) and the
 //! category tree.
 
+use crate::admin::frame::{admin_error, render_preview, AdminFrame};
 use crate::admin::islands::MarkdownEditor;
-use crate::admin::pages::{admin_error, render_preview, AdminFrame};
-use crate::catalog::model::minor_to_plain;
 use crate::catalog::staff::api::{load_admin_categories, load_admin_product, load_admin_products};
 use crate::catalog::staff::model::{status_label, CategoryNode, ProductEditData, PRODUCT_STATUSES};
 use crate::error::AppError;
 use crate::forms::{feedback_for, typed_or};
+use crate::money::minor_to_plain;
 use crate::time::format_time;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use leptos::prelude::*;

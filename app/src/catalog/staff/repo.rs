@@ -79,10 +79,10 @@ pub async fn find_product_draft(db: &Db, id: i64) -> Result<Option<ProductDraft>
         category_id: row.try_get("category_id")?,
         summary: row.try_get("summary")?,
         description_md: row.try_get("description_md")?,
-        price: crate::catalog::model::minor_to_plain(row.try_get("price_cents")?),
+        price: crate::money::minor_to_plain(row.try_get("price_cents")?),
         compare_at: row
             .try_get::<Option<i64>, _>("compare_at_cents")?
-            .map(crate::catalog::model::minor_to_plain)
+            .map(crate::money::minor_to_plain)
             .unwrap_or_default(),
         stock: row.try_get("stock")?,
         status: row.try_get("status")?,

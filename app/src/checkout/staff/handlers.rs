@@ -90,7 +90,7 @@ async fn change_order(
                     "amount",
                     format!(
                         "Refund between 0.01 and {}.",
-                        crate::catalog::model::minor_to_plain(remaining)
+                        crate::money::minor_to_plain(remaining)
                     ),
                 ));
             }
@@ -143,7 +143,7 @@ async fn change_order(
                 crate::checkout::webhook::WebhookError::Signature(_) => AppError::Internal,
             })?;
             if received == crate::checkout::webhook::Received::Stored {
-                let detail = format!("refunded {}", crate::catalog::model::minor_to_plain(amount));
+                let detail = format!("refunded {}", crate::money::minor_to_plain(amount));
                 audit::record(&ctx.db, &actor, "order.refund", "order", public_id, &detail).await?;
             }
             Ok("refunded")

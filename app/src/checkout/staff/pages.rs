@@ -2,7 +2,7 @@
 //! and full or partial refunds through the payment provider. Refunds are applied when the
 //! provider's `charge.refunded` event arrives — the same webhook path as payments.
 
-use crate::admin::pages::{admin_error, AdminFrame};
+use crate::admin::frame::{admin_error, AdminFrame};
 use crate::checkout::model::{short_reference, AdminOrderRow, AdminOrderView, OrderStatus};
 use crate::error::AppError;
 use crate::forms::feedback_for;
@@ -186,7 +186,7 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     <form method="post" action=action.clone() class="order-actions__refund">
                         <input type="hidden" name="action" value="refund"/>
                         <input type="hidden" name="refund_key" value=view.refund_key.clone()/>
-                        <TextField feedback=feedback.clone() name="amount" label="Refund amount" value=crate::catalog::model::minor_to_plain(refundable.minor)
+                        <TextField feedback=feedback.clone() name="amount" label="Refund amount" value=crate::money::minor_to_plain(refundable.minor)
                             maxlength=12 hint=format!("Up to {}. The customer's bank shows it in 5–10 days.", refundable.format())/>
                         <button class="btn btn--danger" type="submit">"Refund"</button>
                     </form>

@@ -5,11 +5,11 @@ use super::repo;
 use crate::accounts::model::{Area, CurrentUser};
 use crate::admin::audit;
 use crate::admin::guard::require_in;
-use crate::admin::handlers::{read_upload_form, refuse, Fields, UploadForm};
 use crate::admin::media::{
     identify_document, identify_image, store_upload, UploadFolder, MAX_DOCUMENT_BYTES,
     MAX_IMAGE_BYTES,
 };
+use crate::admin::media::{read_upload_form, refuse, Fields, UploadForm};
 use crate::catalog::slug::slugify;
 use crate::db::now_unix;
 use crate::error::AppError;

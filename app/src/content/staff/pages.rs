@@ -1,8 +1,8 @@
 //! Content management pages (marketing and admin): personas with their coverage per stage,
 //! the content list and the editor.
 
+use crate::admin::frame::{admin_error, render_preview, AdminFrame};
 use crate::admin::islands::MarkdownEditor;
-use crate::admin::pages::{admin_error, render_preview, AdminFrame};
 use crate::content::staff::api::{
     load_admin_content, load_admin_content_piece, load_admin_personas,
 };

@@ -3,7 +3,7 @@
 //! conversation (live), the customer's research as a timeline, replies (emailed),
 //! internal notes, assignment and the sales outcome.
 
-use crate::admin::pages::{admin_error, AdminFrame};
+use crate::admin::frame::{admin_error, AdminFrame};
 use crate::error::AppError;
 use crate::forms::feedback_for;
 use crate::tickets::islands::{InboxWatcher, LiveThread};
