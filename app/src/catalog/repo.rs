@@ -1,5 +1,6 @@
-//! All SQL of the catalogue. Portable SQL (`$n` binds, integer money, Unix-second times)
-//! except `text_match_cte` and `refresh_search_document`: the full-text dialect seam.
+//! The storefront side's SQL of the catalogue (staff writes are in `staff/repo.rs`).
+//! Portable SQL (`$n` binds, integer money, Unix-second times) except `rank_text_matches`
+//! and `refresh_search_document`: the full-text dialect seam.
 
 use super::model::{
     Category, FacetValue, Facets, PriceRange, ProductCard, ProductImage, SearchParams, Sort, Spec,
