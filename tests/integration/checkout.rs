@@ -224,6 +224,32 @@ async fn a_declined_card_keeps_the_cart(backend: Backend) {
     );
 }
 
+/// What Stripe reports when a Checkout Session is paid: a `checkout.session.completed`
+/// event's body, as sent to the webhook.
+pub(crate) struct PaidSession<'a> {
+    pub event_id: &'a str,
+    pub session: &'a str,
+    pub order: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub email: &'a str,
+    pub payment_intent: &'a str,
+}
+
+impl PaidSession<'_> {
+    pub(crate) fn event(&self, created: i64) -> String {
+        serde_json::json!({
+            "id": self.event_id, "object": "event", "type": "checkout.session.completed", "created": created,
+            "data": { "object": {
+                "id": self.session, "object": "checkout.session", "client_reference_id": self.order,
+                "payment_status": "paid", "amount_total": self.amount, "currency": self.currency,
+                "customer_details": { "email": self.email }, "payment_intent": self.payment_intent
+            }}
+        })
+        .to_string()
+    }
+}
+
 /// A signed delivery to the webhook endpoint, as Stripe makes them.
 pub(crate) async fn deliver(app: &TestApp, body: &str, signature: Option<String>) -> u16 {
     let mut request = app
@@ -1005,13 +1031,16 @@ async fn a_purchase_through_stripe(backend: Backend) {
 
     // Stripe's webhook, signed with the Stripe endpoint's secret; the demo secret is refused.
     let now = app::db::now_unix();
-    let event = serde_json::json!({
-        "id": "evt_stripe_1", "object": "event", "type": "checkout.session.completed", "created": now,
-        "data": { "object": { "id": session, "object": "checkout.session", "client_reference_id": public_id,
-            "payment_status": "paid", "amount_total": price * 2, "currency": "usd",
-            "customer_details": { "email": "stripe@example.com" }, "payment_intent": "pi_1" } }
-    })
-    .to_string();
+    let event = PaidSession {
+        event_id: "evt_stripe_1",
+        session: &session,
+        order: &public_id,
+        amount: price * 2,
+        currency: "usd",
+        email: "stripe@example.com",
+        payment_intent: "pi_1",
+    }
+    .event(now);
     let demo_secret = app::checkout::repo::demo_webhook_secret(&app.db)
         .await
         .unwrap();
@@ -1224,13 +1253,16 @@ async fn money_for_a_superseded_checkout_goes_back(backend: Backend) {
 
     // Paid in the old tab a moment before Stripe ended it: Stripe reports the money.
     let now = app::db::now_unix();
-    let paid = serde_json::json!({
-        "id": "evt_old_tab", "object": "event", "type": "checkout.session.completed", "created": now,
-        "data": { "object": { "id": old_session, "object": "checkout.session", "client_reference_id": old_order,
-            "payment_status": "paid", "amount_total": old_total, "currency": "usd",
-            "customer_details": { "email": "tab@example.com" }, "payment_intent": "pi_old_tab" } }
-    })
-    .to_string();
+    let paid = PaidSession {
+        event_id: "evt_old_tab",
+        session: &old_session,
+        order: &old_order,
+        amount: old_total,
+        currency: "usd",
+        email: "tab@example.com",
+        payment_intent: "pi_old_tab",
+    }
+    .event(now);
     let signature = app::checkout::signature::sign("whsec_test_storefront", now, &paid);
     assert_eq!(deliver(&app, &paid, Some(signature.clone())).await, 200);
     assert_eq!(deliver(&app, &paid, Some(signature)).await, 200, "a replay");

@@ -4,7 +4,7 @@
 //! non-Latin text, off-site redirects, proxies that rewrite Host, and paid events whose
 //! amount is not the order's. Each runs on SQLite and on PostgreSQL.
 
-use crate::checkout::{card, check_out, count, deliver, product_with_stock};
+use crate::checkout::{card, check_out, count, deliver, product_with_stock, PaidSession};
 use crate::helpers::{
     fresh_database_url, spawn_app_on, spawn_app_with, spawn_seeded_app, urlencode, Backend,
 };
@@ -455,15 +455,16 @@ async fn a_paid_event_for_the_wrong_amount_is_refused(backend: Backend) {
         ("evt_cheap", 100, "usd"),
         ("evt_other_currency", total, "jpy"),
     ] {
-        let body = serde_json::json!({
-            "id": event_id, "object": "event", "type": "checkout.session.completed", "created": now,
-            "data": { "object": {
-                "id": session, "object": "checkout.session", "client_reference_id": public_id,
-                "payment_status": "paid", "amount_total": amount, "currency": currency,
-                "customer_details": { "email": "hook@example.com" }, "payment_intent": "pi_x"
-            }}
-        })
-        .to_string();
+        let body = PaidSession {
+            event_id,
+            session: &session,
+            order: &public_id,
+            amount,
+            currency,
+            email: "hook@example.com",
+            payment_intent: "pi_x",
+        }
+        .event(now);
         let signature = app::checkout::signature::sign(&secret, now, &body);
         assert_eq!(deliver(&app, &body, Some(signature)).await, 200);
     }
@@ -784,15 +785,16 @@ async fn two_app_servers_share_one_database(backend: Backend) {
         .await
         .unwrap();
     let now = app::db::now_unix();
-    let body = serde_json::json!({
-        "id": "evt_both", "object": "event", "type": "checkout.session.completed", "created": now,
-        "data": { "object": {
-            "id": session, "object": "checkout.session", "client_reference_id": public_id,
-            "payment_status": "paid", "amount_total": total, "currency": "usd",
-            "customer_details": { "email": "twice@example.com" }, "payment_intent": "pi_both"
-        }}
-    })
-    .to_string();
+    let body = PaidSession {
+        event_id: "evt_both",
+        session: &session,
+        order: &public_id,
+        amount: total,
+        currency: "usd",
+        email: "twice@example.com",
+        payment_intent: "pi_both",
+    }
+    .event(now);
     let signature = app::checkout::signature::sign(&secret, now, &body);
     let past_hold = now + 3 * 3600;
     let (a, b, c, d) = tokio::join!(
