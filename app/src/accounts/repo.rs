@@ -1,4 +1,4 @@
-//! All SQL of accounts: users, password-reset tokens and throttles.
+//! All SQL of accounts: users, sessions, password-reset tokens and throttles.
 
 use super::model::{CurrentUser, StaffRole};
 use crate::db::{now_unix, Db};
@@ -216,6 +216,73 @@ pub async fn consume_password_reset(db: &Db, token_hash: &str) -> Result<bool, s
     .execute(db.pool())
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+// ---- sessions (tower-sessions records as JSON) ----
+
+/// Stores a new session; `false` when the id is taken (the caller picks another).
+pub async fn insert_new_session(
+    db: &Db,
+    id: &str,
+    data: &str,
+    expires_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+pub async fn save_session(
+    db: &Db,
+    id: &str,
+    data: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// (data, expires_at) of a session that has not expired at `now`.
+pub async fn find_live_session(
+    db: &Db,
+    id: &str,
+    now: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+        .bind(id)
+        .bind(now)
+        .fetch_optional(db.pool())
+        .await
+}
+
+pub async fn delete_session(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 // ---- throttles ----

@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use sqlx::Row;
 use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -32,11 +31,7 @@ impl SqlSessionStore {
 
     /// Removes expired rows; run periodically by the server.
     pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now_unix())
-            .execute(self.db.pool())
-            .await?;
-        Ok(done.rows_affected())
+        repo::delete_expired_sessions(&self.db, now_unix()).await
     }
 }
 
@@ -52,16 +47,15 @@ impl SessionStore for SqlSessionStore {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         loop {
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            let inserted = repo::insert_new_session(
+                &self.db,
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
             )
-            .bind(record.id.to_string())
-            .bind(&data)
-            .bind(record.expiry_date.unix_timestamp())
-            .execute(self.db.pool())
             .await
             .map_err(backend_error)?;
-            if inserted.rows_affected() == 1 {
+            if inserted {
                 return Ok(());
             }
             record.id = Id::default();
@@ -71,32 +65,23 @@ impl SessionStore for SqlSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        repo::save_session(
+            &self.db,
+            &record.id.to_string(),
+            &data,
+            record.expiry_date.unix_timestamp(),
         )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(self.db.pool())
         .await
-        .map_err(backend_error)?;
-        Ok(())
+        .map_err(backend_error)
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let row =
-            sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(session_id.to_string())
-                .bind(now_unix())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend_error)?;
-        let Some(row) = row else {
+        let row = repo::find_live_session(&self.db, &session_id.to_string(), now_unix())
+            .await
+            .map_err(backend_error)?;
+        let Some((data, expires_at)) = row else {
             return Ok(None);
         };
-        let data: String = row.try_get("data").map_err(backend_error)?;
-        let expires_at: i64 = row.try_get("expires_at").map_err(backend_error)?;
         Ok(Some(Record {
             id: *session_id,
             data: serde_json::from_str(&data)
@@ -107,12 +92,9 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(session_id.to_string())
-            .execute(self.db.pool())
+        repo::delete_session(&self.db, &session_id.to_string())
             .await
-            .map_err(backend_error)?;
-        Ok(())
+            .map_err(backend_error)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Server functions of the admin panel: authorise (guard) → repo → map errors. Every
 //! one checks the role itself; the pages calling them are not the protection.
 
-use crate::admin::model::{AuditPage, DashboardFigures, Outbox, StaffMember};
+use crate::admin::audit::AuditPage;
+use crate::admin::model::{DashboardFigures, Outbox, StaffMember};
 use crate::error::AppError;
 use leptos::prelude::*;
 

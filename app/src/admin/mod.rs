@@ -4,7 +4,6 @@
 //! tickets keep their staff side in their own features (`checkout/staff`, `tickets/staff`).
 
 pub mod api;
-#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod frame;
 pub mod guard;

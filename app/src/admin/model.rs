@@ -23,26 +23,6 @@ pub struct StaffMember {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub actor_email: String,
-    pub action: String,
-    pub subject_type: String,
-    pub subject_id: String,
-    pub detail: String,
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub actors: Vec<String>,
-    pub actions: Vec<String>,
-    pub actor: String,
-    pub action: String,
-}
-
 pub type Outbox = Vec<OutboxMessage>;
 
 pub use crate::time::format_time;

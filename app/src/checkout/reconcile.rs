@@ -14,7 +14,6 @@ use super::repo;
 use super::stripe_payments::{SessionState, StripeProvider};
 use super::webhook::{self, Received, WebhookError};
 use crate::db::Db;
-use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Reconciled {
@@ -126,14 +125,7 @@ async fn reconcile_demo_sessions(
     public_url: &str,
     result: &mut Reconciled,
 ) -> anyhow::Result<()> {
-    let paid_but_waiting = sqlx::query(
-        "SELECT s.id FROM demo_sessions s JOIN orders o ON o.id = s.order_id \
-         WHERE s.payment_status = 'paid' AND o.status = 'pending_payment' ORDER BY o.id LIMIT 500",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    for row in paid_but_waiting {
-        let session_id: String = row.try_get("id")?;
+    for session_id in repo::paid_demo_sessions_of_pending_orders(db, 500).await? {
         let Some(session) = repo::find_demo_session(db, &session_id).await? else {
             continue;
         };

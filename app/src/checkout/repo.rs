@@ -575,14 +575,13 @@ pub async fn fulfil_paid_order(
         Money::new(order.total_cents, currency).format(),
         order.public_id
     );
-    sqlx::query(
-        "INSERT INTO email_outbox (to_address, subject, body_text, kind, created_at) VALUES ($1, $2, $3, 'order_confirmation', $4)",
+    crate::email::repo::enqueue_email_in(
+        &mut *conn,
+        &email,
+        &format!("Your Storefront order {reference}"),
+        &body,
+        "order_confirmation",
     )
-    .bind(&email)
-    .bind(format!("Your Storefront order {reference}"))
-    .bind(&body)
-    .bind(now_unix())
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -833,6 +832,21 @@ pub async fn find_demo_session(db: &Db, id: &str) -> Result<Option<DemoSession>,
         })
     })
     .transpose()
+}
+
+/// Demo sessions the customer paid whose order still waits for its event (the
+/// reconciler completes them).
+pub async fn paid_demo_sessions_of_pending_orders(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT s.id FROM demo_sessions s JOIN orders o ON o.id = s.order_id \
+         WHERE s.payment_status = 'paid' AND o.status = 'pending_payment' ORDER BY o.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
 }
 
 /// Moves an open demo session from step `from` to `to`; `false` when it was not at `from`

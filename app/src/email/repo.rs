@@ -11,6 +11,19 @@ pub async fn enqueue_email(
     body_text: &str,
     kind: &str,
 ) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    enqueue_email_in(&mut conn, to, subject, body_text, kind).await
+}
+
+/// [`enqueue_email`] inside the caller's transaction: the email exists exactly when what
+/// it announces does (a paid order's confirmation).
+pub async fn enqueue_email_in(
+    conn: &mut sqlx::AnyConnection,
+    to: &str,
+    subject: &str,
+    body_text: &str,
+    kind: &str,
+) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO email_outbox (to_address, subject, body_text, kind, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -20,7 +33,7 @@ pub async fn enqueue_email(
     .bind(body_text)
     .bind(kind)
     .bind(now_unix())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
     tracing::info!(

@@ -1,55 +1,11 @@
-//! Quotes: from a ticket, staff build a cart for the customer — products, quantities and
-//! an optional discount within what their role may give — and send a checkout link. The
-//! checkout re-reads today's prices and applies the discount (`checkout::repo`); when that
-//! order is paid, the ticket is won by itself ([`win_ticket_of_paid_order`]).
+//! SQL of quotes: writing one with its lines, reading it back with today's prices, the
+//! quotes of a ticket, and linking a quote to its order and winning the ticket when paid.
 
-use super::model::{Quote, QuoteLine, MAX_QUOTE_LINES};
-use crate::accounts::model::StaffRole;
+use super::discounted;
 use crate::db::{now_unix, Db};
 use crate::money::{Currency, Money};
+use crate::tickets::model::{Quote, QuoteLine};
 use sqlx::{AnyConnection, Row};
-
-/// The most a role may take off a quote, in percent.
-pub fn max_discount_percent(role: StaffRole) -> i64 {
-    match role {
-        StaffRole::Admin => 25,
-        StaffRole::Sales => 10,
-        StaffRole::Marketing => 0,
-    }
-}
-
-/// A price with `percent` off, rounded to the nearest cent.
-pub fn discounted(cents: i64, percent: i64) -> i64 {
-    (cents * (100 - percent) + 50) / 100
-}
-
-/// Checks the quote form's lines: (product id, quantity) pairs, every problem named.
-pub fn parse_quote_lines(pairs: &[(String, String)]) -> Result<Vec<(i64, i64)>, String> {
-    let mut lines: Vec<(i64, i64)> = Vec::new();
-    for (product, quantity) in pairs {
-        if product.trim().is_empty() {
-            continue;
-        }
-        let Ok(product_id) = product.trim().parse::<i64>() else {
-            return Err("Pick products from the list.".into());
-        };
-        let quantity = match quantity.trim().parse::<i64>() {
-            Ok(q) if (1..=crate::cart::model::MAX_LINE_QUANTITY).contains(&q) => q,
-            _ => return Err("Quantities are whole numbers from 1 to 20.".into()),
-        };
-        match lines.iter_mut().find(|(id, _)| *id == product_id) {
-            Some((_, existing)) => *existing = (*existing + quantity).min(20),
-            None => lines.push((product_id, quantity)),
-        }
-    }
-    if lines.is_empty() {
-        return Err("Add at least one product to the quote.".into());
-    }
-    if lines.len() > MAX_QUOTE_LINES {
-        return Err(format!("A quote holds up to {MAX_QUOTE_LINES} products."));
-    }
-    Ok(lines)
-}
 
 /// Stores a quote; false when a product is not for sale (nothing is stored then).
 pub async fn create_quote(
@@ -226,37 +182,4 @@ pub async fn win_ticket_of_paid_order(
         tracing::info!(ticket_id, order = reference, "quote paid; ticket won");
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn discounts_round_to_the_cent_and_roles_have_limits() {
-        assert_eq!(discounted(1999, 10), 1799);
-        assert_eq!(discounted(1000, 0), 1000);
-        assert_eq!(discounted(333, 25), 250);
-        assert_eq!(max_discount_percent(StaffRole::Sales), 10);
-        assert_eq!(max_discount_percent(StaffRole::Admin), 25);
-        assert_eq!(max_discount_percent(StaffRole::Marketing), 0);
-    }
-
-    #[test]
-    fn quote_lines_are_checked() {
-        assert_eq!(
-            parse_quote_lines(&pairs(&[("3", "2"), ("", ""), ("3", "1")])),
-            Ok(vec![(3, 3)])
-        );
-        assert!(parse_quote_lines(&pairs(&[("", "")])).is_err());
-        assert!(parse_quote_lines(&pairs(&[("3", "0")])).is_err());
-        assert!(parse_quote_lines(&pairs(&[("x", "1")])).is_err());
-    }
 }

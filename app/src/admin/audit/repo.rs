@@ -1,7 +1,6 @@
-//! The staff audit log: who changed what, when. Written by every admin handler that
-//! changes data, in the same breath as the change.
+//! SQL of the audit log.
 
-use super::model::{AuditEntry, AuditPage};
+use super::{AuditEntry, AuditPage};
 use crate::accounts::model::CurrentUser;
 use crate::db::{now_unix, Db};
 use sqlx::Row;
