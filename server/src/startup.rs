@@ -5,7 +5,6 @@ use crate::config::Config;
 use crate::routes;
 use crate::security::{self, SecuritySettings};
 use anyhow::Context;
-use app::accounts::handlers as account_forms;
 use app::accounts::session::{resolve_current_user, SqlSessionStore};
 use app::admin::handlers as admin_forms;
 use app::catalog::staff::handlers as catalog_staff;
@@ -302,23 +301,6 @@ pub fn router(state: AppState) -> Router {
         .route("/learn/{slug}/download", get(routes::content::download))
         .route("/media/content/{file}", get(routes::content::infographic))
         .route("/compare/tray", post(routes::compare_tray::update_tray))
-        .route("/signup", post(account_forms::post_signup))
-        .route("/login", post(account_forms::post_login))
-        .route("/logout", post(account_forms::post_logout))
-        .route("/account/profile", post(account_forms::post_profile))
-        .route(
-            "/account/password",
-            post(account_forms::post_change_password),
-        )
-        .route("/account/delete", post(account_forms::post_delete_account))
-        .route(
-            "/account/password-reset",
-            post(account_forms::post_password_reset_request),
-        )
-        .route(
-            "/account/password-reset/{token}",
-            post(account_forms::post_password_reset),
-        )
         .route(
             "/admin/products/{id}/stock",
             post(catalog_staff::post_product_stock),
@@ -331,49 +313,6 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(content_staff::post_personas))
         .route(
-            "/admin/orders/{id}",
-            post(app::checkout::staff::handlers::post_order),
-        )
-        .route(
-            "/journey/persona",
-            post(app::journey::handlers::post_persona),
-        )
-        .route("/journey/save", post(app::journey::handlers::post_save))
-        .route("/journey/read", post(app::journey::handlers::post_reading))
-        .route("/cart/add", post(app::cart::handlers::post_add))
-        .route("/cart/update", post(app::cart::handlers::post_update))
-        .route("/checkout", post(app::checkout::handlers::post_checkout))
-        .route("/help/ask", post(app::tickets::handlers::post_ask))
-        .route(
-            "/tickets/{id}/reply",
-            post(app::tickets::handlers::post_reply),
-        )
-        .route(
-            "/tickets/{id}/live",
-            get(app::tickets::live::customer_stream),
-        )
-        .route("/admin/tickets/live", get(app::tickets::live::inbox_stream))
-        .route(
-            "/admin/tickets/{id}/live",
-            get(app::tickets::live::staff_stream),
-        )
-        .route(
-            "/admin/tickets/{id}",
-            post(app::tickets::staff::handlers::post_ticket),
-        )
-        .route(
-            "/webhooks/stripe",
-            post(app::checkout::handlers::post_webhook),
-        )
-        .route(
-            "/pay/demo/{session}",
-            post(app::checkout::handlers::post_demo_pay),
-        )
-        .route(
-            "/my-research/clear",
-            post(app::journey::handlers::post_clear),
-        )
-        .route(
             "/media/uploads/{folder}/{file}",
             get(admin_forms::uploaded_file),
         )
@@ -382,6 +321,11 @@ pub fn router(state: AppState) -> Router {
             "/media/category/{file}",
             get(routes::media::category_picture),
         )
+        .merge(app::accounts::routes())
+        .merge(app::journey::routes())
+        .merge(app::cart::routes())
+        .merge(app::checkout::routes())
+        .merge(app::tickets::routes())
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()

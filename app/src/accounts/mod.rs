@@ -29,3 +29,29 @@ pub fn current_user() -> Option<CurrentUser> {
     #[cfg(not(feature = "ssr"))]
     None
 }
+
+/// This feature's form posts (no JavaScript needed): sign-up, sign-in and out, profile,
+/// password change and reset, account deletion.
+#[cfg(feature = "ssr")]
+pub fn routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    crate::forms::PageContext: axum::extract::FromRef<S>,
+{
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/signup", post(handlers::post_signup))
+        .route("/login", post(handlers::post_login))
+        .route("/logout", post(handlers::post_logout))
+        .route("/account/profile", post(handlers::post_profile))
+        .route("/account/password", post(handlers::post_change_password))
+        .route("/account/delete", post(handlers::post_delete_account))
+        .route(
+            "/account/password-reset",
+            post(handlers::post_password_reset_request),
+        )
+        .route(
+            "/account/password-reset/{token}",
+            post(handlers::post_password_reset),
+        )
+}

@@ -100,3 +100,16 @@ pub async fn count_cart_items(
     next.run(axum::extract::Request::from_parts(parts, body))
         .await
 }
+
+/// The cart's form posts.
+#[cfg(feature = "ssr")]
+pub fn routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    crate::forms::PageContext: axum::extract::FromRef<S>,
+{
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/cart/add", post(handlers::post_add))
+        .route("/cart/update", post(handlers::post_update))
+}

@@ -46,3 +46,19 @@ pub fn current_owners() -> Vec<String> {
         .map(|parts| crate::cart::owners_of(&parts))
         .unwrap_or_default()
 }
+
+/// Checkout's endpoints: the pay button, the payment webhook, the demo provider's card
+/// form, and the orders desk's actions.
+#[cfg(feature = "ssr")]
+pub fn routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    crate::forms::PageContext: axum::extract::FromRef<S>,
+{
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/checkout", post(handlers::post_checkout))
+        .route("/webhooks/stripe", post(handlers::post_webhook))
+        .route("/pay/demo/{session}", post(handlers::post_demo_pay))
+        .route("/admin/orders/{id}", post(staff::handlers::post_order))
+}

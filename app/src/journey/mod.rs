@@ -73,3 +73,18 @@ pub async fn saved_here(db: &crate::db::Db, kind: &str, slug: &str) -> bool {
         None => false,
     }
 }
+
+/// The research trail's posts: persona choice, saving, the reading beacon, clearing.
+#[cfg(feature = "ssr")]
+pub fn routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    crate::forms::PageContext: axum::extract::FromRef<S>,
+{
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/journey/persona", post(handlers::post_persona))
+        .route("/journey/save", post(handlers::post_save))
+        .route("/journey/read", post(handlers::post_reading))
+        .route("/my-research/clear", post(handlers::post_clear))
+}

@@ -213,3 +213,20 @@ pub async fn count_unread_tickets(
     next.run(axum::extract::Request::from_parts(parts, body))
         .await
 }
+
+/// Tickets' endpoints: asking, replying, the live streams on both sides, staff actions.
+#[cfg(feature = "ssr")]
+pub fn routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    crate::forms::PageContext: axum::extract::FromRef<S>,
+{
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/help/ask", post(handlers::post_ask))
+        .route("/tickets/{id}/reply", post(handlers::post_reply))
+        .route("/tickets/{id}/live", get(live::customer_stream))
+        .route("/admin/tickets/live", get(live::inbox_stream))
+        .route("/admin/tickets/{id}/live", get(live::staff_stream))
+        .route("/admin/tickets/{id}", post(staff::handlers::post_ticket))
+}
