@@ -140,21 +140,6 @@ impl TrustedProxies {
     }
 }
 
-/// True for a public URL only this machine can reach (http://127.0.0.1:…, localhost, [::1]).
-fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// A configuration value that must not reach logs (`Debug` hides it).
 #[derive(Clone)]
 pub struct Secret(String);
@@ -277,7 +262,11 @@ impl Config {
             }
             Some("demo") => PaymentsMode::Demo,
             Some("stripe") | None if stripe_secret_key.is_some() => PaymentsMode::Stripe,
-            None if is_loopback_url(&public_url) => PaymentsMode::Demo,
+            None if crate::security::PublicOrigin::from_url(&public_url)
+                .is_some_and(|origin| origin.is_loopback()) =>
+            {
+                PaymentsMode::Demo
+            }
             Some("stripe") | None => {
                 return Err(ConfigError {
                     variable: "STRIPE_SECRET_KEY",

@@ -29,15 +29,19 @@ pub fn clean_query(query: &[u8]) -> Option<String> {
 /// then passes byte for byte as it came).
 fn cleaned_pairs(encoded: &[u8], unwanted: fn(char) -> bool) -> Option<String> {
     let clean = |text: &str| strip_encoded_controls(&text.replace(unwanted, ""));
-    let dirty = form_urlencoded::parse(encoded).any(|(k, v)| clean(&k) != k || clean(&v) != v);
-    if !dirty {
-        return None;
-    }
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(encoded) {
-        out.append_pair(&clean(&key), &clean(&value));
-    }
-    Some(out.finish())
+    let mut dirty = false;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(encoded)
+        .map(|(key, value)| {
+            let (k, v) = (clean(&key), clean(&value));
+            dirty |= k != key || v != value;
+            (k, v)
+        })
+        .collect();
+    dirty.then(|| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    })
 }
 
 /// Removes percent-escapes of control characters left in a value after decoding

@@ -51,7 +51,8 @@ impl PublicOrigin {
         })
     }
 
-    fn is_loopback(&self) -> bool {
+    /// A host only this machine can reach (localhost, 127.0.0.0/8, ::1).
+    pub fn is_loopback(&self) -> bool {
         let host = self.host.trim_start_matches('[').trim_end_matches(']');
         host == "localhost"
             || host

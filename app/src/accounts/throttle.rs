@@ -80,12 +80,7 @@ impl Throttle {
     /// Refuses with 429 while `subject` is locked.
     pub async fn check(&self, db: &Db, subject: &str) -> Result<(), AppError> {
         match repo::throttle_locked_until(db, &self.key(subject)).await? {
-            Some(until) => Err(AppError::TooManyRequests {
-                message: format!(
-                    "Too many attempts. For your security, please wait {} and try again.",
-                    describe_wait(until - now_unix())
-                ),
-            }),
+            Some(until) => Err(too_many_attempts(until - now_unix())),
             None => Ok(()),
         }
     }
@@ -100,12 +95,7 @@ impl Throttle {
         if attempts > self.free_failures {
             let wait = wait_after(self, attempts).unwrap_or(self.first_wait_seconds);
             repo::lock_throttle(db, &key, now_unix() + wait).await?;
-            return Err(AppError::TooManyRequests {
-                message: format!(
-                    "Too many attempts. For your security, please wait {} and try again.",
-                    describe_wait(wait)
-                ),
-            });
+            return Err(too_many_attempts(wait));
         }
         Ok(attempts)
     }
@@ -141,6 +131,15 @@ impl Throttle {
     pub async fn clear(&self, db: &Db, subject: &str) -> Result<(), AppError> {
         repo::clear_throttle(db, &self.key(subject)).await?;
         Ok(())
+    }
+}
+
+fn too_many_attempts(wait_seconds: i64) -> AppError {
+    AppError::TooManyRequests {
+        message: format!(
+            "Too many attempts. For your security, please wait {} and try again.",
+            describe_wait(wait_seconds)
+        ),
     }
 }
 

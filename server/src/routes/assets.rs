@@ -29,17 +29,25 @@ pub async fn publish_build_assets(db: &Db, pkg_dir: &std::path::Path) -> anyhow:
         if !is_hashed_name(&name) || !entry.path().is_file() {
             continue;
         }
-        let body = std::fs::read(entry.path())?;
-        sqlx::query(
-            "INSERT INTO build_assets (name, content_type, body, published_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (name) DO UPDATE SET published_at = excluded.published_at",
-        )
-        .bind(&name)
-        .bind(content_type(&name))
-        .bind(body)
-        .bind(now)
-        .execute(db.pool())
-        .await?;
+        // A hashed name is its content: a file another server (or an earlier start) stored
+        // only has its date renewed; the bytes are read and sent once per build.
+        let renewed = sqlx::query("UPDATE build_assets SET published_at = $1 WHERE name = $2")
+            .bind(now)
+            .bind(&name)
+            .execute(db.pool())
+            .await?;
+        if renewed.rows_affected() == 0 {
+            sqlx::query(
+                "INSERT INTO build_assets (name, content_type, body, published_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name) DO UPDATE SET published_at = excluded.published_at",
+            )
+            .bind(&name)
+            .bind(content_type(&name))
+            .bind(std::fs::read(entry.path())?)
+            .bind(now)
+            .execute(db.pool())
+            .await?;
+        }
         published += 1;
     }
     sqlx::query("DELETE FROM build_assets WHERE published_at < $1")
