@@ -15,7 +15,9 @@ pub mod forms;
 pub mod html;
 pub mod journey;
 pub mod money;
+pub mod request;
 pub mod seo;
+pub mod slug;
 pub mod tickets;
 pub mod time;
 pub mod ui;
@@ -26,6 +28,10 @@ pub mod db;
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod security;
+#[cfg(feature = "ssr")]
+pub mod signature;
+#[cfg(feature = "ssr")]
+pub mod token;
 
 pub use app::{shell, App};
 pub use error::AppError;

@@ -17,20 +17,6 @@ pub fn provide_request_nonce() {
     }
 }
 
-/// The client's IP address as the server decided it (the socket peer, or the first
-/// `X-Forwarded-For` hop when the operator trusts the proxy); used for throttling.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
-
-/// The client IP of a request, "unknown" when the server did not record one.
-pub fn client_ip(parts: &http::request::Parts) -> String {
-    parts
-        .extensions
-        .get::<ClientIp>()
-        .map(|ip| ip.0.clone())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// A same-site path to send someone back to after a form; anything else becomes
 /// `fallback`, so no form can be turned into an open redirect.
 pub fn safe_local_path(candidate: &str, fallback: &str) -> String {

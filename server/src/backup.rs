@@ -118,10 +118,7 @@ fn scratch_dir(beside: &Path) -> anyhow::Result<PathBuf> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let dir = parent.join(format!(
-        ".storefront-backup-{}",
-        app::accounts::token::new_id()
-    ));
+    let dir = parent.join(format!(".storefront-backup-{}", app::token::new_id()));
     std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
 }

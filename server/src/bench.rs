@@ -90,7 +90,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
         for _ in 0..rounds {
             for body in &bodies {
                 let now = now_unix();
-                let header = app::checkout::signature::sign(&secret, now, body);
+                let header = app::signature::sign(&secret, now, body);
                 app::checkout::webhook::receive(
                     db,
                     &secret,

@@ -128,8 +128,10 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
 /// `storefront admin create --email E --role R [--password-stdin]`: creates or promotes
 /// a staff member. Prints a one-time password unless one is piped in on stdin.
 async fn admin(config: &Config, args: &[String]) -> anyhow::Result<()> {
-    use app::accounts::model::{Email, Password, StaffRole};
-    use app::accounts::{password, repo, token};
+    use app::accounts::model::{Email, Password};
+    use app::accounts::{password, repo};
+    use app::request::StaffRole;
+    use app::token;
     let value = |flag: &str| {
         args.iter()
             .position(|a| a == flag)

@@ -1,7 +1,7 @@
 //! Site-wide protections: security headers with a per-request CSP nonce, and refusal of
 //! state-changing requests that a browser sent from another origin (CSRF).
 
-use app::security::{ClientIp, CspNonce};
+use app::security::CspNonce;
 use axum::extract::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -164,7 +164,7 @@ pub async fn record_client_ip(
         .client_ip(peer, &forwarded)
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into());
-    request.extensions_mut().insert(ClientIp(ip));
+    app::request::RequestContext::of_mut(request.extensions_mut()).client_ip = ip;
     next.run(request).await
 }
 

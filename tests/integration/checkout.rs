@@ -291,11 +291,11 @@ async fn webhooks_are_verified_and_applied_once(backend: Backend) {
         })
         .to_string()
     };
-    let sign = |body: &str, at: i64| Some(app::checkout::signature::sign(&secret, at, body));
+    let sign = |body: &str, at: i64| Some(app::signature::sign(&secret, at, body));
     let completed = event("evt_completed", "checkout.session.completed");
 
     assert_eq!(deliver(&app, &completed, None).await, 400, "no signature");
-    let forged = app::checkout::signature::sign("whsec_wrong", now, &completed);
+    let forged = app::signature::sign("whsec_wrong", now, &completed);
     assert_eq!(
         deliver(&app, &completed, Some(forged)).await,
         400,
@@ -1044,9 +1044,9 @@ async fn a_purchase_through_stripe(backend: Backend) {
     let demo_secret = app::checkout::repo::demo_webhook_secret(&app.db)
         .await
         .unwrap();
-    let wrong = app::checkout::signature::sign(&demo_secret, now, &event);
+    let wrong = app::signature::sign(&demo_secret, now, &event);
     assert_eq!(deliver(&app, &event, Some(wrong)).await, 400);
-    let right = app::checkout::signature::sign("whsec_test_storefront", now, &event);
+    let right = app::signature::sign("whsec_test_storefront", now, &event);
     assert_eq!(deliver(&app, &event, Some(right)).await, 200);
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
@@ -1099,7 +1099,7 @@ async fn a_purchase_through_stripe(backend: Backend) {
         "data": { "object": { "id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount_refunded": 100 } }
     })
     .to_string();
-    let signed = app::checkout::signature::sign("whsec_test_storefront", now, &report);
+    let signed = app::signature::sign("whsec_test_storefront", now, &report);
     assert_eq!(deliver(&app, &report, Some(signed)).await, 200);
     assert_eq!(refunded().await, ("partially_refunded".to_string(), 100));
     assert_eq!(
@@ -1263,7 +1263,7 @@ async fn money_for_a_superseded_checkout_goes_back(backend: Backend) {
         payment_intent: "pi_old_tab",
     }
     .event(now);
-    let signature = app::checkout::signature::sign("whsec_test_storefront", now, &paid);
+    let signature = app::signature::sign("whsec_test_storefront", now, &paid);
     assert_eq!(deliver(&app, &paid, Some(signature.clone())).await, 200);
     assert_eq!(deliver(&app, &paid, Some(signature)).await, 200, "a replay");
     let refunds = stripe.requests_to("/v1/refunds");

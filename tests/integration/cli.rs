@@ -68,7 +68,7 @@ async fn a_backup_of_a_live_store_restores_orders_and_uploads() {
     server::seed::seed_demo_store(&app.db).await.unwrap();
     let (_, slug) = crate::checkout::product_with_stock(&app, 5).await;
     let pay = crate::checkout::check_out(&app.visitor(), &slug, 2).await;
-    let upload = format!("{}.png", app::accounts::token::new_id());
+    let upload = format!("{}.png", app::token::new_id());
     std::fs::create_dir_all(live_media.join("products")).unwrap();
     std::fs::write(
         live_media.join("products").join(&upload),

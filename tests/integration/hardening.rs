@@ -465,7 +465,7 @@ async fn a_paid_event_for_the_wrong_amount_is_refused(backend: Backend) {
             payment_intent: "pi_x",
         }
         .event(now);
-        let signature = app::checkout::signature::sign(&secret, now, &body);
+        let signature = app::signature::sign(&secret, now, &body);
         assert_eq!(deliver(&app, &body, Some(signature)).await, 200);
     }
     assert_eq!(
@@ -795,7 +795,7 @@ async fn two_app_servers_share_one_database(backend: Backend) {
         payment_intent: "pi_both",
     }
     .event(now);
-    let signature = app::checkout::signature::sign(&secret, now, &body);
+    let signature = app::signature::sign(&secret, now, &body);
     let past_hold = now + 3 * 3600;
     let (a, b, c, d) = tokio::join!(
         deliver(&one, &body, Some(signature.clone())),

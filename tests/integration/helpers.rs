@@ -322,7 +322,8 @@ impl TestApp {
 
     /// Creates an account directly in the database (customer when `role` is None).
     pub async fn create_user(&self, email: &str, role: Option<&str>) {
-        use app::accounts::model::{Password, StaffRole};
+        use app::accounts::model::Password;
+        use app::request::StaffRole;
         let hash = app::accounts::password::hash_password(&Password::parse(TEST_PASSWORD).unwrap())
             .await
             .unwrap();

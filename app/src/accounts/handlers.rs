@@ -6,12 +6,13 @@ use super::model::{parse_name, Email, Password};
 use super::throttle::{
     LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_ACCOUNT, RESET_PER_IP, SIGNUP_NOTICE_PER_ACCOUNT,
 };
-use super::{password, repo, session, token};
+use super::{password, repo, session};
 use crate::db::now_unix;
 use crate::email::repo::enqueue_email;
 use crate::error::AppError;
 use crate::forms::{read_form, see_other, show_error, show_error_on, PageContext};
-use crate::security::{client_ip, safe_local_path};
+use crate::security::safe_local_path;
+use crate::token;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -27,8 +28,8 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).map(String::as_str).unwrap_or("")
 }
 
-fn signed_in(parts: &Parts) -> Option<super::model::CurrentUser> {
-    session::signed_in_user(parts)
+fn signed_in(parts: &Parts) -> Option<crate::request::CurrentUser> {
+    crate::request::RequestContext::of(parts).user
 }
 
 macro_rules! read_or_return {
@@ -46,10 +47,7 @@ pub async fn post_signup(
     request: Request,
 ) -> Response {
     let (parts, fields) = read_or_return!(request);
-    let visitor = parts
-        .extensions
-        .get::<crate::journey::model::Visitor>()
-        .cloned();
+    let visitor = parts.extensions.get::<crate::request::Visitor>().cloned();
     match sign_up(&ctx, &session, visitor, &fields).await {
         Ok(()) => see_other(&safe_local_path(
             field(&fields, "next"),
@@ -62,7 +60,7 @@ pub async fn post_signup(
 async fn sign_up(
     ctx: &PageContext,
     session: &Session,
-    parts_visitor: Option<crate::journey::model::Visitor>,
+    parts_visitor: Option<crate::request::Visitor>,
     fields: &Fields,
 ) -> Result<(), AppError> {
     let name = parse_name(field(fields, "name"))?;
@@ -110,16 +108,12 @@ async fn tell_owner_about_signup(ctx: &PageContext, email: &Email) -> Result<(),
 }
 
 /// The anonymous research trail and the cart of this browser now belong to the account too.
-async fn join_trail(
-    ctx: &PageContext,
-    visitor: Option<crate::journey::model::Visitor>,
-    user_id: i64,
-) {
+async fn join_trail(ctx: &PageContext, visitor: Option<crate::request::Visitor>, user_id: i64) {
     if let Some(visitor) = visitor {
         if let Err(error) = crate::cart::repo::merge_carts(
             &ctx.db,
-            &crate::cart::visitor_owner(&visitor.id),
-            &crate::cart::account_owner(user_id),
+            &crate::request::visitor_owner(&visitor.id),
+            &crate::request::account_owner(user_id),
         )
         .await
         {
@@ -156,7 +150,7 @@ async fn log_in(
     fields: &Fields,
 ) -> Result<bool, AppError> {
     let db = &ctx.db;
-    let ip = client_ip(parts);
+    let ip = crate::request::RequestContext::of(parts).client_ip();
     let email = super::model::normalize_email(field(fields, "email"));
     let ip_attempts = LOGIN_PER_IP.begin_attempt(db, &ip).await?;
     let account_attempts = LOGIN_PER_ACCOUNT.begin_attempt(db, &email).await?;
@@ -183,10 +177,7 @@ async fn log_in(
     session::sign_in(session, user.id, user.session_epoch).await?;
     join_trail(
         ctx,
-        parts
-            .extensions
-            .get::<crate::journey::model::Visitor>()
-            .cloned(),
+        parts.extensions.get::<crate::request::Visitor>().cloned(),
         user.id,
     )
     .await;
@@ -318,7 +309,7 @@ async fn request_password_reset(
 ) -> Result<(), AppError> {
     let db = &ctx.db;
     let email = Email::parse(field(fields, "email"))?;
-    let ip = client_ip(parts);
+    let ip = crate::request::RequestContext::of(parts).client_ip();
     RESET_PER_IP.check(db, &ip).await?;
     RESET_PER_ACCOUNT.check(db, email.as_str()).await?;
     RESET_PER_IP.record_failure(db, &ip).await?;

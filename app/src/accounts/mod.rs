@@ -13,22 +13,6 @@ pub mod repo;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
-#[cfg(feature = "ssr")]
-pub mod token;
-
-use model::CurrentUser;
-
-/// The signed-in person of the request being rendered (`None` for visitors, and always
-/// `None` in the browser: pages are rendered on the server).
-pub fn current_user() -> Option<CurrentUser> {
-    #[cfg(feature = "ssr")]
-    {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        session::signed_in_user(&parts)
-    }
-    #[cfg(not(feature = "ssr"))]
-    None
-}
 
 /// This feature's form posts (no JavaScript needed): sign-up, sign-in and out, profile,
 /// password change and reset, account deletion.

@@ -1,84 +1,14 @@
-//! Account input that is valid by construction: an `Email` is normalised and plausible,
-//! a `Password` meets the length rules and is not one of the most common passwords.
+//! Account input that is valid by construction (an `Email`, from the kernel's
+//! `email::address`, is normalised and plausible); a `Password` meets the length rules and is not one of the most common passwords.
 
 use crate::error::AppError;
-use serde::{Deserialize, Serialize};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
-const MAX_EMAIL_LEN: usize = 254;
 
 const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
-/// A normalised (trimmed, lower-case) email address that looks deliverable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Email(String);
-
-/// The one spelling of an address we store and compare: trimmed, compatibility-normalised
-/// (full-width "ａｂｃ" is "abc") and case-folded. Used for sign-up, sign-in and throttle keys.
-pub fn normalize_email(input: &str) -> String {
-    #[cfg(feature = "ssr")]
-    let input: String = unicode_normalization::UnicodeNormalization::nfkc(input.trim()).collect();
-    #[cfg(not(feature = "ssr"))]
-    let input = input.trim().to_string();
-    // Lower-casing after NFKC can produce text that normalises differently again (rare
-    // ligatures); a second pass makes the result stable.
-    #[cfg(feature = "ssr")]
-    let input: String =
-        unicode_normalization::UnicodeNormalization::nfkc(input.to_lowercase().as_str()).collect();
-    input.trim().to_lowercase()
-}
-
-impl Email {
-    pub fn parse(input: &str) -> Result<Email, AppError> {
-        let email = normalize_email(input);
-        let invalid = |message: &str| AppError::Validation {
-            field: "email".into(),
-            message: message.into(),
-        };
-        if email.is_empty() {
-            return Err(invalid("Please enter your email address."));
-        }
-        if email.len() > MAX_EMAIL_LEN {
-            return Err(invalid("That email address is too long."));
-        }
-        let Some((local, domain)) = email.rsplit_once('@') else {
-            return Err(invalid(
-                "An email address needs an @, like name@example.com.",
-            ));
-        };
-        let plausible = !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && !local.contains('@');
-        if !plausible {
-            return Err(invalid(
-                "That doesn't look like an email address, like name@example.com.",
-            ));
-        }
-        // "раypal" with a Cyrillic "р" looks like another person's address: refuse a part
-        // that mixes Latin letters with letters of another alphabet.
-        let mixes_scripts = |part: &str| {
-            part.chars().any(|c| c.is_ascii_alphabetic())
-                && part.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
-        };
-        if std::iter::once(local)
-            .chain(domain.split('.'))
-            .any(mixes_scripts)
-        {
-            return Err(invalid(
-                "Please type your email address with the letters of one alphabet.",
-            ));
-        }
-        Ok(Email(email))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::email::address::{normalize_email, Email};
 
 /// A password that passed the policy. Never printed: `Debug` hides it.
 #[derive(Clone, PartialEq, Eq)]
@@ -131,103 +61,6 @@ fn is_common_password(candidate: &str) -> bool {
         .any(|l| l.trim() == candidate)
 }
 
-/// A staff role. Customers have none. What each may do is `StaffRole::can`, the one
-/// place the permission table lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StaffRole {
-    Admin,
-    Marketing,
-    Sales,
-}
-
-/// The parts of the admin panel, each guarded on the server by `admin::guard`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Area {
-    Dashboard,
-    Catalog,
-    Content,
-    Personas,
-    Analytics,
-    Tickets,
-    Orders,
-    Customers,
-    Staff,
-    Outbox,
-    Audit,
-}
-
-impl StaffRole {
-    pub const ALL: [StaffRole; 3] = [StaffRole::Admin, StaffRole::Marketing, StaffRole::Sales];
-
-    pub fn parse(text: &str) -> Option<StaffRole> {
-        match text.trim() {
-            "admin" => Some(StaffRole::Admin),
-            "marketing" => Some(StaffRole::Marketing),
-            "sales" => Some(StaffRole::Sales),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StaffRole::Admin => "admin",
-            StaffRole::Marketing => "marketing",
-            StaffRole::Sales => "sales",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            StaffRole::Admin => "Admin",
-            StaffRole::Marketing => "Marketing",
-            StaffRole::Sales => "Sales",
-        }
-    }
-
-    /// Admin: everything. Marketing: what the store says (catalogue, content, personas)
-    /// and the funnel figures. Sales: the conversations and orders, and the same figures.
-    pub fn can(self, area: Area) -> bool {
-        use Area::*;
-        match self {
-            StaffRole::Admin => true,
-            StaffRole::Marketing => {
-                matches!(area, Dashboard | Catalog | Content | Personas | Analytics)
-            }
-            StaffRole::Sales => {
-                matches!(area, Dashboard | Tickets | Orders | Customers | Analytics)
-            }
-        }
-    }
-}
-
-/// The signed-in person, resolved once per request by the server from the session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Option<StaffRole>,
-}
-
-impl CurrentUser {
-    pub fn is_staff(&self) -> bool {
-        self.role.is_some()
-    }
-
-    pub fn can(&self, area: Area) -> bool {
-        self.role.is_some_and(|role| role.can(area))
-    }
-
-    /// What to call them in the header: their name, else the part of the email before @.
-    pub fn display_name(&self) -> String {
-        if self.name.trim().is_empty() {
-            self.email.split('@').next().unwrap_or_default().to_string()
-        } else {
-            self.name.clone()
-        }
-    }
-}
-
 /// Longest display name accepted.
 pub const MAX_NAME_CHARS: usize = 100;
 
@@ -251,6 +84,14 @@ pub fn parse_name(input: &str) -> Result<String, AppError> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn one_time_passwords_are_long_enough_for_the_policy() {
+        let password = crate::token::new_one_time_password();
+        assert_eq!(password.len(), 20);
+        assert!(super::Password::parse(&password).is_ok());
+    }
+
     // Compatibility normalisation runs on the server (the browser build leaves it out).
     #[cfg(feature = "ssr")]
     #[test]
@@ -281,7 +122,7 @@ mod tests {
 
     #[test]
     fn roles_see_only_their_areas() {
-        use super::{Area, StaffRole};
+        use crate::request::{Area, StaffRole};
         assert!(StaffRole::Admin.can(Area::Staff));
         assert!(StaffRole::Marketing.can(Area::Catalog));
         assert!(!StaffRole::Marketing.can(Area::Tickets));

@@ -1,7 +1,6 @@
 //! Account pages: sign up, sign in, the account page, and password reset. They render
 //! plain forms that post to `accounts::handlers`, so they work without JavaScript.
 
-use super::current_user;
 use crate::forms::feedback_for;
 use crate::seo::PageMeta;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
@@ -23,7 +22,7 @@ const PASSWORD_HINT: &str =
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    if current_user().is_some() {
+    if crate::request::RequestContext::current().user.is_some() {
         redirect_to("/account");
     }
     let feedback = feedback_for("signup");
@@ -52,7 +51,7 @@ pub fn SignupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    if current_user().is_some() {
+    if crate::request::RequestContext::current().user.is_some() {
         redirect_to("/account");
     }
     let feedback = feedback_for("login");
@@ -91,7 +90,7 @@ fn saved_message(code: &str) -> Option<&'static str> {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let Some(user) = current_user() else {
+    let Some(user) = crate::request::RequestContext::current().user else {
         redirect_to("/login?next=/account");
         return view! { <Layout><p class="loading"><a href="/login?next=/account">"Please sign in to see your account."</a></p></Layout> }.into_any();
     };

@@ -1,7 +1,7 @@
 //! All SQL of accounts: users, sessions, password-reset tokens and throttles.
 
-use super::model::{CurrentUser, StaffRole};
 use crate::db::{now_unix, Db};
+use crate::request::{CurrentUser, StaffRole};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]

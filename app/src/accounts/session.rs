@@ -2,10 +2,10 @@
 //! its records in our database (so app servers behind a load balancer share them) and
 //! turns a session into the signed-in `CurrentUser` once per request.
 
-use super::model::CurrentUser;
 use super::repo;
 use crate::db::{now_unix, Db};
 use crate::error::AppError;
+use crate::request::CurrentUser;
 use async_trait::async_trait;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -150,8 +150,8 @@ async fn load_signed_in_user(db: &Db, session: &Session) -> Result<Option<Curren
     }
 }
 
-/// Middleware: puts `Option<CurrentUser>` into the request's extensions, where pages,
-/// server functions and form handlers read it. Anonymous visitors without a session
+/// Middleware: fills the request context's signed-in user, which pages, server
+/// functions and form handlers read. Anonymous visitors without a session
 /// cookie cost no database query.
 pub async fn resolve_current_user(
     State(db): State<Db>,
@@ -161,18 +161,6 @@ pub async fn resolve_current_user(
 ) -> Response {
     // A session store hiccup is logged where it happens; the visitor continues signed out.
     let user: Option<CurrentUser> = load_signed_in_user(&db, &session).await.unwrap_or_default();
-    request.extensions_mut().insert(SignedIn(user));
+    crate::request::RequestContext::of_mut(request.extensions_mut()).user = user;
     next.run(request).await
 }
-
-/// The signed-in person recorded in these request parts by `resolve_current_user`.
-pub fn signed_in_user(parts: &http::request::Parts) -> Option<CurrentUser> {
-    parts
-        .extensions
-        .get::<SignedIn>()
-        .and_then(|signed_in| signed_in.0.clone())
-}
-
-/// What `resolve_current_user` found for this request.
-#[derive(Debug, Clone)]
-pub struct SignedIn(pub Option<CurrentUser>);

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::guard::require, super::repo, crate::accounts::model::Area, crate::db::use_db};
+use {super::guard::require, super::repo, crate::db::use_db, crate::request::Area};
 
 #[server(endpoint = "admin/dashboard")]
 pub async fn load_admin_dashboard() -> Result<DashboardFigures, AppError> {

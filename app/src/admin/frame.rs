@@ -2,9 +2,8 @@
 //! filtered by role, the error view a refused or failed load renders, and the Markdown
 //! preview the editors share. It depends on the kernel, ui and accounts only.
 
-use crate::accounts::current_user;
-use crate::accounts::model::{Area, StaffRole};
 use crate::error::AppError;
+use crate::request::{Area, StaffRole};
 use crate::seo::PageMeta;
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
@@ -29,9 +28,9 @@ pub fn AdminFrame(
     #[prop(into)] current: String,
     children: Children,
 ) -> impl IntoView {
-    let user = current_user();
+    let user = crate::request::RequestContext::current().user;
     let role = user.as_ref().and_then(|u| u.role);
-    let unread = crate::tickets::unread_tickets();
+    let unread = crate::request::RequestContext::current().unread_tickets;
     let nav = NAV
         .iter()
         .filter(|(_, _, area)| role.is_some_and(|r| r.can(*area)))
@@ -68,7 +67,10 @@ pub fn AdminFrame(
 /// An access or loading error: staff see it inside the panel, everyone else sees the
 /// storefront's page (which reveals nothing about the panel).
 pub fn admin_error(error: AppError) -> AnyView {
-    if current_user().is_some_and(|u| u.is_staff()) {
+    if crate::request::RequestContext::current()
+        .user
+        .is_some_and(|u| u.is_staff())
+    {
         view! { <AdminFrame title="Admin" current=""><ErrorPage error/></AdminFrame> }.into_any()
     } else {
         view! { <Layout><ErrorPage error/></Layout> }.into_any()

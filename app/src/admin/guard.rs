@@ -1,8 +1,8 @@
 //! The one place admin access is decided, on the server: visitors and customers get a
 //! 404 (the panel is not revealed), staff without the area's role get a 403.
 
-use crate::accounts::model::{Area, CurrentUser};
 use crate::error::AppError;
+use crate::request::{Area, CurrentUser};
 
 /// The decision itself, for a person (or nobody) and an area.
 pub fn authorise(user: Option<CurrentUser>, area: Area) -> Result<CurrentUser, AppError> {
@@ -17,7 +17,7 @@ pub fn authorise(user: Option<CurrentUser>, area: Area) -> Result<CurrentUser, A
 /// A refusal also sets the response status, so a server function called over HTTP
 /// answers 404/403 rather than a generic error.
 pub fn require(area: Area) -> Result<CurrentUser, AppError> {
-    authorise(crate::accounts::current_user(), area).inspect_err(|error| {
+    authorise(crate::request::RequestContext::current().user, area).inspect_err(|error| {
         crate::error::set_page_status(error.status_code());
     })
 }
@@ -25,13 +25,13 @@ pub fn require(area: Area) -> Result<CurrentUser, AppError> {
 /// For form handlers, which have the request parts rather than a Leptos context.
 #[cfg(feature = "ssr")]
 pub fn require_in(parts: &http::request::Parts, area: Area) -> Result<CurrentUser, AppError> {
-    authorise(crate::accounts::session::signed_in_user(parts), area)
+    authorise(crate::request::RequestContext::of(parts).user, area)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::model::StaffRole;
+    use crate::request::StaffRole;
 
     fn person(role: Option<StaffRole>) -> Option<CurrentUser> {
         Some(CurrentUser {

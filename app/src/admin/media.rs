@@ -207,7 +207,7 @@ pub async fn store_upload(
     tokio::fs::create_dir_all(&folder)
         .await
         .with_context(|| format!("creating {}", folder.display()))?;
-    let file = format!("{}.{}", crate::accounts::token::new_id(), kind.extension());
+    let file = format!("{}.{}", crate::token::new_id(), kind.extension());
     let path = folder.join(&file);
     tokio::fs::write(&path, bytes)
         .await

@@ -1,7 +1,7 @@
 //! What the admin pages show, shared by the server functions and the views.
 
-use crate::accounts::model::StaffRole;
 use crate::email::OutboxMessage;
+use crate::request::StaffRole;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -2,12 +2,11 @@
 //! decides access, and an error renders as the matching 404/403 page.
 
 use super::frame::{admin_error, AdminFrame};
-use crate::accounts::current_user;
-use crate::accounts::model::StaffRole;
 use crate::admin::api::{
     load_admin_audit, load_admin_dashboard, load_admin_outbox, load_admin_staff,
 };
 use crate::forms::feedback_for;
+use crate::request::StaffRole;
 use crate::time::format_time;
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use leptos::prelude::*;
@@ -61,7 +60,7 @@ pub fn AdminStaffPage() -> impl IntoView {
                     Ok(staff) => {
                         let invite = feedback_for("invite");
                         let saved = saved_staff_message(&query("saved"));
-                        let me = current_user().map(|u| u.id);
+                        let me = crate::request::RequestContext::current().user.map(|u| u.id);
                         let rows = staff.into_iter().map(|member| {
                             let feedback = feedback_for(&format!("staff-{}", member.id));
                             let error = feedback.and_then(|f| f.errors.first().map(|(_, m)| m.clone()));

@@ -1,10 +1,10 @@
 //! All SQL of the admin panel: the catalogue as staff see it (every status), category
 //! tree edits, staff accounts and the dashboard's counts.
 
-use crate::accounts::model::StaffRole;
 use crate::admin::model::{DashboardFigures, StaffMember};
 use crate::catalog::model::LOW_STOCK;
 use crate::db::{now_unix, Db};
+use crate::request::StaffRole;
 use sqlx::Row;
 
 pub async fn dashboard_figures(db: &Db) -> Result<DashboardFigures, sqlx::Error> {

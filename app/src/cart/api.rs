@@ -10,7 +10,7 @@ pub async fn load_cart() -> Result<CartView, AppError> {
     let hold_minutes = use_context::<crate::seo::SiteInfo>()
         .map(|site| site.checkout_hold_minutes)
         .unwrap_or(30);
-    let Some(owner) = super::current_owner() else {
+    let Some(owner) = crate::request::RequestContext::current().cart_owner() else {
         return Ok(CartView {
             lines: Vec::new(),
             total: None,
@@ -20,11 +20,11 @@ pub async fn load_cart() -> Result<CartView, AppError> {
         });
     };
     let lines = super::repo::list_lines(&db, &owner).await?;
-    let payment_problem = crate::checkout::repo::open_payment_problem(&db, &owner).await?;
+    let payment_problem = super::repo::open_payment_problem(&db, &owner).await?;
     Ok(CartView {
         total: super::model::cart_total(&lines),
         lines,
-        checkout_key: crate::accounts::token::new_id(),
+        checkout_key: crate::token::new_id(),
         payment_problem,
         hold_minutes,
     })

@@ -2,7 +2,7 @@
 //! again with the message (and the typed quantity) on a mistake.
 
 use super::model::parse_quantity;
-use super::{owner_of, repo};
+use super::repo;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error_on, PageContext};
 use crate::journey::model::EventKind;
@@ -34,7 +34,8 @@ async fn add_to_cart(
     parts: &Parts,
     fields: &HashMap<String, String>,
 ) -> Result<String, AppError> {
-    let owner = owner_of(parts)
+    let owner = crate::request::RequestContext::of(parts)
+        .cart_owner()
         .ok_or_else(|| AppError::bad_request("Please enable cookies to use the cart."))?;
     let typed = field(fields, "quantity");
     let quantity = if typed.trim().is_empty() {
@@ -69,7 +70,14 @@ async fn add_to_cart(
     }
     let wanted = wanted.min(super::model::MAX_LINE_QUANTITY);
     repo::set_line(&ctx.db, &owner, product.id, wanted).await?;
-    crate::journey::record_for(&ctx.db, parts, EventKind::Cart, &field(fields, "slug"), "").await;
+    crate::journey::record(
+        &ctx.db,
+        &crate::request::RequestContext::of(parts),
+        EventKind::Cart,
+        &field(fields, "slug"),
+        "",
+    )
+    .await;
     Ok(product.name)
 }
 
@@ -93,7 +101,8 @@ async fn update_line(
     parts: &Parts,
     fields: &HashMap<String, String>,
 ) -> Result<&'static str, AppError> {
-    let owner = owner_of(parts)
+    let owner = crate::request::RequestContext::of(parts)
+        .cart_owner()
         .ok_or_else(|| AppError::bad_request("Please enable cookies to use the cart."))?;
     let quantity = if field(fields, "action") == "remove" {
         0

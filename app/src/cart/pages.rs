@@ -201,7 +201,7 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
 /// `cart::count_cart_items`, so the header never waits on its own query).
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let items = super::items_in_cart();
+    let items = crate::request::RequestContext::current().cart_items;
     view! {
         <a href="/cart" class="site-nav__cart">
             "Cart"

@@ -144,3 +144,16 @@ pub async fn merge_carts(db: &Db, from: &str, to: &str) -> Result<(), sqlx::Erro
         .await?;
     tx.commit().await
 }
+
+/// The problem of the owner's open unpaid order (a declined card): the cart page shows
+/// it beside the cart the checkout was made from (reads checkout's `orders`).
+pub async fn open_payment_problem(db: &Db, owner: &str) -> Result<Option<String>, sqlx::Error> {
+    let problem: Option<String> = sqlx::query_scalar(
+        "SELECT payment_problem FROM orders WHERE owner = $1 AND status = 'pending_payment' \
+         AND payment_problem <> '' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(owner)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(problem)
+}

@@ -65,7 +65,14 @@ pub async fn search_catalog(
         .map(|c| repo::descendant_ids(&categories, c.id));
     let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
     if !params.q.is_empty() && params.page <= 1 {
-        crate::journey::record(&db, crate::journey::model::EventKind::Search, &params.q, "").await;
+        crate::journey::record(
+            &db,
+            &crate::request::RequestContext::current(),
+            crate::journey::model::EventKind::Search,
+            &params.q,
+            "",
+        )
+        .await;
     }
 
     if page.capped {
@@ -171,7 +178,7 @@ fn category_page_info(categories: &[CategoryRow], row: &CategoryRow) -> Category
 
 #[server]
 pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
-    if !super::slug::is_valid_slug(&slug) {
+    if !crate::slug::is_valid_slug(&slug) {
         return Err(AppError::NotFound);
     }
     let db = use_db()?;
@@ -219,6 +226,7 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
     let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
     crate::journey::record(
         &db,
+        &crate::request::RequestContext::current(),
         crate::journey::model::EventKind::ProductView,
         &product.slug,
         "",
@@ -252,6 +260,7 @@ pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppErro
         let compared: Vec<&str> = found.iter().map(|(_, card)| card.slug.as_str()).collect();
         crate::journey::record(
             &db,
+            &crate::request::RequestContext::current(),
             crate::journey::model::EventKind::Compare,
             &compared.join(","),
             "",

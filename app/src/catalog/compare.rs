@@ -32,7 +32,7 @@ pub fn parse_compare_slugs<'a>(values: impl IntoIterator<Item = &'a str>) -> (Ve
     let mut over = false;
     for value in values {
         for slug in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if !super::slug::is_valid_slug(slug) || slugs.iter().any(|s| s == slug) {
+            if !crate::slug::is_valid_slug(slug) || slugs.iter().any(|s| s == slug) {
                 continue;
             }
             if slugs.len() == MAX_COMPARE {
@@ -155,7 +155,7 @@ pub fn toggle_in_tray(tray: &[String], slug: &str) -> Vec<String> {
     let mut next: Vec<String> = tray.to_vec();
     if let Some(i) = next.iter().position(|s| s == slug) {
         next.remove(i);
-    } else if super::slug::is_valid_slug(slug) {
+    } else if crate::slug::is_valid_slug(slug) {
         if next.len() == MAX_COMPARE {
             next.remove(0);
         }

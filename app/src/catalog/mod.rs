@@ -7,5 +7,4 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
-pub mod slug;
 pub mod staff;

@@ -203,7 +203,7 @@ impl SearchParams {
                     params.q = value.split_whitespace().collect::<Vec<_>>().join(" ");
                 }
                 "category" if !value.is_empty() => {
-                    if super::slug::is_valid_slug(value) {
+                    if crate::slug::is_valid_slug(value) {
                         params.category = Some(value.to_string());
                     } else {
                         notices.push("We ignored a category filter that doesn't exist.".into());

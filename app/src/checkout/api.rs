@@ -56,7 +56,7 @@ pub async fn load_order(public_id: String, token: String) -> Result<Order, AppEr
     let db = crate::db::use_db()?;
     let secret = super::repo::order_link_secret(&db).await?;
     let owners = if !token.is_empty()
-        && super::signature::order_link_is_valid(&secret, &public_id, &token)
+        && crate::signature::order_link_is_valid(&secret, &public_id, &token)
     {
         None
     } else {

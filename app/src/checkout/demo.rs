@@ -33,7 +33,7 @@ pub fn parse_card_form(
 ) -> Result<CardForm, Vec<(String, String)>> {
     let mut errors = Vec::new();
     let email = get("email").trim().to_string();
-    if crate::accounts::model::Email::parse(&email).is_err() {
+    if crate::email::address::Email::parse(&email).is_err() {
         errors.push((
             "email".into(),
             "Enter the email address for your receipt.".into(),

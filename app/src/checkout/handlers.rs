@@ -22,10 +22,11 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
         Err(response) => return response,
     };
     let result = async {
-        let owner = crate::cart::owner_of(&parts)
+        let owner = crate::request::RequestContext::of(&parts)
+            .cart_owner()
             .ok_or_else(|| AppError::bad_request("Please enable cookies to check out."))?;
         let key = field(&fields, "checkout_key");
-        if !crate::accounts::token::is_id(&key) {
+        if !crate::token::is_id(&key) {
             return Err(AppError::bad_request(
                 "This cart page is out of date. Reload it and press the button again.",
             ));
@@ -72,8 +73,8 @@ async fn quote_terms(
     if quote.is_empty() {
         return Ok(None);
     }
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
-    let owners = crate::cart::owners_of(parts);
+    let user_id = crate::request::RequestContext::of(parts).user.map(|u| u.id);
+    let owners = crate::request::RequestContext::of(parts).owners();
     let (quote_id, discount_percent) =
         crate::tickets::quote_access(&ctx.db, &quote, &field(fields, "t"), &owners, user_id)
             .await?;
@@ -90,7 +91,7 @@ async fn start_order(
     key: &str,
     quote: Option<repo::QuoteTerms>,
 ) -> Result<repo::StartedOrder, AppError> {
-    let user = crate::accounts::session::signed_in_user(parts);
+    let user = crate::request::RequestContext::of(parts).user;
     let hold = super::hold_seconds(ctx.checkout_hold_seconds, ctx.stripe.is_some());
     let new = NewOrder {
         owner,
@@ -107,9 +108,9 @@ async fn start_order(
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
-            crate::journey::record_for(
+            crate::journey::record(
                 &ctx.db,
-                parts,
+                &crate::request::RequestContext::of(parts),
                 crate::journey::model::EventKind::Checkout,
                 &started.public_id,
                 "",
@@ -371,7 +372,7 @@ async fn pay(
 }
 
 fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", &crate::accounts::token::new_token().0[..24])
+    format!("{prefix}_{}", &crate::token::new_token().0[..24])
 }
 
 /// Signs the event as Stripe would and hands it to the webhook code, exactly as a

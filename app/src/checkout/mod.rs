@@ -16,8 +16,6 @@ pub mod reconcile;
 pub mod refunds;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(feature = "ssr")]
-pub mod signature;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod stripe_payments;
@@ -43,7 +41,7 @@ pub fn hold_seconds(configured: i64, with_stripe: bool) -> i64 {
 #[cfg(feature = "ssr")]
 pub fn current_owners() -> Vec<String> {
     leptos::prelude::use_context::<http::request::Parts>()
-        .map(|parts| crate::cart::owners_of(&parts))
+        .map(|parts| crate::request::RequestContext::of(&parts).owners())
         .unwrap_or_default()
 }
 

@@ -190,13 +190,10 @@ pub async fn create_order(
         }
     }
     let now = now_unix();
-    let public_id = crate::accounts::token::new_id();
+    let public_id = crate::token::new_id();
     let is_demo = new.provider == "demo";
     let session = if is_demo {
-        Some(format!(
-            "cs_demo_{}",
-            &crate::accounts::token::new_token().0[..40]
-        ))
+        Some(format!("cs_demo_{}", &crate::token::new_token().0[..40]))
     } else {
         None
     };
@@ -566,7 +563,7 @@ pub async fn fulfil_paid_order(
         .collect();
     let reference = super::model::short_reference(&order.public_id);
     let link_secret = app_secret(&mut *conn, "order_link_secret").await?;
-    let token = super::signature::order_link_token(&link_secret, &order.public_id);
+    let token = crate::signature::order_link_token(&link_secret, &order.public_id);
     let body = format!(
         "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
          Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\
@@ -646,18 +643,6 @@ pub async fn expire_stale_orders(db: &Db, now: i64) -> Result<usize, sqlx::Error
         tx.commit().await?;
     }
     Ok(expired)
-}
-
-/// The problem of the owner's open unpaid order (a declined card), for the cart page.
-pub async fn open_payment_problem(db: &Db, owner: &str) -> Result<Option<String>, sqlx::Error> {
-    let problem: Option<String> = sqlx::query_scalar(
-        "SELECT payment_problem FROM orders WHERE owner = $1 AND status = 'pending_payment' \
-         AND payment_problem <> '' ORDER BY id DESC LIMIT 1",
-    )
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(problem)
 }
 
 /// An order with its lines and timeline; with `owners`, only if one of them made it.
@@ -773,7 +758,7 @@ pub async fn list_orders(db: &Db, owners: &[String]) -> Result<Vec<OrderSummary>
 /// A secret the store makes for itself once and every app server shares through the
 /// database (the first to ask creates it).
 pub async fn app_secret(conn: &mut AnyConnection, name: &str) -> Result<String, sqlx::Error> {
-    let fresh = format!("whsec_{}", crate::accounts::token::new_token().0);
+    let fresh = format!("whsec_{}", crate::token::new_token().0);
     sqlx::query(
         "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )

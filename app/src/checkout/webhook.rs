@@ -7,8 +7,8 @@
 
 use super::model::OrderStatus;
 use super::repo::{self, OrderFacts};
-use super::signature::{self, SignatureError};
 use crate::db::Db;
+use crate::signature::{self, SignatureError};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
@@ -55,7 +55,7 @@ pub async fn receive(
     let Some((id, kind, object)) = parsed else {
         // Signed by the provider but not an event we can read: keep it for a person to look
         // at rather than lose it.
-        let id = format!("unparsed_{}", crate::accounts::token::hash_token(&payload));
+        let id = format!("unparsed_{}", crate::token::hash_token(&payload));
         if repo::insert_payment_event(&mut tx, &id, "unparsed", &payload).await? {
             repo::set_payment_event_outcome(&mut tx, &id, "unparsed", None).await?;
         }

@@ -46,7 +46,7 @@ pub async fn load_hub(query: Vec<(String, String)>) -> Result<Hub, AppError> {
 
 #[server]
 pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
-    if !crate::catalog::slug::is_valid_slug(&slug) {
+    if !crate::slug::is_valid_slug(&slug) {
         return Err(AppError::NotFound);
     }
     let db = use_db()?;
@@ -54,8 +54,9 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
     let row = match repo::find_visible_content(&db, &slug, now).await? {
         Some(row) => row,
         // Content staff may preview drafts and scheduled pieces as a visitor would see them.
-        None if crate::accounts::current_user()
-            .is_some_and(|u| u.can(crate::accounts::model::Area::Content)) =>
+        None if crate::request::RequestContext::current()
+            .user
+            .is_some_and(|u| u.can(crate::request::Area::Content)) =>
         {
             repo::find_content_for_preview(&db, &slug)
                 .await?
@@ -71,6 +72,7 @@ pub async fn load_content(slug: String) -> Result<ContentPiece, AppError> {
     };
     crate::journey::record(
         &db,
+        &crate::request::RequestContext::current(),
         crate::journey::model::EventKind::ContentView,
         &row.card.slug,
         stage.key(),

@@ -2,6 +2,8 @@
 //! delivers pending rows through SMTP when `SMTP_URL` is set; otherwise they stay here,
 //! are logged, and staff read them in `/admin/outbox`.
 
+pub mod address;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

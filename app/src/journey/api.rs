@@ -2,12 +2,13 @@
 
 use super::model::Research;
 use crate::error::AppError;
+use crate::request::Visitor;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading, Visitor},
-    super::{current_visitor, repo},
+    super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading},
+    super::repo,
     crate::content::model::Stage,
     crate::db::{use_db, Db},
 };
@@ -15,10 +16,10 @@ use {
 /// The visitor's stage and persona (chosen, else inferred), for ordering content.
 #[cfg(feature = "ssr")]
 pub async fn visitor_profile(db: &Db) -> Result<(Stage, Option<PersonaGuess>), AppError> {
-    let Some(visitor) = current_visitor() else {
+    let Some(visitor) = crate::request::RequestContext::current().visitor else {
         return Ok((Stage::Awareness, None));
     };
-    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
     profile_of(db, &visitor, user_id).await
 }
 
@@ -53,10 +54,10 @@ async fn profile_of(
 #[server(endpoint = "my-research")]
 pub async fn load_my_research() -> Result<Research, AppError> {
     let db = use_db()?;
-    let Some(visitor) = current_visitor() else {
+    let Some(visitor) = crate::request::RequestContext::current().visitor else {
         return Err(AppError::NotFound);
     };
-    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
     research_of(&db, &visitor, user_id).await
 }
 

@@ -1,10 +1,11 @@
 //! The journey's form posts: "I'm a …", save for later, and clearing "my research". Each
 //! works without JavaScript and sends the visitor back where they were.
 
-use super::model::{EventKind, Visitor};
+use super::model::EventKind;
 use super::repo;
 use crate::error::AppError;
 use crate::forms::{read_form, see_other, show_error, PageContext};
+use crate::request::Visitor;
 use crate::security::safe_local_path;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -15,7 +16,7 @@ fn visitor_of(parts: &Parts) -> Option<Visitor> {
 }
 
 fn user_of(parts: &Parts) -> Option<i64> {
-    crate::accounts::session::signed_in_user(parts).map(|u| u.id)
+    crate::request::RequestContext::of(parts).user.map(|u| u.id)
 }
 
 pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> Response {
@@ -85,7 +86,7 @@ pub async fn post_save(State(ctx): State<PageContext>, request: Request) -> Resp
         ))?;
         let kind = fields.get("kind").map(String::as_str).unwrap_or("");
         let slug = fields.get("slug").map(String::as_str).unwrap_or("");
-        if !matches!(kind, "product" | "content") || !crate::catalog::slug::is_valid_slug(slug) {
+        if !matches!(kind, "product" | "content") || !crate::slug::is_valid_slug(slug) {
             return Err(AppError::bad_request("That can't be saved."));
         }
         repo::toggle_saved(&ctx.db, &visitor.id, kind, slug).await?;
@@ -134,7 +135,7 @@ pub async fn post_reading(State(ctx): State<PageContext>, request: Request) -> R
     let (Some(depth), Some(seconds)) = (number("depth"), number("seconds")) else {
         return (StatusCode::BAD_REQUEST, "depth and seconds must be numbers").into_response();
     };
-    if !crate::catalog::slug::is_valid_slug(slug)
+    if !crate::slug::is_valid_slug(slug)
         || !(0..=100).contains(&depth)
         || !(0..=super::model::MAX_READ_SECONDS).contains(&seconds)
     {

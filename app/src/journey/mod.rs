@@ -13,43 +13,31 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod visitor;
 
-/// The visitor of the request being rendered (always `None` in the browser).
-pub fn current_visitor() -> Option<model::Visitor> {
-    #[cfg(feature = "ssr")]
-    {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        parts.extensions.get::<model::Visitor>().cloned()
-    }
-    #[cfg(not(feature = "ssr"))]
-    None
-}
-
-/// Records an event for the current visitor when they allow it; failures are logged and
-/// never break the page.
+/// Records an event for the request's visitor when they allow it; failures are logged
+/// and never break the page.
 #[cfg(feature = "ssr")]
-pub async fn record(db: &crate::db::Db, kind: model::EventKind, subject: &str, detail: &str) {
-    let user_id = crate::accounts::current_user().map(|u| u.id);
-    record_as(db, current_visitor(), user_id, kind, subject, detail).await;
-}
-
-/// `record` for form handlers, which have the request parts rather than a Leptos context.
-#[cfg(feature = "ssr")]
-pub async fn record_for(
+pub async fn record(
     db: &crate::db::Db,
-    parts: &http::request::Parts,
+    request: &crate::request::RequestContext,
     kind: model::EventKind,
     subject: &str,
     detail: &str,
 ) {
-    let visitor = parts.extensions.get::<model::Visitor>().cloned();
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
-    record_as(db, visitor, user_id, kind, subject, detail).await;
+    record_as(
+        db,
+        request.visitor.clone(),
+        request.user_id(),
+        kind,
+        subject,
+        detail,
+    )
+    .await;
 }
 
 #[cfg(feature = "ssr")]
 async fn record_as(
     db: &crate::db::Db,
-    visitor: Option<model::Visitor>,
+    visitor: Option<crate::request::Visitor>,
     user_id: Option<i64>,
     kind: model::EventKind,
     subject: &str,
@@ -66,7 +54,7 @@ async fn record_as(
 /// Whether the current visitor saved this item (false when we can't tell).
 #[cfg(feature = "ssr")]
 pub async fn saved_here(db: &crate::db::Db, kind: &str, slug: &str) -> bool {
-    match current_visitor() {
+    match crate::request::RequestContext::current().visitor {
         Some(visitor) => repo::is_saved(db, &visitor.id, kind, slug)
             .await
             .unwrap_or(false),

@@ -4,14 +4,6 @@
 use crate::content::model::{ContentCard, Stage};
 use serde::{Deserialize, Serialize};
 
-/// Who is browsing: the first-party visitor id and whether they let us record events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visitor {
-    pub id: String,
-    /// False when the browser sends `DNT: 1` or `Sec-GPC: 1`.
-    pub tracking_allowed: bool,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     ProductView,

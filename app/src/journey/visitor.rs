@@ -3,7 +3,7 @@
 //! it. `DNT: 1` or `Sec-GPC: 1` turn event recording off; the id still serves the
 //! visitor's own choices (persona, saved items).
 
-use super::model::Visitor;
+use crate::request::Visitor;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -27,7 +27,7 @@ fn visitor_id_from(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == VISITOR_COOKIE)
         .map(|(_, value)| value.to_string())
-        .filter(|v| crate::accounts::token::is_id(v))
+        .filter(|v| crate::token::is_id(v))
 }
 
 /// True when the browser asks not to be tracked.
@@ -67,9 +67,9 @@ pub async fn identify_visitor(
     }
     let existing = visitor_id_from(request.headers());
     let is_new = existing.is_none();
-    let id = existing.unwrap_or_else(crate::accounts::token::new_id);
+    let id = existing.unwrap_or_else(crate::token::new_id);
     let tracking_allowed = !tracking_refused(request.headers());
-    request.extensions_mut().insert(Visitor {
+    crate::request::RequestContext::of_mut(request.extensions_mut()).visitor = Some(Visitor {
         id: id.clone(),
         tracking_allowed,
     });

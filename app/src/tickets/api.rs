@@ -25,10 +25,10 @@ pub struct AskForm {
 #[server(endpoint = "tickets/ask")]
 pub async fn load_ask_form(from: String, product: String) -> Result<AskForm, AppError> {
     let db = crate::db::use_db()?;
-    let user = crate::accounts::current_user();
-    let visitor = crate::journey::current_visitor();
-    let owners = crate::checkout::current_owners();
-    let cart_owner = crate::cart::current_owner();
+    let user = crate::request::RequestContext::current().user;
+    let visitor = crate::request::RequestContext::current().visitor;
+    let owners = crate::request::RequestContext::current().owners();
+    let cart_owner = crate::request::RequestContext::current().cart_owner();
     let asker = super::context::Asker {
         visitor: visitor.as_ref(),
         user_id: user.as_ref().map(|u| u.id),
@@ -80,8 +80,8 @@ pub async fn load_ticket(public_id: String, t: String) -> Result<CustomerTicket,
 #[server(endpoint = "tickets/quote")]
 pub async fn load_quote(public_id: String, t: String) -> Result<super::model::Quote, AppError> {
     let db = crate::db::use_db()?;
-    let owners = crate::checkout::current_owners();
-    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let owners = crate::request::RequestContext::current().owners();
+    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
     super::quote_access(&db, &public_id, &t, &owners, user_id).await?;
     let mut quote = super::quotes::load_quote(&db, &public_id)
         .await?
@@ -93,8 +93,8 @@ pub async fn load_quote(public_id: String, t: String) -> Result<super::model::Qu
 #[server(endpoint = "tickets/mine")]
 pub async fn load_my_tickets() -> Result<Vec<TicketRow>, AppError> {
     let db = crate::db::use_db()?;
-    let owners = crate::checkout::current_owners();
-    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let owners = crate::request::RequestContext::current().owners();
+    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
     if owners.is_empty() {
         return Ok(Vec::new());
     }

@@ -9,7 +9,7 @@ use super::model::{
 use crate::checkout::model::short_reference;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::journey::model::Visitor;
+use crate::request::Visitor;
 
 /// Whose context: the request's visitor, account and cart.
 pub struct Asker<'a> {
@@ -114,7 +114,7 @@ async fn add_cart(db: &Db, context: &mut TicketContext, owner: &str) -> Result<(
             line_total: line.subtotal().format(),
         })
         .collect();
-    if let Some(problem) = crate::checkout::repo::open_payment_problem(db, owner).await? {
+    if let Some(problem) = crate::cart::repo::open_payment_problem(db, owner).await? {
         context.checkout = format!("Checkout started — the payment didn't go through: {problem}");
     }
     Ok(())

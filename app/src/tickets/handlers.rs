@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::forms::url_encode;
 use crate::forms::{field, read_form, see_other, show_error_on, PageContext};
 use crate::journey::model::EventKind;
-use crate::security::{client_ip, safe_local_path};
+use crate::security::safe_local_path;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -28,7 +28,7 @@ pub async fn post_ask(State(ctx): State<PageContext>, request: Request) -> Respo
     // stored, so they learn nothing.
     if !field(&fields, "website").is_empty() {
         tracing::info!(
-            ip = client_ip(&parts),
+            ip = crate::request::RequestContext::of(&parts).client_ip(),
             "ticket form honeypot filled; ignored"
         );
         return see_other("/help/ask?sent=1");
@@ -51,10 +51,12 @@ async fn open(
     parts: &Parts,
     fields: &HashMap<String, String>,
 ) -> Result<String, AppError> {
-    let owner = crate::cart::owner_of(parts).ok_or_else(|| {
-        AppError::bad_request("Please enable cookies so we can keep your conversation for you.")
-    })?;
-    let ip = client_ip(parts);
+    let owner = crate::request::RequestContext::of(parts)
+        .cart_owner()
+        .ok_or_else(|| {
+            AppError::bad_request("Please enable cookies so we can keep your conversation for you.")
+        })?;
+    let ip = crate::request::RequestContext::of(parts).client_ip();
     let (by_owner, by_ip) =
         repo::recent_ticket_counts(&ctx.db, &owner, &ip, now_unix() - 3600).await?;
     if by_owner >= TICKETS_PER_OWNER_PER_HOUR || by_ip >= TICKETS_PER_IP_PER_HOUR {
@@ -65,12 +67,9 @@ async fn open(
         });
     }
     let question = parse_question(fields).map_err(|errors| AppError::Fields { errors })?;
-    let user = crate::accounts::session::signed_in_user(parts);
-    let visitor = parts
-        .extensions
-        .get::<crate::journey::model::Visitor>()
-        .cloned();
-    let owners = crate::cart::owners_of(parts);
+    let user = crate::request::RequestContext::of(parts).user;
+    let visitor = parts.extensions.get::<crate::request::Visitor>().cloned();
+    let owners = crate::request::RequestContext::of(parts).owners();
     let entry_path = safe_local_path(&question.entry_path, "/");
     let asker = Asker {
         visitor: visitor.as_ref(),
@@ -114,7 +113,14 @@ async fn open(
     )
     .await?;
     if question.share_trail {
-        crate::journey::record_for(&ctx.db, parts, EventKind::Ticket, &public_id, "").await;
+        crate::journey::record(
+            &ctx.db,
+            &crate::request::RequestContext::of(parts),
+            EventKind::Ticket,
+            &public_id,
+            "",
+        )
+        .await;
     }
     let link = super::signed_link(&ctx.db, &ctx.site.public_url, &public_id).await?;
     let how = match question.contact {

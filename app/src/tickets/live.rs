@@ -10,9 +10,9 @@
 //! nothing is missed or repeated.
 
 use super::repo;
-use crate::accounts::model::Area;
 use crate::error::AppError;
 use crate::forms::PageContext;
+use crate::request::Area;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

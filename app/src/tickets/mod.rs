@@ -30,8 +30,8 @@ pub async fn customer_access(
     public_id: &str,
     token: &str,
 ) -> Result<repo::TicketHead, AppError> {
-    let owners = crate::checkout::current_owners();
-    let user_id = crate::accounts::current_user().map(|u| u.id);
+    let owners = crate::request::RequestContext::current().owners();
+    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
     access_for(db, public_id, token, &owners, user_id).await
 }
 
@@ -43,12 +43,12 @@ pub async fn access_in(
     public_id: &str,
     token: &str,
 ) -> Result<repo::TicketHead, AppError> {
-    let user_id = crate::accounts::session::signed_in_user(parts).map(|u| u.id);
+    let user_id = crate::request::RequestContext::of(parts).user.map(|u| u.id);
     access_for(
         db,
         public_id,
         token,
-        &crate::cart::owners_of(parts),
+        &crate::request::RequestContext::of(parts).owners(),
         user_id,
     )
     .await
@@ -63,7 +63,7 @@ pub async fn access_for(
     owners: &[String],
     user_id: Option<i64>,
 ) -> Result<repo::TicketHead, AppError> {
-    if !crate::accounts::token::is_id(public_id) {
+    if !crate::token::is_id(public_id) {
         return Err(AppError::NotFound);
     }
     let ticket = repo::find_ticket(db, public_id)
@@ -88,7 +88,7 @@ pub async fn quote_access(
     owners: &[String],
     user_id: Option<i64>,
 ) -> Result<(i64, i64), AppError> {
-    if !crate::accounts::token::is_id(public_id) {
+    if !crate::token::is_id(public_id) {
         return Err(AppError::NotFound);
     }
     let (quote_id, ticket, discount) = quotes::quote_terms(db, public_id)
@@ -115,7 +115,7 @@ async fn has_valid_link(
         return Ok(false);
     }
     let secret = crate::checkout::repo::order_link_secret(db).await?;
-    Ok(crate::checkout::signature::link_is_valid(
+    Ok(crate::signature::link_is_valid(
         &secret, purpose, public_id, token,
     ))
 }
@@ -133,7 +133,7 @@ async fn signed_links(
     Ok(ids
         .iter()
         .map(|id| {
-            let token = crate::checkout::signature::link_token(&secret, purpose, id);
+            let token = crate::signature::link_token(&secret, purpose, id);
             format!("{public_url}/{folder}/{id}?t={token}")
         })
         .collect())
@@ -167,23 +167,6 @@ pub async fn signed_link(
     Ok(links.remove(0))
 }
 
-/// Conversations with customer messages no one on staff has read, put on admin page
-/// requests by [`count_unread_tickets`] for the admin menu.
-#[derive(Debug, Clone, Copy)]
-pub struct UnreadTickets(pub i64);
-
-/// The admin menu's unread count for the page being rendered (0 in the browser).
-pub fn unread_tickets() -> i64 {
-    #[cfg(feature = "ssr")]
-    {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<UnreadTickets>().copied())
-            .map_or(0, |u| u.0)
-    }
-    #[cfg(not(feature = "ssr"))]
-    0
-}
-
 /// Middleware: counts unread tickets for admin pages seen by staff who take tickets, so
 /// the menu shows it without a query of its own while rendering.
 #[cfg(feature = "ssr")]
@@ -199,13 +182,14 @@ pub async fn count_unread_tickets(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let takes_tickets = crate::accounts::session::signed_in_user(&parts)
-        .and_then(|user| user.role)
-        .is_some_and(|role| role.can(crate::accounts::model::Area::Tickets));
+    let takes_tickets = crate::request::RequestContext::of(&parts)
+        .user
+        .is_some_and(|user| user.can(crate::request::Area::Tickets));
     if takes_tickets {
         match repo::unread_ticket_count(&db).await {
             Ok(unread) => {
-                parts.extensions.insert(UnreadTickets(unread));
+                crate::request::RequestContext::of_mut(&mut parts.extensions).unread_tickets =
+                    unread;
             }
             Err(error) => tracing::warn!(%error, "could not count unread tickets"),
         }

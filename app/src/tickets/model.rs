@@ -205,7 +205,7 @@ pub fn parse_question(
     } else if name.chars().count() > MAX_NAME_CHARS {
         problem("name", "Use at most 100 characters for your name.");
     }
-    let email = match crate::accounts::model::Email::parse(&get("email")) {
+    let email = match crate::email::address::Email::parse(&get("email")) {
         Ok(email) => email.as_str().to_string(),
         Err(_) => {
             problem(

@@ -43,7 +43,7 @@ pub struct TicketHead {
 
 /// Opens the ticket and stores the question as its first message, in one transaction.
 pub async fn open_ticket(db: &Db, ticket: &OpenTicket<'_>) -> Result<String, sqlx::Error> {
-    let public_id = crate::accounts::token::new_id();
+    let public_id = crate::token::new_id();
     let now = now_unix();
     let context = serde_json::to_string(ticket.context).unwrap_or_else(|_| "{}".into());
     let mut tx = db.begin_write().await?;

@@ -91,7 +91,7 @@ pub fn query_param(name: &str) -> String {
 /// "Sign in" for visitors; the person's name (and the admin panel for staff) once signed in.
 #[component]
 fn AccountLink() -> impl IntoView {
-    match crate::accounts::current_user() {
+    match crate::request::RequestContext::current().user {
         Some(user) => view! {
             {user.is_staff().then(|| view! { <a href="/admin">"Admin"</a> })}
             <a href="/account" class="site-nav__account">{user.display_name()}</a>

@@ -27,7 +27,7 @@ pub async fn update_tray(headers: HeaderMap, Form(form): Form<TrayForm>) -> Resp
         .collect::<Vec<_>>();
     let next = if form.action == "clear" {
         Vec::new()
-    } else if app::catalog::slug::is_valid_slug(&form.slug) {
+    } else if app::slug::is_valid_slug(&form.slug) {
         toggle_in_tray(&current, &form.slug)
     } else {
         return (StatusCode::BAD_REQUEST, "That product can't be compared.").into_response();

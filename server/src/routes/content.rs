@@ -60,7 +60,7 @@ pub async fn feed(State(state): State<AppState>) -> Response {
 
 /// GET /learn/{slug}/download: a white paper or e-book as a Markdown file.
 pub async fn download(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    if !app::catalog::slug::is_valid_slug(&slug) {
+    if !app::slug::is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
     match repo::find_visible_content(&state.db, &slug, now_unix()).await {
@@ -101,7 +101,7 @@ pub async fn download(State(state): State<AppState>, Path(slug): Path<String>) -
 pub async fn infographic(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some(slug) = file
         .strip_suffix(".svg")
-        .filter(|s| app::catalog::slug::is_valid_slug(s))
+        .filter(|s| app::slug::is_valid_slug(s))
     else {
         return StatusCode::NOT_FOUND.into_response();
     };

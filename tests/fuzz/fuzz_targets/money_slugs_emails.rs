@@ -14,8 +14,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let text = String::from_utf8_lossy(data);
-    let slug = app::catalog::slug::slugify(&text);
-    assert!(slug.is_empty() || app::catalog::slug::is_valid_slug(&slug), "{slug:?}");
+    let slug = app::slug::slugify(&text);
+    assert!(slug.is_empty() || app::slug::is_valid_slug(&slug), "{slug:?}");
     if let Ok(email) = app::accounts::model::Email::parse(&text) {
         let again = app::accounts::model::Email::parse(email.as_str()).expect("a stored email parses");
         assert_eq!(again.as_str(), email.as_str());

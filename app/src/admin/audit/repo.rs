@@ -1,8 +1,8 @@
 //! SQL of the audit log.
 
 use super::{AuditEntry, AuditPage};
-use crate::accounts::model::CurrentUser;
 use crate::db::{now_unix, Db};
+use crate::request::CurrentUser;
 use sqlx::Row;
 
 pub async fn record(

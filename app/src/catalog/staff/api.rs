@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::repo, crate::accounts::model::Area, crate::admin::guard::require, crate::db::use_db};
+use {super::repo, crate::admin::guard::require, crate::db::use_db, crate::request::Area};
 
 #[server(endpoint = "admin/products")]
 pub async fn load_admin_products(q: String, status: String) -> Result<AdminProductList, AppError> {

@@ -2,16 +2,16 @@
 //! status, categories. Guard → validate → repo → audit entry → 303, or the form again.
 
 use super::repo;
-use crate::accounts::model::{Area, CurrentUser};
 use crate::admin::audit;
 use crate::admin::guard::require_in;
 use crate::admin::media::{identify_image, store_upload, UploadFolder, MAX_IMAGE_BYTES};
 use crate::admin::media::{read_upload_form, refuse, Fields};
-use crate::catalog::slug::{is_valid_slug, slugify};
 use crate::catalog::staff::model::{parse_product_form, PRODUCT_STATUSES};
 use crate::catalog::staff::repo::ProductWriteError;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, show_error_on, PageContext};
+use crate::request::{Area, CurrentUser};
+use crate::slug::{is_valid_slug, slugify};
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;

@@ -111,8 +111,8 @@ pub const MAX_SPECS: usize = 40;
 pub fn parse_product_form(
     get: impl Fn(&str) -> String,
 ) -> Result<ProductInput, crate::error::AppError> {
-    use crate::catalog::slug::{is_valid_slug, slugify};
     use crate::error::AppError;
+    use crate::slug::{is_valid_slug, slugify};
 
     let text = |name: &str, label: &str, max: usize, required: bool| {
         let value = get(name).trim().to_string();

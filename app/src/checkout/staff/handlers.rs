@@ -1,13 +1,13 @@
 //! POST /admin/orders/{id}: the orders desk's actions. Guard (sales and admin) → validate →
 //! the order's state machine → audit entry → 303 back, or the page again with the message.
 
-use crate::accounts::model::Area;
-use crate::accounts::token;
 use crate::admin::audit;
 use crate::admin::guard::require_in;
 use crate::db::now_unix;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
+use crate::request::Area;
+use crate::token;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;

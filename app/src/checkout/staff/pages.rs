@@ -12,7 +12,7 @@ use crate::ui::query_param as query;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {crate::accounts::model::Area, crate::admin::guard::require, crate::db::use_db};
+use {crate::admin::guard::require, crate::db::use_db, crate::request::Area};
 
 /// "2026-11-28" → the Unix time that day starts (UTC); `None` for anything else.
 pub fn parse_day(text: &str) -> Option<i64> {
@@ -53,7 +53,7 @@ pub async fn load_admin_order(public_id: String) -> Result<AdminOrderView, AppEr
     Ok(AdminOrderView {
         events: crate::checkout::repo::list_payment_events(&db, &public_id).await?,
         refundable: crate::money::Money::new(refundable, order.total.currency),
-        refund_key: crate::accounts::token::new_id(),
+        refund_key: crate::token::new_id(),
         order,
     })
 }

@@ -2,7 +2,6 @@
 //! validate → repo → audit entry → 303, or the form again.
 
 use super::repo;
-use crate::accounts::model::{Area, CurrentUser};
 use crate::admin::audit;
 use crate::admin::guard::require_in;
 use crate::admin::media::{
@@ -10,10 +9,11 @@ use crate::admin::media::{
     MAX_IMAGE_BYTES,
 };
 use crate::admin::media::{read_upload_form, refuse, Fields, UploadForm};
-use crate::catalog::slug::slugify;
 use crate::db::now_unix;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
+use crate::request::{Area, CurrentUser};
+use crate::slug::slugify;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;

@@ -114,11 +114,11 @@ pub fn parse_content_form(
     let seo_description = need("seo_description", "search-engine description", 170, false);
     let typed_slug = need("slug", "slug", 80, false).to_lowercase();
     let slug = if typed_slug.is_empty() {
-        crate::catalog::slug::slugify(&title)
+        crate::slug::slugify(&title)
     } else {
         typed_slug
     };
-    if !title.is_empty() && !crate::catalog::slug::is_valid_slug(&slug) {
+    if !title.is_empty() && !crate::slug::is_valid_slug(&slug) {
         errors.push((
             "slug".into(),
             "Use lower-case letters, digits and single hyphens.".into(),
@@ -201,11 +201,7 @@ pub fn parse_content_form(
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
         .collect();
-    if product_slugs
-        .iter()
-        .any(|s| !crate::catalog::slug::is_valid_slug(s))
-        || product_slugs.len() > 12
-    {
+    if product_slugs.iter().any(|s| !crate::slug::is_valid_slug(s)) || product_slugs.len() > 12 {
         errors.push((
             "product_slugs".into(),
             "List up to 12 product slugs separated by commas.".into(),

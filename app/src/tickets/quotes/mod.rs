@@ -10,7 +10,7 @@ pub use repo::{
 };
 
 use super::model::MAX_QUOTE_LINES;
-use crate::accounts::model::StaffRole;
+use crate::request::StaffRole;
 
 /// The most a role may take off a quote, in percent.
 pub fn max_discount_percent(role: StaffRole) -> i64 {

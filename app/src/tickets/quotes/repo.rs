@@ -15,7 +15,7 @@ pub async fn create_quote(
     discount_percent: i64,
     lines: &[(i64, i64)],
 ) -> Result<Option<String>, sqlx::Error> {
-    let public_id = crate::accounts::token::new_id();
+    let public_id = crate::token::new_id();
     let mut tx = db.begin_write().await?;
     for (product_id, _) in lines {
         let active: Option<String> =
@@ -114,7 +114,7 @@ pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx:
         lines,
         total: Money::new(total, currency),
         list_total: Money::new(list_total, currency),
-        checkout_key: crate::accounts::token::new_id(),
+        checkout_key: crate::token::new_id(),
         token: String::new(),
     }))
 }

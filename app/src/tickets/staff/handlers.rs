@@ -2,11 +2,11 @@
 //! internal note (staff only), assign, and move the status (won and lost need a reason).
 //! Every action is audited.
 
-use crate::accounts::model::{Area, CurrentUser};
 use crate::admin::audit;
 use crate::admin::guard::require_in;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
+use crate::request::{Area, CurrentUser};
 use crate::tickets::model::{parse_message, Author, TicketStatus};
 use crate::tickets::quotes;
 use crate::tickets::repo::{self, TicketHead};

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {crate::accounts::model::Area, crate::admin::guard::require, crate::db::use_db};
+use {crate::admin::guard::require, crate::db::use_db, crate::request::Area};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
