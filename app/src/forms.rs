@@ -105,8 +105,6 @@ mod server {
         pub media_dir: std::path::PathBuf,
         /// How long a checkout holds its items (`STOREFRONT_CHECKOUT_HOLD_MINUTES`).
         pub checkout_hold_seconds: i64,
-        /// Payments through Stripe when configured; `None` uses the demo provider.
-        pub stripe: Option<crate::checkout::stripe_payments::StripeProvider>,
     }
 
     impl FromRef<PageContext> for Db {

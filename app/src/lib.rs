@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod cards;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -53,6 +53,13 @@ impl FromRef<AppState> for PageContext {
             options: state.leptos_options.clone(),
             media_dir: state.media_dir.clone(),
             checkout_hold_seconds: state.checkout_hold_seconds,
+        }
+    }
+}
+
+impl FromRef<AppState> for app::checkout::Payments {
+    fn from_ref(state: &AppState) -> Self {
+        app::checkout::Payments {
             stripe: state.stripe.clone(),
         }
     }

@@ -1,11 +1,9 @@
 //! The cart as the customer sees it. Prices and stock are always today's, read from the
 //! catalogue when the cart is shown and again when the order is made.
 
+pub use crate::cards::model::MAX_LINE_QUANTITY;
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
-
-/// No one line may ask for more than this (a typo guard; stock limits apply too).
-pub const MAX_LINE_QUANTITY: i64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CartLine {

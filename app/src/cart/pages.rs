@@ -7,67 +7,6 @@ use crate::ui::{query_param, ErrorPage, Layout};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Quantity and "Add to cart" (or why it can't be added). A plain form: no JavaScript needed.
-/// `compact` is the product card's version: one of the product, one button, no quantity
-/// field (a mistake such as "only 2 left" still shows under the button).
-#[component]
-pub fn AddToCart(
-    slug: String,
-    stock: i64,
-    /// Where a mistake is shown again (the page the form is on).
-    back: String,
-    #[prop(optional)] compact: bool,
-    /// The product's name, for the compact button's accessible label.
-    #[prop(optional, into)]
-    name: String,
-) -> impl IntoView {
-    let feedback = feedback_for(&format!("cart-add-{slug}"));
-    let error = feedback.as_ref().and_then(|f| f.error("quantity"));
-    let invalid = error.is_some();
-    let quantity = typed_or(&feedback, "quantity", "1");
-    let field_id = format!("qty-{slug}");
-    if stock == 0 {
-        if compact {
-            // The card's stock badge already says so.
-            return ().into_any();
-        }
-        return view! {
-            <p class="add-to-cart add-to-cart--out">"Sold out for now. Save it for later and we'll keep it on your list."</p>
-        }
-        .into_any();
-    }
-    if compact {
-        let label = format!("Add {name} to cart");
-        return view! {
-            <form class="add-to-cart add-to-cart--card" method="post" action="/cart/add">
-                <input type="hidden" name="slug" value=slug/>
-                <input type="hidden" name="back" value=back/>
-                <input type="hidden" name="quantity" value="1"/>
-                <button class="btn btn--primary btn--small add-to-cart__button" type="submit" aria-label=label>
-                    "Add to cart"
-                </button>
-                {error.map(|m| view! { <p class="field__error add-to-cart__error" role="alert">{m}</p> })}
-            </form>
-        }
-        .into_any();
-    }
-    let max = stock.min(MAX_LINE_QUANTITY).to_string();
-    view! {
-        <form class="add-to-cart" method="post" action="/cart/add">
-            <input type="hidden" name="slug" value=slug/>
-            <input type="hidden" name="back" value=back/>
-            <div class="field add-to-cart__qty" class=("field--invalid", invalid)>
-                <label for=field_id.clone()>"Quantity"</label>
-                <input id=field_id name="quantity" type="number" inputmode="numeric" min="1" max=max value=quantity
-                    aria-invalid=invalid.then_some("true")/>
-            </div>
-            <button class="btn btn--primary add-to-cart__button" type="submit">"Add to cart"</button>
-            {error.map(|m| view! { <p class="field__error add-to-cart__error" role="alert">{m}</p> })}
-        </form>
-    }
-    .into_any()
-}
-
 #[component]
 pub fn CartPage() -> impl IntoView {
     view! {
@@ -194,20 +133,5 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
             </div>
             <p class="cart-line__subtotal">{line.subtotal().format()}</p>
         </li>
-    }
-}
-
-/// "Cart" in the header, with how many items it holds (counted once per page request by
-/// `cart::count_cart_items`, so the header never waits on its own query).
-#[component]
-pub fn CartLink() -> impl IntoView {
-    let items = crate::request::RequestContext::current().cart_items;
-    view! {
-        <a href="/cart" class="site-nav__cart">
-            "Cart"
-            {(items > 0).then(|| view! {
-                <span class="cart-link__count" aria-label=format!("{items} items")>{items}</span>
-            })}
-        </a>
     }
 }

@@ -26,7 +26,7 @@ pub async fn load_home() -> Result<HomeData, AppError> {
             .filter(|c| c.parent_id.is_none())
             .collect(),
         newest: repo::list_newest_products(&db, 4).await?,
-        personas: crate::content::repo::list_personas(&db).await?,
+        personas: crate::cards::repo::list_personas(&db).await?,
         me: crate::journey::api::visitor_profile(&db).await?.1,
     })
 }
@@ -208,7 +208,7 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         .filter(|c| crumbs.iter().any(|crumb| crumb.slug == c.slug))
         .map(|c| c.id)
         .collect();
-    let mut learn = crate::content::repo::list_content_for_product(
+    let mut learn = crate::cards::repo::list_content_for_product(
         &db,
         product.id,
         &category_ids,
@@ -218,9 +218,9 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
     // Someone on a product page is at least weighing options: consideration pieces come
     // first unless the trail says they are further along.
     let (stage, persona) = crate::journey::api::visitor_profile(&db).await?;
-    crate::content::model::order_for_visitor(
+    crate::cards::model::order_for_visitor(
         &mut learn,
-        stage.max(crate::content::model::Stage::Consideration),
+        stage.max(crate::cards::model::Stage::Consideration),
         persona.as_ref().map(|p| p.slug.as_str()),
     );
     let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);

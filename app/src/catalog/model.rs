@@ -1,10 +1,12 @@
 //! Catalogue types shared by the server and the browser, and the rules for reading
 //! search parameters from a URL (clamping what can be clamped, refusing the rest).
 
+pub use crate::cards::model::{stock_state, CategoryRef, ProductCard, StockState, LOW_STOCK};
 use crate::error::AppError;
 use crate::forms::url_encode;
 use crate::money::Money;
 use crate::money::{minor_to_plain, parse_decimal_minor};
+pub use crate::ui::Suggestion;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 24;
@@ -18,12 +20,6 @@ pub const MAX_TEXT_MATCHES: i64 = 1000;
 pub const MAX_PAGE: i64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategoryRef {
-    pub slug: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
     pub id: i64,
     pub slug: String,
@@ -32,19 +28,6 @@ pub struct Category {
     pub parent_id: Option<i64>,
     /// Active products in this category and its descendants.
     pub product_count: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProductCard {
-    pub slug: String,
-    pub name: String,
-    pub summary: String,
-    pub price: Money,
-    pub compare_at: Option<Money>,
-    pub stock: i64,
-    pub image_url: String,
-    pub image_alt: String,
-    pub category_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,27 +71,9 @@ pub struct ProductDetail {
     pub related: Vec<ProductCard>,
     /// "Learn before you buy": content about the product or its categories, ordered for
     /// the visitor.
-    pub learn: Vec<crate::content::model::ContentCard>,
+    pub learn: Vec<crate::cards::model::ContentCard>,
     /// Whether the visitor saved it for later.
     pub saved: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StockState {
-    InStock,
-    LowStock,
-    OutOfStock,
-}
-
-/// Below this many units a product shows "only n left".
-pub const LOW_STOCK: i64 = 5;
-
-pub fn stock_state(stock: i64) -> StockState {
-    match stock {
-        s if s <= 0 => StockState::OutOfStock,
-        s if s <= LOW_STOCK => StockState::LowStock,
-        _ => StockState::InStock,
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -438,15 +403,8 @@ pub struct HomeData {
     pub categories: Vec<Category>,
     pub newest: Vec<ProductCard>,
     /// For the "I'm a …" picker.
-    pub personas: Vec<crate::content::model::Persona>,
+    pub personas: Vec<crate::cards::model::Persona>,
     pub me: Option<crate::journey::model::PersonaGuess>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion {
-    pub slug: String,
-    pub name: String,
-    pub price: Money,
 }
 
 #[cfg(test)]

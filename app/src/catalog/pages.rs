@@ -7,12 +7,10 @@ use super::model::{
     page_count, stock_state, Category, HomeData, ProductDetail, SearchParams, SearchResults, Sort,
     StockState, MAX_TEXT_MATCHES,
 };
+use crate::cards::{Breadcrumbs, ProductGrid, StockBadge};
 use crate::money::minor_to_plain;
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
-use crate::ui::{
-    Breadcrumbs, CompareToggle, ErrorPage, Layout, Notices, Price, ProductGrid, SearchBox,
-    StockBadge,
-};
+use crate::ui::{CompareToggle, ErrorPage, Layout, Notices, Price, SearchBox};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -625,13 +623,13 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         <StockBadge stock=p.stock/>
                     </div>
                     <p class="product__sku">"SKU " {p.sku.clone()}</p>
-                    <crate::cart::pages::AddToCart slug=p.slug.clone() stock=p.stock back=path.clone()/>
+                    <crate::cards::AddToCart slug=p.slug.clone() stock=p.stock back=path.clone()/>
                     <div class="product__actions">
                         <CompareToggle slug=p.slug.clone() name=p.name.clone() selected=in_tray back=path.clone()/>
                         <crate::journey::pages::SaveToggle kind="product" slug=p.slug.clone() saved=p.saved back=path.clone()/>
                     </div>
                     <p class="product__ask">
-                        <a href=crate::tickets::pages::ask_link(&path, Some(&p.slug))>"Ask about this product"</a>
+                        <a href=crate::ui::ask_link(&path, Some(&p.slug))>"Ask about this product"</a>
                         " — a person who knows it answers, usually within the hour."
                     </p>
                     <ul class="assurances">
@@ -668,7 +666,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         <h2 id="learn-heading">"Learn before you buy"</h2>
                         <a class="section__more" href="/learn">"All guides"</a>
                     </div>
-                    <crate::content::pages::ContentGrid items=learn/>
+                    <crate::cards::ContentGrid items=learn/>
                 </section>
             })}
             {(!related.is_empty()).then(|| view! {

@@ -4,6 +4,7 @@
 use super::demo::{self, TestCard};
 use super::repo::{self, NewOrder};
 use super::webhook::{self, Received, WebhookError};
+use super::Payments;
 use crate::db::now_unix;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, show_error_on, PageContext};
@@ -16,7 +17,11 @@ use std::collections::HashMap;
 /// POST /checkout: the cart becomes an order (stock held), then the customer pays at the
 /// provider's hosted page — Stripe's when configured, else the demo provider's. The same
 /// `checkout_key` twice finds the first order (and, at Stripe, the same session).
-pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> Response {
+pub async fn post_checkout(
+    State(ctx): State<PageContext>,
+    State(payments): State<Payments>,
+    request: Request,
+) -> Response {
     let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -34,12 +39,14 @@ pub async fn post_checkout(State(ctx): State<PageContext>, request: Request) -> 
         let quote = quote_terms(&ctx, &parts, &fields).await?;
         let order = match repo::find_by_checkout_key(&ctx.db, &key).await? {
             Some(existing) => existing,
-            None => start_order(&ctx, &parts, &owner, &key, quote).await?,
+            None => {
+                start_order(&ctx, payments.stripe.is_some(), &parts, &owner, &key, quote).await?
+            }
         };
-        if let Some(stripe) = &ctx.stripe {
+        if let Some(stripe) = &payments.stripe {
             end_superseded_sessions(stripe, &order.superseded_sessions).await;
         }
-        match &ctx.stripe {
+        match &payments.stripe {
             None => Ok(format!("/pay/demo/{}", order.provider_session)),
             Some(stripe) => stripe_session(&ctx, stripe, &order).await,
         }
@@ -86,24 +93,21 @@ async fn quote_terms(
 
 async fn start_order(
     ctx: &PageContext,
+    with_stripe: bool,
     parts: &axum::http::request::Parts,
     owner: &str,
     key: &str,
     quote: Option<repo::QuoteTerms>,
 ) -> Result<repo::StartedOrder, AppError> {
     let user = crate::request::RequestContext::of(parts).user;
-    let hold = super::hold_seconds(ctx.checkout_hold_seconds, ctx.stripe.is_some());
+    let hold = super::hold_seconds(ctx.checkout_hold_seconds, with_stripe);
     let new = NewOrder {
         owner,
         user_id: user.as_ref().map(|u| u.id),
         email: user.as_ref().map(|u| u.email.as_str()).unwrap_or(""),
         checkout_key: key,
         hold_until: now_unix() + hold,
-        provider: if ctx.stripe.is_some() {
-            "stripe"
-        } else {
-            "demo"
-        },
+        provider: if with_stripe { "stripe" } else { "demo" },
         quote,
     };
     match repo::create_order(&ctx.db, &new).await {
@@ -210,10 +214,11 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// (or when it is a replay); 500 only when the database failed, so the provider retries.
 pub async fn post_webhook(
     State(ctx): State<PageContext>,
+    State(payments): State<Payments>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let secret = match &ctx.stripe {
+    let secret = match &payments.stripe {
         Some(stripe) => Ok(stripe.webhook_secret.clone()),
         None => repo::demo_webhook_secret(&ctx.db).await,
     };
@@ -238,7 +243,7 @@ pub async fn post_webhook(
     .await
     {
         Ok(Received::Stored) => {
-            settle_refunds(&ctx).await;
+            settle_refunds(&ctx, &payments).await;
             (StatusCode::OK, "received").into_response()
         }
         Ok(Received::Replay) => (StatusCode::OK, "already received").into_response(),
@@ -255,10 +260,13 @@ pub async fn post_webhook(
 
 /// Gives back money that arrived for ended orders. A failure here is retried by the
 /// reconciler; the delivery itself was stored, so Stripe is still told "received".
-async fn settle_refunds(ctx: &PageContext) {
-    if let Err(error) =
-        super::refunds::settle_automatic_refunds(&ctx.db, ctx.stripe.as_ref(), &ctx.site.public_url)
-            .await
+async fn settle_refunds(ctx: &PageContext, payments: &Payments) {
+    if let Err(error) = super::refunds::settle_automatic_refunds(
+        &ctx.db,
+        payments.stripe.as_ref(),
+        &ctx.site.public_url,
+    )
+    .await
     {
         tracing::warn!(%error, "automatic refunds wait for the reconciler");
     }
@@ -267,6 +275,7 @@ async fn settle_refunds(ctx: &PageContext) {
 /// POST /pay/demo/{session}: the demo provider's card form (and its confirmation step).
 pub async fn post_demo_pay(
     State(ctx): State<PageContext>,
+    State(payments): State<Payments>,
     Path(session_id): Path<String>,
     request: Request,
 ) -> Response {
@@ -274,7 +283,7 @@ pub async fn post_demo_pay(
         Ok(read) => read,
         Err(response) => return response,
     };
-    match pay(&ctx, &session_id, &fields).await {
+    match pay(&ctx, &payments, &session_id, &fields).await {
         Ok(location) => see_other(&location),
         Err(error) => show_error(&ctx, parts, "demo-pay", fields, error).await,
     }
@@ -282,10 +291,11 @@ pub async fn post_demo_pay(
 
 async fn pay(
     ctx: &PageContext,
+    payments: &Payments,
     session_id: &str,
     fields: &HashMap<String, String>,
 ) -> Result<String, AppError> {
-    if ctx.stripe.is_some() {
+    if payments.stripe.is_some() {
         // With Stripe configured no demo session may take an order, old ones included.
         return Err(AppError::NotFound);
     }

@@ -45,6 +45,15 @@ pub fn current_owners() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How this deployment takes payments: through Stripe when its keys are configured,
+/// otherwise (`None`) through the demo provider. Held by the server's state and handed to
+/// checkout's handlers only, so nothing below checkout needs to know Stripe exists.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct Payments {
+    pub stripe: Option<stripe_payments::StripeProvider>,
+}
+
 /// Checkout's endpoints: the pay button, the payment webhook, the demo provider's card
 /// form, and the orders desk's actions.
 #[cfg(feature = "ssr")]
@@ -52,6 +61,7 @@ pub fn routes<S>() -> axum::Router<S>
 where
     S: Clone + Send + Sync + 'static,
     crate::forms::PageContext: axum::extract::FromRef<S>,
+    Payments: axum::extract::FromRef<S>,
 {
     use axum::routing::post;
     axum::Router::new()

@@ -1,51 +1,14 @@
 //! The content hub's pages: `/learn` (filters as a GET form) and `/learn/{slug}`.
 
 use super::api::{load_content, load_hub, search_everything};
-use super::model::{ContentCard, ContentPiece, EverythingResults, Hub, Kind, Stage};
+use super::model::{ContentPiece, EverythingResults, Hub, Kind, Stage};
+use crate::cards::{ContentGrid, ProductGrid};
 use crate::catalog::pages::query_pairs;
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
 use crate::time::iso_date;
-use crate::ui::{ErrorPage, Layout, Notices, ProductGrid};
+use crate::ui::{ErrorPage, Layout, Notices};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-/// A grid of content cards (also used on product pages).
-#[component]
-pub fn ContentGrid(items: Vec<ContentCard>) -> impl IntoView {
-    view! {
-        <ul class="content-grid">
-            {items.into_iter().map(|c| view! { <li><ContentCardView card=c/></li> }).collect_view()}
-        </ul>
-    }
-}
-
-#[component]
-fn ContentCardView(card: ContentCard) -> impl IntoView {
-    let href = format!("/learn/{}", card.slug);
-    let personas = card
-        .personas
-        .iter()
-        .map(|p| p.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    view! {
-        <article class=format!("content-card content-card--{}", card.stage.key())>
-            {(!card.cover_url.is_empty()).then(|| view! {
-                <img class="content-card__cover" src=card.cover_url.clone() alt=card.cover_alt.clone() width="480" height="270" loading="lazy"/>
-            })}
-            <p class="content-card__meta">
-                <span class=format!("kind kind--{}", card.kind.key())>{card.kind.label()}</span>
-                <span class="content-card__stage">{card.stage.label()}</span>
-            </p>
-            <h3 class="content-card__title"><a href=href>{card.title.clone()}</a></h3>
-            <p class="content-card__summary">{card.summary.clone()}</p>
-            <p class="content-card__foot">
-                <span>{card.kind.time_label(card.minutes)}</span>
-                {(!personas.is_empty()).then(|| view! { <span>{format!("For {personas}")}</span> })}
-            </p>
-        </article>
-    }
-}
 
 #[component]
 pub fn LearnHubPage() -> impl IntoView {

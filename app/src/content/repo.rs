@@ -1,98 +1,14 @@
 //! All SQL of the content hub. "Visible" always means published with a publish date that
 //! has come (that is how scheduling works).
 
-use super::model::{ContentCard, HubFilters, Kind, Persona, PersonaTag, Stage};
+use super::model::{ContentCard, HubFilters, Kind, Persona, Stage};
+use crate::cards::repo::{attach_personas, card_from_row, cards, CARD_COLUMNS, VISIBLE};
+pub use crate::cards::repo::{list_content_for_product, list_personas};
 use crate::db::Db;
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 
-const CARD_COLUMNS: &str =
-    "c.id, c.slug, c.title, c.summary, c.kind, c.stage, c.minutes, c.published_at, c.cover_url, c.cover_alt";
-const VISIBLE: &str = "c.status = 'published' AND c.published_at <= $1";
 /// The hub shows this many pieces per view (the demo has 27; filters narrow quickly).
 pub const HUB_LIMIT: i64 = 60;
-
-pub async fn list_personas(db: &Db) -> Result<Vec<Persona>, sqlx::Error> {
-    sqlx::query(
-        "SELECT id, slug, name, description, problems FROM personas ORDER BY position, name",
-    )
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok(Persona {
-            id: r.try_get("id")?,
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            problems: r.try_get("problems")?,
-        })
-    })
-    .collect()
-}
-
-fn card_from_row(row: &sqlx::any::AnyRow) -> Result<ContentCard, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
-    let stage: String = row.try_get("stage")?;
-    Ok(ContentCard {
-        id: row.try_get("id")?,
-        slug: row.try_get("slug")?,
-        title: row.try_get("title")?,
-        summary: row.try_get("summary")?,
-        // The CHECK constraints keep these valid; a bad row would be a migration bug.
-        kind: Kind::parse(&kind).unwrap_or(Kind::Article),
-        stage: Stage::parse(&stage).unwrap_or(Stage::Awareness),
-        minutes: row.try_get("minutes")?,
-        published_at: row.try_get("published_at")?,
-        cover_url: row.try_get("cover_url")?,
-        cover_alt: row.try_get("cover_alt")?,
-        personas: Vec::new(),
-    })
-}
-
-/// Fills in each card's personas with one query.
-async fn attach_personas(db: &Db, cards: &mut [ContentCard]) -> Result<(), sqlx::Error> {
-    if cards.is_empty() {
-        return Ok(());
-    }
-    let placeholders: Vec<String> = (1..=cards.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT cp.content_id, p.slug, p.name FROM content_personas cp JOIN personas p ON p.id = cp.persona_id \
-         WHERE cp.content_id IN ({}) ORDER BY p.position, p.name",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for card in cards.iter() {
-        query = query.bind(card.id);
-    }
-    let mut by_content: HashMap<i64, Vec<PersonaTag>> = HashMap::new();
-    for row in query.fetch_all(db.pool()).await? {
-        by_content
-            .entry(row.try_get("content_id")?)
-            .or_default()
-            .push(PersonaTag {
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-            });
-    }
-    for card in cards.iter_mut() {
-        card.personas = by_content.remove(&card.id).unwrap_or_default();
-    }
-    Ok(())
-}
-
-async fn cards<'q>(
-    db: &Db,
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-) -> Result<Vec<ContentCard>, sqlx::Error> {
-    let rows = query.fetch_all(db.pool()).await?;
-    let mut cards = rows
-        .iter()
-        .map(card_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    attach_personas(db, &mut cards).await?;
-    Ok(cards)
-}
 
 /// The hub: visible pieces matching the filters, newest first, and how many match.
 pub async fn search_content(
@@ -242,33 +158,6 @@ pub async fn list_next_steps(
             .bind(limit),
     )
     .await
-}
-
-/// Visible pieces about a product: linked to it directly or to its category or any
-/// ancestor of that category.
-pub async fn list_content_for_product(
-    db: &Db,
-    product_id: i64,
-    category_ids: &[i64],
-    now: i64,
-) -> Result<Vec<ContentCard>, sqlx::Error> {
-    let categories = if category_ids.is_empty() {
-        "NULL".to_string()
-    } else {
-        category_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    // The ids are integers we read from the database, so inlining them is safe.
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM content c WHERE {VISIBLE} AND ( \
-            EXISTS (SELECT 1 FROM content_products cp WHERE cp.content_id = c.id AND cp.product_id = $2) \
-            OR EXISTS (SELECT 1 FROM content_categories cc WHERE cc.content_id = c.id AND cc.category_id IN ({categories}))) \
-         ORDER BY c.published_at DESC LIMIT 24"
-    );
-    cards(db, sqlx::query(&sql).bind(now).bind(product_id)).await
 }
 
 /// Newest visible pieces, for the Atom feed.

@@ -2,15 +2,15 @@
 
 use super::model::Research;
 use crate::error::AppError;
-use crate::request::Visitor;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::model::{infer_persona, infer_stage, EventKind, PersonaGuess, Reading},
     super::repo,
-    crate::content::model::Stage,
+    crate::cards::model::Stage,
     crate::db::{use_db, Db},
+    crate::request::Visitor,
 };
 
 /// The visitor's stage and persona (chosen, else inferred), for ordering content.
@@ -31,7 +31,7 @@ async fn profile_of(
     user_id: Option<i64>,
 ) -> Result<(Stage, Option<PersonaGuess>), AppError> {
     let events = repo::list_events(db, &visitor.id, user_id).await?;
-    let personas = crate::content::repo::list_personas(db).await?;
+    let personas = crate::cards::repo::list_personas(db).await?;
     let chosen = repo::chosen_persona(db, &visitor.id).await?;
     let guess = match chosen {
         Some(slug) => Some((slug, true)),
@@ -109,8 +109,8 @@ pub async fn research_of(
     let mut content = Vec::new();
     let now = crate::db::now_unix();
     for (slug, reading) in read.iter().take(30) {
-        if let Some(row) = crate::content::repo::find_visible_content(db, slug, now).await? {
-            content.push((row.card, *reading));
+        if let Some(card) = crate::cards::repo::find_visible_content_card(db, slug, now).await? {
+            content.push((card, *reading));
         }
     }
     let unique = |kind: EventKind| {

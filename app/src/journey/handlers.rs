@@ -40,7 +40,7 @@ pub async fn post_persona(State(ctx): State<PageContext>, request: Request) -> R
             repo::set_chosen_persona(&ctx.db, &visitor.id, None).await?;
             return Ok(());
         }
-        let known = crate::content::repo::list_personas(&ctx.db)
+        let known = crate::cards::repo::list_personas(&ctx.db)
             .await?
             .into_iter()
             .any(|p| p.slug == slug);

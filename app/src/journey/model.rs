@@ -1,7 +1,7 @@
 //! Journey rules, kept pure so they can be read and tested as tables: how a visitor's
 //! events place them in the funnel, and when their reading says who they are.
 
-use crate::content::model::{ContentCard, Stage};
+use crate::cards::model::{ContentCard, Stage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use super::api::load_my_research;
 use super::model::{stage_in_words, PersonaGuess, Research};
-use crate::content::model::Persona;
+use crate::cards::model::Persona;
 use crate::seo::PageMeta;
 use crate::ui::form::SuccessAlert;
 use crate::ui::query_param;

@@ -11,15 +11,6 @@ use crate::ui::{path_param, query_param, ErrorPage, Layout};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-/// The "Talk to a human" link's address from the page at `path` (and its product).
-pub fn ask_link(path: &str, product: Option<&str>) -> String {
-    let mut link = format!("/help/ask?from={}", crate::forms::url_encode(path));
-    if let Some(slug) = product {
-        link.push_str(&format!("&product={}", crate::forms::url_encode(slug)));
-    }
-    link
-}
-
 #[component]
 pub fn AskPage() -> impl IntoView {
     let (from, product) = (query_param("from"), query_param("product"));

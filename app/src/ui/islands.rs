@@ -1,10 +1,21 @@
 //! The interactive islands: the only parts of a page that ship WASM. Each one also works
 //! as plain HTML (a GET form, a POST form) before or without hydration.
 
+// The one upward use of the shared widgets: the header's search box asks the catalogue's
+// search for suggestions (a server function, reached over HTTP by its URL).
+use super::compare_tray::MAX_COMPARE;
 use crate::catalog::api::suggest_products;
-use crate::catalog::compare::MAX_COMPARE;
-use crate::catalog::model::Suggestion;
+use crate::money::Money;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One search suggestion under the header's search box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub slug: String,
+    pub name: String,
+    pub price: Money,
+}
 
 /// Fired on `window` whenever the compare tray cookie changes, so every island that
 /// shows tray state can refresh.
@@ -13,7 +24,7 @@ const TRAY_CHANGED: &str = "sf-compare-changed";
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::catalog::compare::{format_tray, tray_from_cookies, TRAY_COOKIE};
+    use crate::ui::compare_tray::{format_tray, tray_from_cookies, TRAY_COOKIE};
     use leptos::wasm_bindgen::JsCast;
 
     fn html_document() -> Option<web_sys::HtmlDocument> {
@@ -97,7 +108,7 @@ pub fn CompareToggle(slug: String, name: String, selected: bool, back: String) -
             #[cfg(feature = "hydrate")]
             {
                 ev.prevent_default();
-                let tray = crate::catalog::compare::toggle_in_tray(&browser::read_tray(), &slug);
+                let tray = crate::ui::compare_tray::toggle_in_tray(&browser::read_tray(), &slug);
                 browser::write_tray(&tray);
                 selected.set(tray.contains(&slug));
                 browser::announce(TRAY_CHANGED);

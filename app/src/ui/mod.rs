@@ -1,17 +1,16 @@
 //! Shared widgets: the page frame, product cards, prices, stock badges, error pages,
 //! and the few interactive islands (search suggestions, compare tray).
 
+pub mod compare_tray;
 pub mod form;
 mod islands;
 
-pub use islands::{CompareToggle, CompareTray, SearchBox};
+pub use islands::{CompareToggle, CompareTray, SearchBox, Suggestion};
 
-use crate::cart::pages::AddToCart;
-use crate::catalog::compare::current_tray;
-use crate::catalog::model::{stock_state, CategoryRef, ProductCard, StockState};
 use crate::error::{set_page_status, AppError};
 use crate::money::Money;
 use crate::seo::PageMeta;
+use compare_tray::current_tray;
 use leptos::prelude::*;
 
 /// The frame of every storefront page: skip link, header with search and compare tray,
@@ -23,7 +22,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
         .pathname
         .get_untracked();
     // Asking from the question form itself starts from wherever the customer was.
-    let help = (!here.starts_with("/help/")).then(|| crate::tickets::pages::ask_link(&here, None));
+    let help = (!here.starts_with("/help/")).then(|| ask_link(&here, None));
     let help = help.unwrap_or_else(|| "/help/ask".to_string());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -45,7 +44,7 @@ pub fn Layout(children: Children, #[prop(optional, into)] search: String) -> imp
                     <a href="/categories/espresso">"Espresso"</a>
                     <a href="/categories/grinders">"Grinders"</a>
                     <CompareTray initial=tray/>
-                    <crate::cart::pages::CartLink/>
+                    <CartLink/>
                     <AccountLink/>
                 </nav>
             </div>
@@ -117,81 +116,6 @@ pub fn Price(price: Money, compare_at: Option<Money>) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn StockBadge(stock: i64) -> impl IntoView {
-    let (class, text) = match stock_state(stock) {
-        StockState::InStock => ("stock stock--in", "In stock".to_string()),
-        StockState::LowStock => ("stock stock--low", format!("Only {stock} left")),
-        StockState::OutOfStock => ("stock stock--out", "Out of stock".to_string()),
-    };
-    view! { <span class=class>{text}</span> }
-}
-
-#[component]
-pub fn ProductCardView(card: ProductCard, in_tray: bool, back: String) -> impl IntoView {
-    let href = format!("/products/{}", card.slug);
-    view! {
-        <article class="card">
-            <a href=href.clone() class="card__media" tabindex="-1" aria-hidden="true">
-                <img src=card.image_url.clone() alt="" width="400" height="300" loading="lazy" decoding="async"/>
-            </a>
-            <div class="card__body">
-                <p class="card__category">{card.category_name.clone()}</p>
-                <h3 class="card__title"><a href=href>{card.name.clone()}</a></h3>
-                <p class="card__summary">{card.summary.clone()}</p>
-                <div class="card__meta">
-                    <Price price=card.price compare_at=card.compare_at/>
-                    <StockBadge stock=card.stock/>
-                </div>
-                <div class="card__actions">
-                    <AddToCart slug=card.slug.clone() stock=card.stock back=back.clone() compact=true name=card.name.clone()/>
-                    <CompareToggle slug=card.slug.clone() name=card.name.clone() selected=in_tray back=back/>
-                </div>
-            </div>
-        </article>
-    }
-}
-
-#[component]
-pub fn ProductGrid(
-    products: Vec<ProductCard>,
-    back: String,
-    #[prop(optional)] three_columns: bool,
-) -> impl IntoView {
-    let tray = current_tray();
-    view! {
-        <div class="grid" class=("grid--three", three_columns)>
-            {products
-                .into_iter()
-                .map(|card| {
-                    let in_tray = tray.contains(&card.slug);
-                    view! { <ProductCardView card in_tray back=back.clone()/> }
-                })
-                .collect_view()}
-        </div>
-    }
-}
-
-#[component]
-pub fn Breadcrumbs(
-    trail: Vec<CategoryRef>,
-    #[prop(optional, into)] current: Option<String>,
-) -> impl IntoView {
-    view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <ol>
-                <li><a href="/">"Home"</a></li>
-                <li><a href="/products">"Products"</a></li>
-                {trail
-                    .into_iter()
-                    .map(|c| view! { <li><a href=format!("/categories/{}", c.slug)>{c.name}</a></li> })
-                    .collect_view()}
-                {current.map(|name| view! { <li aria-current="page">{name}</li> })}
-            </ol>
-        </nav>
-    }
-}
-
 /// Notes about input we corrected ("Pages start at 1…").
 #[component]
 pub fn Notices(notices: Vec<String>) -> impl IntoView {
@@ -250,4 +174,28 @@ pub fn NotFoundPage() -> impl IntoView {
             <ErrorPage error=AppError::NotFound/>
         </Layout>
     }
+}
+
+/// "Cart" in the header, with how many items it holds (counted once per page request by
+/// `cart::count_cart_items`, so the header never waits on its own query).
+#[component]
+pub fn CartLink() -> impl IntoView {
+    let items = crate::request::RequestContext::current().cart_items;
+    view! {
+        <a href="/cart" class="site-nav__cart">
+            "Cart"
+            {(items > 0).then(|| view! {
+                <span class="cart-link__count" aria-label=format!("{items} items")>{items}</span>
+            })}
+        </a>
+    }
+}
+
+/// The "Talk to a human" link's address from the page at `path` (and its product).
+pub fn ask_link(path: &str, product: Option<&str>) -> String {
+    let mut link = format!("/help/ask?from={}", crate::forms::url_encode(path));
+    if let Some(slug) = product {
+        link.push_str(&format!("&product={}", crate::forms::url_encode(slug)));
+    }
+    link
 }

@@ -3,6 +3,7 @@
 
 use crate::admin::audit;
 use crate::admin::guard::require_in;
+use crate::checkout::Payments;
 use crate::db::now_unix;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
@@ -18,6 +19,7 @@ type Fields = HashMap<String, String>;
 /// POST /admin/orders/{id}: "mark shipped" or a refund (sales and admin).
 pub async fn post_order(
     State(ctx): State<PageContext>,
+    State(payments): State<Payments>,
     Path(public_id): Path<String>,
     request: Request,
 ) -> Response {
@@ -25,7 +27,7 @@ pub async fn post_order(
         Ok(read) => read,
         Err(response) => return response,
     };
-    match change_order(&ctx, &parts, &public_id, &fields).await {
+    match change_order(&ctx, &payments, &parts, &public_id, &fields).await {
         Ok(done) => see_other(&format!("/admin/orders/{public_id}?saved={done}")),
         Err(error) => show_error(&ctx, parts, "order", fields, error).await,
     }
@@ -33,6 +35,7 @@ pub async fn post_order(
 
 async fn change_order(
     ctx: &PageContext,
+    payments: &Payments,
     parts: &Parts,
     public_id: &str,
     fields: &Fields,
@@ -100,7 +103,7 @@ async fn change_order(
                     "This page is out of date. Reload it and try again.",
                 ));
             }
-            if let Some(stripe) = &ctx.stripe {
+            if let Some(stripe) = &payments.stripe {
                 // Stripe's idempotency key is the form's key: a double click is one refund.
                 stripe
                     .refund(&payment_intent, amount, &key)
