@@ -47,7 +47,7 @@ pub async fn post_signup(
     request: Request,
 ) -> Response {
     let (parts, fields) = read_or_return!(request);
-    let visitor = parts.extensions.get::<crate::request::Visitor>().cloned();
+    let visitor = crate::request::RequestContext::of(&parts).visitor;
     match sign_up(&ctx, &session, visitor, &fields).await {
         Ok(()) => see_other(&safe_local_path(
             field(&fields, "next"),
@@ -177,7 +177,7 @@ async fn log_in(
     session::sign_in(session, user.id, user.session_epoch).await?;
     join_trail(
         ctx,
-        parts.extensions.get::<crate::request::Visitor>().cloned(),
+        crate::request::RequestContext::of(parts).visitor,
         user.id,
     )
     .await;

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 
 fn visitor_of(parts: &Parts) -> Option<Visitor> {
-    parts.extensions.get::<Visitor>().cloned()
+    crate::request::RequestContext::of(parts).visitor
 }
 
 fn user_of(parts: &Parts) -> Option<i64> {

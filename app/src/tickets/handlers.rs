@@ -68,7 +68,7 @@ async fn open(
     }
     let question = parse_question(fields).map_err(|errors| AppError::Fields { errors })?;
     let user = crate::request::RequestContext::of(parts).user;
-    let visitor = parts.extensions.get::<crate::request::Visitor>().cloned();
+    let visitor = crate::request::RequestContext::of(parts).visitor;
     let owners = crate::request::RequestContext::of(parts).owners();
     let entry_path = safe_local_path(&question.entry_path, "/");
     let asker = Asker {
