@@ -17,17 +17,20 @@ pub async fn list_personas(db: &Db) -> Result<Vec<Persona>, sqlx::Error> {
     )
     .fetch_all(db.pool())
     .await?
-    .into_iter()
-    .map(|r| {
-        Ok(Persona {
-            id: r.try_get("id")?,
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            problems: r.try_get("problems")?,
-        })
-    })
+    .iter()
+    .map(persona_from_row)
     .collect()
+}
+
+/// A persona from a row that selects its id, slug, name, description and problems.
+pub fn persona_from_row(r: &sqlx::any::AnyRow) -> Result<Persona, sqlx::Error> {
+    Ok(Persona {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        problems: r.try_get("problems")?,
+    })
 }
 
 pub fn card_from_row(row: &sqlx::any::AnyRow) -> Result<ContentCard, sqlx::Error> {

@@ -253,7 +253,7 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
 
 #[server]
 pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppError> {
-    let (slugs, _) = super::compare::parse_compare_slugs(slugs.iter().map(String::as_str));
+    let (slugs, _) = crate::ui::compare_tray::parse_compare_slugs(slugs.iter().map(String::as_str));
     let db = use_db()?;
     let found = repo::list_active_products_by_slugs(&db, &slugs).await?;
     if found.len() >= 2 {

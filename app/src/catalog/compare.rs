@@ -2,10 +2,6 @@
 //! and marking the rows where they differ.
 
 use super::model::{ProductCard, Spec};
-pub use crate::ui::compare_tray::{
-    current_tray, format_tray, parse_compare_slugs, parse_tray, toggle_in_tray, tray_from_cookies,
-    MAX_COMPARE, MIN_COMPARE, TRAY_COOKIE,
-};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! Rendered on the server in full (no JavaScript needed); islands add interactivity.
 
 use super::api::{load_comparison, load_home, load_product, search_catalog};
-use super::compare::{current_tray, parse_compare_slugs, CompareTable, MAX_COMPARE, MIN_COMPARE};
+use super::compare::CompareTable;
 use super::model::{
     page_count, stock_state, Category, HomeData, ProductDetail, SearchParams, SearchResults, Sort,
     StockState, MAX_TEXT_MATCHES,
@@ -10,6 +10,7 @@ use super::model::{
 use crate::cards::{Breadcrumbs, ProductGrid, StockBadge};
 use crate::money::minor_to_plain;
 use crate::seo::{absolute_url, breadcrumb_json_ld, JsonLd, PageMeta};
+use crate::ui::compare_tray::{current_tray, parse_compare_slugs, MAX_COMPARE, MIN_COMPARE};
 use crate::ui::{CompareToggle, ErrorPage, Layout, Notices, Price, SearchBox};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

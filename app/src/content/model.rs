@@ -1,7 +1,7 @@
 //! Content types shared by the server and the pages: kinds, funnel stages, hub filters,
 //! and the rules (reading time, which stage comes next, what order suits a visitor).
 
-pub use crate::cards::model::{order_for_visitor, ContentCard, Kind, Persona, PersonaTag, Stage};
+pub use crate::cards::model::{order_for_visitor, ContentCard, Kind, Persona, Stage};
 use crate::catalog::model::ProductCard;
 use serde::{Deserialize, Serialize};
 

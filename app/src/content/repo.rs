@@ -2,7 +2,9 @@
 //! has come (that is how scheduling works).
 
 use super::model::{ContentCard, HubFilters, Kind, Persona, Stage};
-use crate::cards::repo::{attach_personas, card_from_row, cards, CARD_COLUMNS, VISIBLE};
+use crate::cards::repo::{
+    attach_personas, card_from_row, cards, persona_from_row, CARD_COLUMNS, VISIBLE,
+};
 pub use crate::cards::repo::{list_content_for_product, list_personas};
 use crate::db::Db;
 use sqlx::{AnyConnection, Row};
@@ -121,16 +123,8 @@ pub async fn list_personas_of_content(
     .bind(content_id)
     .fetch_all(db.pool())
     .await?
-    .into_iter()
-    .map(|r| {
-        Ok(Persona {
-            id: r.try_get("id")?,
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            problems: r.try_get("problems")?,
-        })
-    })
+    .iter()
+    .map(persona_from_row)
     .collect()
 }
 

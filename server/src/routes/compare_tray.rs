@@ -1,7 +1,7 @@
 //! POST /compare/tray: the no-JavaScript path of the "+ Compare" buttons. It updates the
 //! same cookie the island writes, then sends the visitor back where they were.
 
-use app::catalog::compare::{format_tray, toggle_in_tray, tray_from_cookies, TRAY_COOKIE};
+use app::ui::compare_tray::{format_tray, toggle_in_tray, tray_from_cookies, TRAY_COOKIE};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
