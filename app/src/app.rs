@@ -1,19 +1,22 @@
-//! The HTML shell and the one route table of the storefront.
+//! The HTML shell and the one route table of the storefront, merged from the route lists
+//! each feature declares next to its pages (`CatalogPages`, `TicketStaffPages`, …).
 
-use crate::accounts::pages::{
-    AccountPage, LoginPage, PasswordResetPage, PasswordResetRequestPage, SignupPage,
-};
-use crate::admin::pages::{AdminAuditPage, AdminDashboardPage, AdminOutboxPage, AdminStaffPage};
-use crate::catalog::pages::{CategoryPage, ComparePage, HomePage, ProductPage, ProductsPage};
-use crate::catalog::staff::pages::{
-    AdminCategoriesPage, AdminProductEditPage, AdminProductNewPage, AdminProductsPage,
-};
-use crate::content::pages::{ContentPage, LearnHubPage, SearchEverythingPage};
+use crate::accounts::AccountPages;
+use crate::admin::AdminShellPages;
+use crate::cart::CartPages;
+use crate::catalog::staff::CatalogStaffPages;
+use crate::catalog::CatalogPages;
+use crate::checkout::staff::CheckoutStaffPages;
+use crate::checkout::CheckoutPages;
+use crate::content::staff::ContentStaffPages;
+use crate::content::ContentPages;
+use crate::journey::JourneyPages;
+use crate::tickets::staff::TicketStaffPages;
+use crate::tickets::TicketPages;
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::components::{Router, Routes};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -55,45 +58,18 @@ pub fn App() -> impl IntoView {
         <Link rel="alternate" href="/sitemap.xml" type_="application/xml"/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async/>
-                <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
-                <Route path=path!("/learn") view=LearnHubPage ssr=SsrMode::Async/>
-                <Route path=path!("/search") view=SearchEverythingPage ssr=SsrMode::Async/>
-                <Route path=path!("/learn/:slug") view=ContentPage ssr=SsrMode::Async/>
-                <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/cart") view=crate::cart::pages::CartPage ssr=SsrMode::Async/>
-                <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
-                <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/tickets") view=crate::tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
-                <Route path=path!("/help/ask") view=crate::tickets::pages::AskPage ssr=SsrMode::Async/>
-                <Route path=path!("/tickets/:id") view=crate::tickets::pages::TicketPage ssr=SsrMode::Async/>
-                <Route path=path!("/quotes/:id") view=crate::tickets::pages::QuotePage ssr=SsrMode::Async/>
-                <Route path=path!("/signup") view=SignupPage/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/account") view=AccountPage/>
-                <Route path=path!("/account/password-reset") view=PasswordResetRequestPage/>
-                <Route path=path!("/account/password-reset/:token") view=PasswordResetPage/>
-                <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products/new") view=AdminProductNewPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products/:id") view=AdminProductEditPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/staff") view=AdminStaffPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content") view=crate::content::staff::pages::AdminContentPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content/new") view=crate::content::staff::pages::AdminContentNewPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/content/:id") view=crate::content::staff::pages::AdminContentEditPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/personas") view=crate::content::staff::pages::AdminPersonasPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/tickets") view=crate::tickets::staff::pages::AdminTicketsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/tickets/:id") view=crate::tickets::staff::pages::AdminTicketPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
+                <CatalogPages/>
+                <CatalogStaffPages/>
+                <ContentPages/>
+                <ContentStaffPages/>
+                <JourneyPages/>
+                <CartPages/>
+                <CheckoutPages/>
+                <CheckoutStaffPages/>
+                <TicketPages/>
+                <TicketStaffPages/>
+                <AccountPages/>
+                <AdminShellPages/>
             </Routes>
         </Router>
     }

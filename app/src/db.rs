@@ -149,8 +149,12 @@ impl Db {
         Ok(())
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// Runs single statements, each on its own (reads, and writes that need no read
+    /// before them). It cannot open a transaction or hold a connection: a read-then-write
+    /// transaction goes through [`Db::begin_write`], the one way that takes SQLite's write
+    /// lock up front.
+    pub fn pool(&self) -> Statements<'_> {
+        Statements(&self.pool)
     }
 
     pub fn backend(&self) -> Backend {
@@ -261,6 +265,92 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
 }
 
 /// Current UTC time as Unix seconds, the one timestamp format of the schema.
+/// The pool as an executor of single statements only (see [`Db::pool`]): it implements
+/// sqlx's `Executor` by handing each statement to the pool, and has no `begin`/`acquire`.
+#[derive(Debug, Clone, Copy)]
+pub struct Statements<'p>(&'p AnyPool);
+
+type AnyStep = sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>;
+
+impl<'p> Executor<'p> for Statements<'p> {
+    type Database = sqlx::Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::stream::BoxStream<'e, Result<AnyStep, sqlx::Error>>
+    where
+        'p: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        self.0.fetch_many(query)
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::future::BoxFuture<'e, Result<Option<sqlx::any::AnyRow>, sqlx::Error>>
+    where
+        'p: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        self.0.fetch_optional(query)
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::any::AnyStatement<'q>, sqlx::Error>>
+    where
+        'p: 'e,
+    {
+        self.0.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::Describe<sqlx::Any>, sqlx::Error>>
+    where
+        'p: 'e,
+    {
+        self.0.describe(sql)
+    }
+}
+
+/// A secret the store makes for itself once and every app server shares through the
+/// database (the first to ask creates it): webhook signing for the demo provider, guests'
+/// order, ticket and quote links. This one runs inside the caller's transaction.
+pub async fn app_secret(conn: &mut sqlx::AnyConnection, name: &str) -> Result<String, sqlx::Error> {
+    create_secret(name).execute(&mut *conn).await?;
+    read_secret(name).fetch_one(conn).await
+}
+
+/// [`app_secret`] on its own: read first, so the usual case (the secret exists) is one
+/// read without taking SQLite's write lock.
+pub async fn shared_secret(db: &Db, name: &str) -> Result<String, sqlx::Error> {
+    if let Some(secret) = read_secret(name).fetch_optional(db.pool()).await? {
+        return Ok(secret);
+    }
+    create_secret(name).execute(db.pool()).await?;
+    read_secret(name).fetch_one(db.pool()).await
+}
+
+fn create_secret(name: &str) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    sqlx::query(
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(format!("whsec_{}", crate::token::new_token().0))
+}
+
+fn read_secret(
+    name: &str,
+) -> sqlx::query::QueryScalar<'_, sqlx::Any, String, sqlx::any::AnyArguments<'_>> {
+    sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1").bind(name)
+}
+
 pub fn now_unix() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod html;
 pub mod journey;
 pub mod money;
+pub mod quotes;
 pub mod request;
 pub mod seo;
 pub mod slug;

@@ -71,6 +71,13 @@ impl RequestContext {
         account.into_iter().chain(visitor).collect()
     }
 
+    /// Whether this request speaks for something kept under `owner` (a cart owner) or
+    /// the account `user_id`: the one ownership rule of tickets and their quotes.
+    pub fn speaks_for(&self, owner: &str, user_id: Option<i64>) -> bool {
+        self.owners().iter().any(|mine| mine == owner)
+            || (self.user_id().is_some() && self.user_id() == user_id)
+    }
+
     /// The client address, "unknown" when the server did not record one.
     pub fn client_ip(&self) -> String {
         if self.client_ip.is_empty() {

@@ -97,6 +97,42 @@ pub fn order_link_is_valid(secret: &str, public_id: &str, token: &str) -> bool {
     link_is_valid(secret, "order-link", public_id, token)
 }
 
+/// Whether `token` is a valid signed link to `id` for `purpose` (the store's link secret
+/// is only read when there is a token to check).
+pub async fn has_valid_link(
+    db: &crate::db::Db,
+    purpose: &str,
+    id: &str,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    if token.is_empty() {
+        return Ok(false);
+    }
+    let secret = crate::db::shared_secret(db, LINK_SECRET).await?;
+    Ok(link_is_valid(&secret, purpose, id, token))
+}
+
+/// `{public_url}/{folder}/{id}?t=…` for each id, signed for `purpose` (one secret read).
+pub async fn signed_links(
+    db: &crate::db::Db,
+    public_url: &str,
+    folder: &str,
+    purpose: &str,
+    ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    let secret = crate::db::shared_secret(db, LINK_SECRET).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let token = link_token(&secret, purpose, id);
+            format!("{public_url}/{folder}/{id}?t={token}")
+        })
+        .collect())
+}
+
+/// The name of the secret behind every signed link (orders, tickets, quotes).
+pub const LINK_SECRET: &str = "order_link_secret";
+
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;

@@ -71,7 +71,7 @@ pub async fn seed_demo_content(db: &Db) -> anyhow::Result<usize> {
             .await?
             .into_iter()
             .collect();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut personas = HashMap::new();
     for (position, p) in demo.personas.iter().enumerate() {
         let id = content_repo::insert_persona(
@@ -198,7 +198,7 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
         return Ok(SeedOutcome::AlreadyPresent { products: existing });
     }
     let store: DemoStore = serde_json::from_str(DEMO_STORE).context("parsing demo_store.json")?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
 
     let mut category_ids: HashMap<&str, i64> = HashMap::new();
     // Parents first: keep passing over the list until every category is placed.
@@ -324,7 +324,7 @@ pub async fn generate_bulk_products(db: &Db, target: i64) -> anyhow::Result<()> 
     let now = now_unix();
     let mut n: i64 = 0;
     while have < target {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         for _ in 0..1000 {
             if have >= target {
                 break;

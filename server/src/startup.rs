@@ -266,6 +266,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.db.clone());
             provide_context(state.site.clone());
+            provide_context(app::catalog::api::SUGGEST_PRODUCTS);
         }
     };
     let https = state.site.public_url.starts_with("https://");

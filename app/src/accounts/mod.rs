@@ -39,3 +39,18 @@ where
             post(handlers::post_password_reset),
         )
 }
+
+/// Signing up and in, the account page and password resets. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn AccountPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path};
+    view! {
+        <Route path=path!("/signup") view=crate::accounts::pages::SignupPage/>
+        <Route path=path!("/login") view=crate::accounts::pages::LoginPage/>
+        <Route path=path!("/account") view=crate::accounts::pages::AccountPage/>
+        <Route path=path!("/account/password-reset") view=crate::accounts::pages::PasswordResetRequestPage/>
+        <Route path=path!("/account/password-reset/:token") view=crate::accounts::pages::PasswordResetPage/>
+    }
+    .into_inner()
+}

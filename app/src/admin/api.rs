@@ -11,7 +11,7 @@ use {super::guard::require, super::repo, crate::db::use_db, crate::request::Area
 
 #[server(endpoint = "admin/dashboard")]
 pub async fn load_admin_dashboard() -> Result<DashboardFigures, AppError> {
-    require(Area::Dashboard)?;
+    require(&crate::request::RequestContext::current(), Area::Dashboard)?;
     Ok(repo::dashboard_figures(&use_db()?).await?)
 }
 
@@ -19,7 +19,8 @@ pub async fn load_admin_dashboard() -> Result<DashboardFigures, AppError> {
 /// the storefront will show it.
 #[server(endpoint = "admin/preview-markdown")]
 pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
-    require(Area::Catalog).or_else(|_| require(Area::Content))?;
+    require(&crate::request::RequestContext::current(), Area::Catalog)
+        .or_else(|_| require(&crate::request::RequestContext::current(), Area::Content))?;
     if markdown.chars().count() > crate::catalog::staff::model::MAX_DESCRIPTION_CHARS {
         return Err(AppError::invalid(
             "description_md",
@@ -31,19 +32,19 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 
 #[server(endpoint = "admin/staff")]
 pub async fn load_admin_staff() -> Result<Vec<StaffMember>, AppError> {
-    require(Area::Staff)?;
+    require(&crate::request::RequestContext::current(), Area::Staff)?;
     Ok(repo::list_staff(&use_db()?).await?)
 }
 
 #[server(endpoint = "admin/outbox")]
 pub async fn load_admin_outbox() -> Result<Outbox, AppError> {
-    require(Area::Outbox)?;
+    require(&crate::request::RequestContext::current(), Area::Outbox)?;
     Ok(crate::email::repo::list_outbox(&use_db()?, 200).await?)
 }
 
 #[server(endpoint = "admin/audit")]
 pub async fn load_admin_audit(actor: String, action: String) -> Result<AuditPage, AppError> {
-    require(Area::Audit)?;
+    require(&crate::request::RequestContext::current(), Area::Audit)?;
     let actor: String = actor.chars().take(254).collect();
     let action: String = action.chars().take(64).collect();
     Ok(super::audit::list_audit(&use_db()?, &actor, &action).await?)

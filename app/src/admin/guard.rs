@@ -2,7 +2,7 @@
 //! 404 (the panel is not revealed), staff without the area's role get a 403.
 
 use crate::error::AppError;
-use crate::request::{Area, CurrentUser};
+use crate::request::{Area, CurrentUser, RequestContext};
 
 /// The decision itself, for a person (or nobody) and an area.
 pub fn authorise(user: Option<CurrentUser>, area: Area) -> Result<CurrentUser, AppError> {
@@ -13,19 +13,14 @@ pub fn authorise(user: Option<CurrentUser>, area: Area) -> Result<CurrentUser, A
     }
 }
 
-/// For pages and server functions: the signed-in person of this request, if allowed.
-/// A refusal also sets the response status, so a server function called over HTTP
-/// answers 404/403 rather than a generic error.
-pub fn require(area: Area) -> Result<CurrentUser, AppError> {
-    authorise(crate::request::RequestContext::current().user, area).inspect_err(|error| {
+/// The signed-in person of this request, if allowed in `area`. Pages and server functions
+/// pass `RequestContext::current()`, form handlers and streams `RequestContext::of(parts)`.
+/// A refusal also sets the page's status (where a page is being rendered), so a server
+/// function called over HTTP answers 404/403 rather than a generic error.
+pub fn require(request: &RequestContext, area: Area) -> Result<CurrentUser, AppError> {
+    authorise(request.user.clone(), area).inspect_err(|error| {
         crate::error::set_page_status(error.status_code());
     })
-}
-
-/// For form handlers, which have the request parts rather than a Leptos context.
-#[cfg(feature = "ssr")]
-pub fn require_in(parts: &http::request::Parts, area: Area) -> Result<CurrentUser, AppError> {
-    authorise(crate::request::RequestContext::of(parts).user, area)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! repo → audit entry → 303 back, or the same page again with the message (4xx).
 
 use super::audit;
-use super::guard::require_in;
+use super::guard::require;
 use super::media::Fields;
 use super::media::{FileKind, UploadFolder};
 use crate::accounts::model::Email;
@@ -42,7 +42,7 @@ async fn change_staff(
     parts: &Parts,
     fields: &Fields,
 ) -> Result<&'static str, AppError> {
-    let actor = require_in(parts, Area::Staff)?;
+    let actor = require(&crate::request::RequestContext::of(parts), Area::Staff)?;
     let db = &ctx.db;
     let action = field(fields, "action");
     if action == "invite" {

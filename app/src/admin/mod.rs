@@ -16,3 +16,17 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+
+/// The admin shell's own pages: dashboard, staff, outbox, audit log. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn AdminShellPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/admin") view=crate::admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/staff") view=crate::admin::pages::AdminStaffPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/outbox") view=crate::admin::pages::AdminOutboxPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/audit") view=crate::admin::pages::AdminAuditPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

@@ -56,3 +56,14 @@ where
         .route("/cart/add", post(handlers::post_add))
         .route("/cart/update", post(handlers::post_update))
 }
+
+/// The cart. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn CartPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/cart") view=crate::cart::pages::CartPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

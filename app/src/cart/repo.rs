@@ -119,7 +119,7 @@ pub async fn merge_carts(db: &Db, from: &str, to: &str) -> Result<(), sqlx::Erro
     if from == to {
         return Ok(());
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let guest: Vec<(i64, i64)> =
         sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1")
             .bind(from)

@@ -2,10 +2,9 @@
 //! database only through these.
 
 use super::compare::CompareTable;
-use super::model::{HomeData, ProductDetail, SearchResults, Suggestion};
+use super::model::{HomeData, ProductDetail, SearchResults};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
 
 #[cfg(feature = "ssr")]
 use {
@@ -285,13 +284,18 @@ pub async fn load_comparison(slugs: Vec<String>) -> Result<CompareTable, AppErro
     })
 }
 
-/// Search-as-you-type. GET so browsers and proxies may cache it.
-#[server(endpoint = "suggest", input = GetUrl)]
-pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, AppError> {
-    let q: String = q.chars().take(super::model::MAX_QUERY_LEN).collect();
-    if q.trim().chars().count() < 2 {
-        return Ok(Vec::new());
-    }
-    let db = use_db()?;
-    Ok(repo::suggest_products(&db, &q, 6).await?)
+/// The header search box's suggestions (`ui::suggest_products` asks through this, from
+/// the server's context).
+#[cfg(feature = "ssr")]
+pub const SUGGEST_PRODUCTS: crate::ui::ProductSuggester = crate::ui::ProductSuggester(suggest);
+
+#[cfg(feature = "ssr")]
+fn suggest(db: crate::db::Db, q: String) -> crate::ui::Suggestions {
+    Box::pin(async move {
+        let q: String = q.chars().take(super::model::MAX_QUERY_LEN).collect();
+        if q.trim().chars().count() < 2 {
+            return Ok(Vec::new());
+        }
+        Ok(repo::suggest_products(&db, &q, 6).await?)
+    })
 }

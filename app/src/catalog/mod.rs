@@ -8,3 +8,18 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod staff;
+
+/// The catalogue's pages: home, products, a product, a category, compare. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn CatalogPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/") view=crate::catalog::pages::HomePage ssr=SsrMode::Async/>
+        <Route path=path!("/products") view=crate::catalog::pages::ProductsPage ssr=SsrMode::Async/>
+        <Route path=path!("/products/:slug") view=crate::catalog::pages::ProductPage ssr=SsrMode::Async/>
+        <Route path=path!("/categories/:slug") view=crate::catalog::pages::CategoryPage ssr=SsrMode::Async/>
+        <Route path=path!("/compare") view=crate::catalog::pages::ComparePage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

@@ -75,20 +75,14 @@ async fn quote_terms(
     ctx: &PageContext,
     parts: &axum::http::request::Parts,
     fields: &HashMap<String, String>,
-) -> Result<Option<repo::QuoteTerms>, AppError> {
+) -> Result<Option<crate::quotes::model::QuoteTerms>, AppError> {
     let quote = field(fields, "quote");
     if quote.is_empty() {
         return Ok(None);
     }
-    let user_id = crate::request::RequestContext::of(parts).user.map(|u| u.id);
-    let owners = crate::request::RequestContext::of(parts).owners();
-    let (quote_id, discount_percent) =
-        crate::tickets::quote_access(&ctx.db, &quote, &field(fields, "t"), &owners, user_id)
-            .await?;
-    Ok(Some(repo::QuoteTerms {
-        quote_id,
-        discount_percent,
-    }))
+    let request = crate::request::RequestContext::of(parts);
+    let terms = crate::quotes::quote_access(&ctx.db, &request, &quote, &field(fields, "t")).await?;
+    Ok(Some(terms))
 }
 
 async fn start_order(
@@ -97,7 +91,7 @@ async fn start_order(
     parts: &axum::http::request::Parts,
     owner: &str,
     key: &str,
-    quote: Option<repo::QuoteTerms>,
+    quote: Option<crate::quotes::model::QuoteTerms>,
 ) -> Result<repo::StartedOrder, AppError> {
     let user = crate::request::RequestContext::of(parts).user;
     let hold = super::hold_seconds(ctx.checkout_hold_seconds, with_stripe);

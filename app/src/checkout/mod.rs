@@ -7,6 +7,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod fulfilment;
+#[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod model;
 pub mod pages;
@@ -69,4 +71,18 @@ where
         .route("/webhooks/stripe", post(handlers::post_webhook))
         .route("/pay/demo/{session}", post(handlers::post_demo_pay))
         .route("/admin/orders/{id}", post(staff::handlers::post_order))
+}
+
+/// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn CheckoutPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
+        <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
+        <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
+        <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
 }

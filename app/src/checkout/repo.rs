@@ -58,14 +58,7 @@ pub struct NewOrder<'a> {
     /// "demo" (its session is made here) or "stripe" (its session is made at Stripe next).
     pub provider: &'a str,
     /// Check out a quote (its lines, with its discount) instead of the cart.
-    pub quote: Option<QuoteTerms>,
-}
-
-/// A quote being checked out: which one, and the discount it gives.
-#[derive(Debug, Clone, Copy)]
-pub struct QuoteTerms {
-    pub quote_id: i64,
-    pub discount_percent: i64,
+    pub quote: Option<crate::quotes::model::QuoteTerms>,
 }
 
 pub async fn find_by_checkout_key(
@@ -132,7 +125,7 @@ pub async fn create_order(
             product_id: r.try_get("id")?,
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
-            price_cents: crate::tickets::quotes::discounted(r.try_get("price_cents")?, discount),
+            price_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount),
             currency: r.try_get("currency")?,
             active: status == "active",
             quantity: r.try_get("quantity")?,
@@ -243,7 +236,7 @@ pub async fn create_order(
     )
     .await?;
     if let Some(quote) = new.quote {
-        crate::tickets::quotes::link_order(&mut tx, quote.quote_id, order_id).await?;
+        crate::quotes::link_order(&mut tx, quote.quote_id, order_id).await?;
     }
     if let Some(session) = &session {
         sqlx::query(
@@ -514,73 +507,50 @@ pub async fn raise_refunded_amount(
     Ok(changed.rows_affected() == 1)
 }
 
-/// What a paid order sets off, once (the caller holds the event's transaction): the paid
-/// products leave the cart and the confirmation email joins the outbox.
-pub async fn fulfil_paid_order(
+/// Takes the paid products out of the owner's cart (inside the payment's transaction).
+pub async fn remove_paid_lines_from_cart(
     conn: &mut AnyConnection,
-    order: &OrderFacts,
-    public_url: &str,
+    order_id: i64,
+    owner: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "DELETE FROM cart_lines WHERE owner = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
     )
-    .bind(&order.owner)
-    .bind(order.id)
-    .execute(&mut *conn)
+    .bind(owner)
+    .bind(order_id)
+    .execute(conn)
     .await?;
-    crate::tickets::quotes::win_ticket_of_paid_order(
-        &mut *conn,
-        order.id,
-        &super::model::short_reference(&order.public_id),
-    )
-    .await?;
-    let email: String = sqlx::query_scalar("SELECT email FROM orders WHERE id = $1")
-        .bind(order.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    if email.is_empty() {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// What an order's confirmation says: where it goes, its lines (name, quantity, unit
+/// price in minor units) and its currency.
+pub struct ConfirmationFacts {
+    pub email: String,
+    pub lines: Vec<(String, i64, i64)>,
+    pub currency: Currency,
+}
+
+pub async fn confirmation_facts(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<ConfirmationFacts, sqlx::Error> {
+    let (email, currency): (String, String) =
+        sqlx::query_as("SELECT email, currency FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT name, quantity, unit_cents FROM order_lines WHERE order_id = $1 ORDER BY name",
     )
-    .bind(order.id)
+    .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
-    let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = $1")
-        .bind(order.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
-    let listed: Vec<String> = lines
-        .iter()
-        .map(|(name, quantity, unit)| {
-            format!(
-                "  {quantity} × {name} — {}",
-                Money::new(unit * quantity, currency).format()
-            )
-        })
-        .collect();
-    let reference = super::model::short_reference(&order.public_id);
-    let link_secret = app_secret(&mut *conn, "order_link_secret").await?;
-    let token = crate::signature::order_link_token(&link_secret, &order.public_id);
-    let body = format!(
-        "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
-         Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\
-         Questions? Reply to this email and a person will answer.\n",
-        listed.join("\n"),
-        Money::new(order.total_cents, currency).format(),
-        order.public_id
-    );
-    crate::email::repo::enqueue_email_in(
-        &mut *conn,
-        &email,
-        &format!("Your Storefront order {reference}"),
-        &body,
-        "order_confirmation",
-    )
-    .await?;
-    Ok(())
+    Ok(ConfirmationFacts {
+        email,
+        lines,
+        currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
+    })
 }
 
 /// A Stripe order still waiting for payment after its hold, and its session.
@@ -755,33 +725,14 @@ pub async fn list_orders(db: &Db, owners: &[String]) -> Result<Vec<OrderSummary>
     Ok(all)
 }
 
-/// A secret the store makes for itself once and every app server shares through the
-/// database (the first to ask creates it).
-pub async fn app_secret(conn: &mut AnyConnection, name: &str) -> Result<String, sqlx::Error> {
-    let fresh = format!("whsec_{}", crate::token::new_token().0);
-    sqlx::query(
-        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(&fresh)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
-        .bind(name)
-        .fetch_one(conn)
-        .await
-}
-
 /// The signing secret of the demo provider's webhooks.
 pub async fn demo_webhook_secret(db: &Db) -> Result<String, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    app_secret(&mut conn, "demo_webhook_secret").await
+    crate::db::shared_secret(db, "demo_webhook_secret").await
 }
 
 /// The secret behind guests' order links.
 pub async fn order_link_secret(db: &Db) -> Result<String, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    app_secret(&mut conn, "order_link_secret").await
+    crate::db::shared_secret(db, crate::signature::LINK_SECRET).await
 }
 
 /// A demo checkout session: its order and whether it can still be paid.

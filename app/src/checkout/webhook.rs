@@ -291,7 +291,7 @@ async fn mark_paid(
 ) -> Result<&'static str, sqlx::Error> {
     match repo::transition(conn, order.id, OrderStatus::Paid, reason).await? {
         Ok(_) => {
-            repo::fulfil_paid_order(conn, order, public_url).await?;
+            super::fulfilment::fulfil_paid_order(conn, order, public_url).await?;
             Ok("applied")
         }
         Err(_) => Ok("refused"),

@@ -7,3 +7,16 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod staff;
+
+/// The content hub, a piece, and the search over products and guides. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn ContentPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/learn") view=crate::content::pages::LearnHubPage ssr=SsrMode::Async/>
+        <Route path=path!("/search") view=crate::content::pages::SearchEverythingPage ssr=SsrMode::Async/>
+        <Route path=path!("/learn/:slug") view=crate::content::pages::ContentPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

@@ -11,8 +11,10 @@ pub async fn enqueue_email(
     body_text: &str,
     kind: &str,
 ) -> Result<i64, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    enqueue_email_in(&mut conn, to, subject, body_text, kind).await
+    let mut tx = db.begin_write().await?;
+    let result = enqueue_email_in(&mut tx, to, subject, body_text, kind).await?;
+    tx.commit().await?;
+    Ok(result)
 }
 
 /// [`enqueue_email`] inside the caller's transaction: the email exists exactly when what

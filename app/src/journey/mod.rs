@@ -76,3 +76,14 @@ where
         .route("/journey/read", post(handlers::post_reading))
         .route("/my-research/clear", post(handlers::post_clear))
 }
+
+/// The visitor's research trail. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn JourneyPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

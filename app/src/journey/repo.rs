@@ -257,7 +257,7 @@ pub async fn clear_trail(
     visitor_id: &str,
     user_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(&format!("DELETE FROM journey_events WHERE {OWNER}"))
         .bind(visitor_id)
         .bind(user_id.unwrap_or(0))

@@ -62,9 +62,10 @@ pub async fn load_ask_form(from: String, product: String) -> Result<AskForm, App
 #[server(endpoint = "tickets/one")]
 pub async fn load_ticket(public_id: String, t: String) -> Result<CustomerTicket, AppError> {
     let db = crate::db::use_db()?;
-    let ticket = super::customer_access(&db, &public_id, &t).await?;
-    let quote_ids = super::quotes::quotes_of_ticket(&db, ticket.id).await?;
-    let quotes = super::quote_links(&db, "", &quote_ids).await?;
+    let request = crate::request::RequestContext::current();
+    let ticket = super::customer_access(&db, &request, &public_id, &t).await?;
+    let quote_ids = crate::quotes::quotes_of_ticket(&db, ticket.id).await?;
+    let quotes = crate::quotes::quote_links(&db, "", &quote_ids).await?;
     Ok(CustomerTicket {
         quotes,
         messages: super::repo::list_messages(&db, ticket.id, 0, false).await?,
@@ -78,12 +79,14 @@ pub async fn load_ticket(public_id: String, t: String) -> Result<CustomerTicket,
 
 /// A quote for its customer (by this browser or account, or by its signed link).
 #[server(endpoint = "tickets/quote")]
-pub async fn load_quote(public_id: String, t: String) -> Result<super::model::Quote, AppError> {
+pub async fn load_quote(
+    public_id: String,
+    t: String,
+) -> Result<crate::quotes::model::Quote, AppError> {
     let db = crate::db::use_db()?;
-    let owners = crate::request::RequestContext::current().owners();
-    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
-    super::quote_access(&db, &public_id, &t, &owners, user_id).await?;
-    let mut quote = super::quotes::load_quote(&db, &public_id)
+    let request = crate::request::RequestContext::current();
+    crate::quotes::quote_access(&db, &request, &public_id, &t).await?;
+    let mut quote = crate::quotes::load_quote(&db, &public_id)
         .await?
         .ok_or(AppError::NotFound)?;
     quote.token = t;

@@ -181,7 +181,8 @@ async fn reply(
     token: &str,
     fields: &HashMap<String, String>,
 ) -> Result<(), AppError> {
-    let ticket = super::access_in(&ctx.db, parts, public_id, token).await?;
+    let request = crate::request::RequestContext::of(parts);
+    let ticket = super::customer_access(&ctx.db, &request, public_id, token).await?;
     let body =
         parse_message(&field(fields, "message")).map_err(|m| AppError::invalid("message", m))?;
     if repo::customer_messages_since(&ctx.db, ticket.id, now_unix() - 3600).await?

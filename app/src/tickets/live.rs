@@ -68,7 +68,8 @@ pub async fn customer_stream(
 ) -> Response {
     let after = resume_after(&request, &query);
     let (parts, _) = request.into_parts();
-    match super::access_in(&ctx.db, &parts, &public_id, &query.t).await {
+    let request = crate::request::RequestContext::of(&parts);
+    match super::customer_access(&ctx.db, &request, &public_id, &query.t).await {
         Ok(ticket) => sse(messages(ctx.db.clone(), ticket.id, after, false)),
         Err(error) => plain(error),
     }
@@ -83,7 +84,9 @@ pub async fn staff_stream(
 ) -> Response {
     let after = resume_after(&request, &query);
     let (parts, _) = request.into_parts();
-    if let Err(error) = crate::admin::guard::require_in(&parts, Area::Tickets) {
+    if let Err(error) =
+        crate::admin::guard::require(&crate::request::RequestContext::of(&parts), Area::Tickets)
+    {
         return plain(error);
     }
     match repo::find_ticket(&ctx.db, &public_id).await {
@@ -101,7 +104,9 @@ pub async fn inbox_stream(
 ) -> Response {
     let after = resume_after(&request, &query);
     let (parts, _) = request.into_parts();
-    if let Err(error) = crate::admin::guard::require_in(&parts, Area::Tickets) {
+    if let Err(error) =
+        crate::admin::guard::require(&crate::request::RequestContext::of(&parts), Area::Tickets)
+    {
         return plain(error);
     }
     let db = ctx.db.clone();

@@ -14,8 +14,6 @@ pub mod live;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod quotes;
-#[cfg(feature = "ssr")]
 pub mod repo;
 pub mod staff;
 
@@ -23,45 +21,15 @@ pub mod staff;
 use crate::{db::Db, error::AppError};
 
 /// The ticket, if the request may see it as its customer: the browser or account that
-/// opened it, or a valid signed link. Otherwise "not found".
+/// opened it, or a valid signed link. Otherwise "not found" (never "forbidden": that would
+/// confirm it exists). Pages pass `RequestContext::current()`, handlers and streams
+/// `RequestContext::of(parts)`.
 #[cfg(feature = "ssr")]
 pub async fn customer_access(
     db: &Db,
+    request: &crate::request::RequestContext,
     public_id: &str,
     token: &str,
-) -> Result<repo::TicketHead, AppError> {
-    let owners = crate::request::RequestContext::current().owners();
-    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
-    access_for(db, public_id, token, &owners, user_id).await
-}
-
-/// [`customer_access`] for form handlers and streams, which have the request's parts.
-#[cfg(feature = "ssr")]
-pub async fn access_in(
-    db: &Db,
-    parts: &http::request::Parts,
-    public_id: &str,
-    token: &str,
-) -> Result<repo::TicketHead, AppError> {
-    let user_id = crate::request::RequestContext::of(parts).user.map(|u| u.id);
-    access_for(
-        db,
-        public_id,
-        token,
-        &crate::request::RequestContext::of(parts).owners(),
-        user_id,
-    )
-    .await
-}
-
-/// The one access rule, for whoever asks (the owners and account the request speaks for).
-#[cfg(feature = "ssr")]
-pub async fn access_for(
-    db: &Db,
-    public_id: &str,
-    token: &str,
-    owners: &[String],
-    user_id: Option<i64>,
 ) -> Result<repo::TicketHead, AppError> {
     if !crate::token::is_id(public_id) {
         return Err(AppError::NotFound);
@@ -69,84 +37,12 @@ pub async fn access_for(
     let ticket = repo::find_ticket(db, public_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let owns = owners.contains(&ticket.owner) || (user_id.is_some() && ticket.user_id == user_id);
-    if owns {
-        return Ok(ticket);
-    }
-    if has_valid_link(db, "ticket-link", public_id, token).await? {
-        return Ok(ticket);
-    }
-    Err(AppError::NotFound)
-}
-
-/// A quote, if the request may see it: its ticket's customer, or a valid signed quote link.
-#[cfg(feature = "ssr")]
-pub async fn quote_access(
-    db: &Db,
-    public_id: &str,
-    token: &str,
-    owners: &[String],
-    user_id: Option<i64>,
-) -> Result<(i64, i64), AppError> {
-    if !crate::token::is_id(public_id) {
-        return Err(AppError::NotFound);
-    }
-    let (quote_id, ticket, discount) = quotes::quote_terms(db, public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if has_valid_link(db, "quote-link", public_id, token).await?
-        || access_for(db, &ticket, "", owners, user_id).await.is_ok()
+    if request.speaks_for(&ticket.owner, ticket.user_id)
+        || crate::signature::has_valid_link(db, "ticket-link", public_id, token).await?
     {
-        return Ok((quote_id, discount));
+        return Ok(ticket);
     }
     Err(AppError::NotFound)
-}
-
-/// Whether `token` is a valid signed link to `public_id` for `purpose` (the secret is only
-/// read when there is a token to check).
-#[cfg(feature = "ssr")]
-async fn has_valid_link(
-    db: &Db,
-    purpose: &str,
-    public_id: &str,
-    token: &str,
-) -> Result<bool, sqlx::Error> {
-    if token.is_empty() {
-        return Ok(false);
-    }
-    let secret = crate::checkout::repo::order_link_secret(db).await?;
-    Ok(crate::signature::link_is_valid(
-        &secret, purpose, public_id, token,
-    ))
-}
-
-/// `{public_url}/{folder}/{id}?t=…` for each id, signed for `purpose` (one secret read).
-#[cfg(feature = "ssr")]
-async fn signed_links(
-    db: &Db,
-    public_url: &str,
-    folder: &str,
-    purpose: &str,
-    ids: &[String],
-) -> Result<Vec<String>, sqlx::Error> {
-    let secret = crate::checkout::repo::order_link_secret(db).await?;
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let token = crate::signature::link_token(&secret, purpose, id);
-            format!("{public_url}/{folder}/{id}?t={token}")
-        })
-        .collect())
-}
-
-/// Quotes' links as messages and pages carry them (work on any device, signed).
-#[cfg(feature = "ssr")]
-pub async fn quote_links(
-    db: &Db,
-    public_url: &str,
-    ids: &[String],
-) -> Result<Vec<String>, sqlx::Error> {
-    signed_links(db, public_url, "quotes", "quote-link", ids).await
 }
 
 /// The ticket's link as its emails carry it (works on any device, signed).
@@ -156,7 +52,7 @@ pub async fn signed_link(
     public_url: &str,
     public_id: &str,
 ) -> Result<String, sqlx::Error> {
-    let mut links = signed_links(
+    let mut links = crate::signature::signed_links(
         db,
         public_url,
         "tickets",
@@ -213,4 +109,18 @@ where
         .route("/admin/tickets/live", get(live::inbox_stream))
         .route("/admin/tickets/{id}/live", get(live::staff_stream))
         .route("/admin/tickets/{id}", post(staff::handlers::post_ticket))
+}
+
+/// Asking, a ticket, a quote, and the customer's tickets. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn TicketPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/account/tickets") view=crate::tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
+        <Route path=path!("/help/ask") view=crate::tickets::pages::AskPage ssr=SsrMode::Async/>
+        <Route path=path!("/tickets/:id") view=crate::tickets::pages::TicketPage ssr=SsrMode::Async/>
+        <Route path=path!("/quotes/:id") view=crate::tickets::pages::QuotePage ssr=SsrMode::Async/>
+    }
+    .into_inner()
 }

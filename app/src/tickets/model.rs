@@ -472,10 +472,10 @@ pub struct StaffTicket {
     pub response_target_seconds: i64,
     pub now: i64,
     /// What the quote form offers: products for sale, and the viewer's discount limit.
-    pub quote_products: Vec<QuoteProduct>,
+    pub quote_products: Vec<crate::quotes::model::QuoteProduct>,
     pub max_discount_percent: i64,
     /// Quotes already sent on this ticket, newest first.
-    pub quotes: Vec<Quote>,
+    pub quotes: Vec<crate::quotes::model::Quote>,
     /// The live side of the context: the customer's cart as it is now (the snapshot
     /// keeps it as it was when they asked).
     pub cart_now: Vec<CartItem>,
@@ -492,44 +492,6 @@ pub fn elapsed_words(seconds: i64) -> String {
         (0, h, m) => format!("{h} h {m} min"),
         (d, h, _) => format!("{d} day{} {h} h", if d == 1 { "" } else { "s" }),
     }
-}
-
-/// Products in one quote, at most.
-pub const MAX_QUOTE_LINES: usize = 5;
-
-/// A product in a quote, at today's price and with the quote's discount.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuoteLine {
-    pub slug: String,
-    pub name: String,
-    pub quantity: i64,
-    pub list_price: crate::money::Money,
-    pub quoted_price: crate::money::Money,
-    /// For sale and in stock now.
-    pub available: bool,
-}
-
-/// A quote as the customer (and staff) see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Quote {
-    pub public_id: String,
-    pub ticket_public_id: String,
-    pub discount_percent: i64,
-    pub lines: Vec<QuoteLine>,
-    pub total: crate::money::Money,
-    pub list_total: crate::money::Money,
-    /// Makes the quote's pay button create one order however often it is pressed.
-    pub checkout_key: String,
-    /// The signed part of the quote's link ("" when the customer owns the ticket).
-    pub token: String,
-}
-
-/// A product staff can put in a quote.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuoteProduct {
-    pub id: i64,
-    pub name: String,
-    pub price: String,
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 
 use super::api::{load_ask_form, load_my_tickets, load_quote, load_ticket, AskForm};
 use super::islands::LiveThread;
-use super::model::{CustomerTicket, Quote, TicketRow, CALLBACK_WINDOWS, MAX_MESSAGE_CHARS};
+use super::model::{CustomerTicket, TicketRow, CALLBACK_WINDOWS, MAX_MESSAGE_CHARS};
 use crate::forms::{feedback_for, typed_or};
+use crate::quotes::model::Quote;
 use crate::time::format_time;
 use crate::ui::form::{FormAlert, TextField};
 use crate::ui::{path_param, query_param, ErrorPage, Layout};

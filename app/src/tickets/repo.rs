@@ -487,27 +487,6 @@ pub async fn earlier_tickets(
         .collect()
 }
 
-/// Products a quote may hold (for sale now), by name.
-pub async fn quote_products(db: &Db) -> Result<Vec<super::model::QuoteProduct>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, name, price_cents, currency FROM products WHERE status = 'active' ORDER BY name LIMIT 500",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let currency: String = r.try_get("currency")?;
-            let currency =
-                crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::Usd);
-            Ok(super::model::QuoteProduct {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                price: crate::money::Money::new(r.try_get("price_cents")?, currency).format(),
-            })
-        })
-        .collect()
-}
-
 /// The (at most two) owners a request speaks for, as two binds: a lone owner fills both.
 fn two_owners(owners: &[String]) -> (String, String) {
     let first = owners.first().cloned().unwrap_or_default();

@@ -1,12 +1,11 @@
 //! The interactive islands: the only parts of a page that ship WASM. Each one also works
 //! as plain HTML (a GET form, a POST form) before or without hydration.
 
-// The one upward use of the shared widgets: the header's search box asks the catalogue's
-// search for suggestions (a server function, reached over HTTP by its URL).
 use super::compare_tray::MAX_COMPARE;
-use crate::catalog::api::suggest_products;
+use crate::error::AppError;
 use crate::money::Money;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 /// One search suggestion under the header's search box.
@@ -141,6 +140,25 @@ pub fn CompareToggle(slug: String, name: String, selected: bool, back: String) -
             </button>
         </form>
     }
+}
+
+/// How the header's search box finds suggestions: the catalogue's search, handed to the
+/// server's context at startup (`catalog::api::SUGGEST_PRODUCTS`), so the shared widgets
+/// never import a feature.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+pub struct ProductSuggester(pub fn(crate::db::Db, String) -> Suggestions);
+
+/// What a [`ProductSuggester`] answers, later.
+#[cfg(feature = "ssr")]
+pub type Suggestions = futures::future::BoxFuture<'static, Result<Vec<Suggestion>, AppError>>;
+
+/// Search-as-you-type. GET so browsers and proxies may cache it.
+#[server(endpoint = "suggest", input = GetUrl)]
+pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, AppError> {
+    let db = crate::db::use_db()?;
+    let suggest = use_context::<ProductSuggester>().ok_or(AppError::Internal)?;
+    (suggest.0)(db, q).await
 }
 
 /// The search form with suggestions as you type. The form itself is a plain GET to

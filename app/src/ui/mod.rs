@@ -6,6 +6,8 @@ pub mod form;
 mod islands;
 
 pub use islands::{CompareToggle, CompareTray, SearchBox, Suggestion};
+#[cfg(feature = "ssr")]
+pub use islands::{ProductSuggester, Suggestions};
 
 use crate::error::{set_page_status, AppError};
 use crate::money::Money;

@@ -9,7 +9,7 @@ use {super::repo, crate::admin::guard::require, crate::db::use_db, crate::reques
 
 #[server(endpoint = "admin/products")]
 pub async fn load_admin_products(q: String, status: String) -> Result<AdminProductList, AppError> {
-    require(Area::Catalog)?;
+    require(&crate::request::RequestContext::current(), Area::Catalog)?;
     let q: String = q.trim().chars().take(100).collect();
     // An unknown status filter shows everything rather than nothing.
     let status = if super::model::PRODUCT_STATUSES.contains(&status.as_str()) {
@@ -23,7 +23,7 @@ pub async fn load_admin_products(q: String, status: String) -> Result<AdminProdu
 /// The product form's data; `id` 0 is a new product.
 #[server(endpoint = "admin/product")]
 pub async fn load_admin_product(id: i64) -> Result<ProductEditData, AppError> {
-    require(Area::Catalog)?;
+    require(&crate::request::RequestContext::current(), Area::Catalog)?;
     let db = use_db()?;
     let tree = repo::list_category_tree(&db).await?;
     let categories = repo::category_options(&tree);
@@ -51,6 +51,6 @@ pub async fn load_admin_product(id: i64) -> Result<ProductEditData, AppError> {
 
 #[server(endpoint = "admin/categories")]
 pub async fn load_admin_categories() -> Result<Vec<CategoryNode>, AppError> {
-    require(Area::Catalog)?;
+    require(&crate::request::RequestContext::current(), Area::Catalog)?;
     Ok(repo::list_category_tree(&use_db()?).await?)
 }

@@ -3,7 +3,7 @@
 
 use super::repo;
 use crate::admin::audit;
-use crate::admin::guard::require_in;
+use crate::admin::guard::require;
 use crate::admin::media::{identify_image, store_upload, UploadFolder, MAX_IMAGE_BYTES};
 use crate::admin::media::{read_upload_form, refuse, Fields};
 use crate::catalog::staff::model::{parse_product_form, PRODUCT_STATUSES};
@@ -68,7 +68,7 @@ async fn save_image(ctx: &PageContext, bytes: &[u8]) -> Result<String, AppError>
 
 pub async fn post_new_product(State(ctx): State<PageContext>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let actor = match require_in(&parts, Area::Catalog) {
+    let actor = match require(&crate::request::RequestContext::of(&parts), Area::Catalog) {
         Ok(actor) => actor,
         Err(error) => return refuse(&ctx, parts, error).await,
     };
@@ -141,7 +141,7 @@ pub async fn post_edit_product(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let actor = match require_in(&parts, Area::Catalog) {
+    let actor = match require(&crate::request::RequestContext::of(&parts), Area::Catalog) {
         Ok(actor) => actor,
         Err(error) => return refuse(&ctx, parts, error).await,
     };
@@ -197,7 +197,7 @@ pub async fn post_product_stock(
         Err(response) => return response,
     };
     let result = async {
-        let actor = require_in(&parts, Area::Catalog)?;
+        let actor = require(&crate::request::RequestContext::of(&parts), Area::Catalog)?;
         let delta = field(&fields, "delta")
             .trim()
             .trim_start_matches('+')
@@ -251,7 +251,7 @@ pub async fn post_product_status(
         Err(response) => return response,
     };
     let result = async {
-        let actor = require_in(&parts, Area::Catalog)?;
+        let actor = require(&crate::request::RequestContext::of(&parts), Area::Catalog)?;
         let status = field(&fields, "status");
         if !PRODUCT_STATUSES.contains(&status.as_str()) {
             return Err(AppError::bad_request(
@@ -314,7 +314,7 @@ async fn change_category(
     parts: &Parts,
     fields: &Fields,
 ) -> Result<&'static str, AppError> {
-    let actor = require_in(parts, Area::Catalog)?;
+    let actor = require(&crate::request::RequestContext::of(parts), Area::Catalog)?;
     let db = &ctx.db;
     match field(fields, "action").as_str() {
         "create" => {

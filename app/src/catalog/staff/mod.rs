@@ -8,3 +8,17 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+
+/// Product and category management. (`app.rs` puts every feature's pages in the one route table.)
+#[leptos::component(transparent)]
+pub fn CatalogStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos::prelude::*;
+    use leptos_router::{components::Route, path, SsrMode};
+    view! {
+        <Route path=path!("/admin/products") view=crate::catalog::staff::pages::AdminProductsPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/products/new") view=crate::catalog::staff::pages::AdminProductNewPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/products/:id") view=crate::catalog::staff::pages::AdminProductEditPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/categories") view=crate::catalog::staff::pages::AdminCategoriesPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}

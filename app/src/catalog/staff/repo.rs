@@ -175,7 +175,7 @@ pub async fn create_product(
     input: &ProductInput,
     stock: i64,
 ) -> Result<i64, ProductWriteError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     if slug_is_taken(&mut tx, &input.slug, 0).await? {
         return Err(ProductWriteError::SlugTaken);
     }
@@ -221,7 +221,7 @@ pub async fn update_product(
     id: i64,
     input: &ProductInput,
 ) -> Result<Option<String>, ProductWriteError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let old_slug: String = sqlx::query_scalar("SELECT slug FROM products WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
@@ -326,7 +326,7 @@ pub async fn adjust_stock(
     reason: &str,
     actor_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE products SET stock = stock + $1, updated_at = $2 WHERE id = $3 AND stock + $1 >= 0 RETURNING stock",
     )
@@ -425,9 +425,9 @@ pub async fn insert_admin_category(
     name: &str,
     parent_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    crate::catalog::repo::insert_category(
-        &mut conn,
+    let mut tx = db.begin_write().await?;
+    let result = crate::catalog::repo::insert_category(
+        &mut tx,
         &crate::catalog::repo::NewCategory {
             slug,
             name,
@@ -437,7 +437,9 @@ pub async fn insert_admin_category(
             icon_svg: "",
         },
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(result)
 }
 
 pub async fn update_category(

@@ -2,7 +2,7 @@
 //! the order's state machine → audit entry → 303 back, or the page again with the message.
 
 use crate::admin::audit;
-use crate::admin::guard::require_in;
+use crate::admin::guard::require;
 use crate::checkout::Payments;
 use crate::db::now_unix;
 use crate::error::AppError;
@@ -42,7 +42,7 @@ async fn change_order(
 ) -> Result<&'static str, AppError> {
     use crate::checkout::model::OrderStatus;
     use crate::checkout::repo as orders;
-    let actor = require_in(parts, Area::Orders)?;
+    let actor = require(&crate::request::RequestContext::of(parts), Area::Orders)?;
     match field(fields, "action").as_str() {
         "fulfil" => {
             let reason = format!("Marked shipped by {}", actor.email);

@@ -29,7 +29,7 @@ pub async fn load_admin_orders(
     from: String,
     to: String,
 ) -> Result<Vec<AdminOrderRow>, AppError> {
-    require(Area::Orders)?;
+    require(&crate::request::RequestContext::current(), Area::Orders)?;
     // Unknown filters show everything rather than nothing.
     let status = OrderStatus::parse(&status).map_or("", OrderStatus::key);
     let start = parse_day(&from).unwrap_or(0);
@@ -39,7 +39,7 @@ pub async fn load_admin_orders(
 
 #[server(endpoint = "admin/order")]
 pub async fn load_admin_order(public_id: String) -> Result<AdminOrderView, AppError> {
-    require(Area::Orders)?;
+    require(&crate::request::RequestContext::current(), Area::Orders)?;
     let db = use_db()?;
     let order = crate::checkout::repo::find_order(&db, &public_id, None)
         .await?

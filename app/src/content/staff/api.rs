@@ -9,7 +9,7 @@ use {super::repo, crate::admin::guard::require, crate::db::use_db, crate::reques
 
 #[server(endpoint = "admin/personas")]
 pub async fn load_admin_personas() -> Result<Vec<PersonaCoverage>, AppError> {
-    require(Area::Personas)?;
+    require(&crate::request::RequestContext::current(), Area::Personas)?;
     Ok(repo::persona_coverage(&use_db()?).await?)
 }
 
@@ -18,7 +18,7 @@ pub async fn load_admin_content(
     status: String,
     stage: String,
 ) -> Result<Vec<AdminContentItem>, AppError> {
-    require(Area::Content)?;
+    require(&crate::request::RequestContext::current(), Area::Content)?;
     let status = if ["draft", "published"].contains(&status.as_str()) {
         status
     } else {
@@ -35,7 +35,7 @@ pub async fn load_admin_content(
 /// The content form's data; `id` 0 is a new piece.
 #[server(endpoint = "admin/content-piece")]
 pub async fn load_admin_content_piece(id: i64) -> Result<ContentEditData, AppError> {
-    require(Area::Content)?;
+    require(&crate::request::RequestContext::current(), Area::Content)?;
     let db = use_db()?;
     let personas = crate::content::repo::list_personas(&db).await?;
     let mut data = if id == 0 {

@@ -3,7 +3,7 @@
 
 use super::repo;
 use crate::admin::audit;
-use crate::admin::guard::require_in;
+use crate::admin::guard::require;
 use crate::admin::media::{
     identify_document, identify_image, store_upload, UploadFolder, MAX_DOCUMENT_BYTES,
     MAX_IMAGE_BYTES,
@@ -39,7 +39,7 @@ async fn change_persona(
     parts: &Parts,
     fields: &Fields,
 ) -> Result<&'static str, AppError> {
-    let actor = require_in(parts, Area::Personas)?;
+    let actor = require(&crate::request::RequestContext::of(parts), Area::Personas)?;
     let db = &ctx.db;
     let name = field(fields, "name").trim().to_string();
     let description = field(fields, "description").trim().to_string();
@@ -106,7 +106,7 @@ pub async fn post_content(State(ctx): State<PageContext>, request: Request) -> R
         .next()
         .and_then(|last| last.parse::<i64>().ok());
     let (parts, body) = request.into_parts();
-    let actor = match require_in(&parts, Area::Content) {
+    let actor = match require(&crate::request::RequestContext::of(&parts), Area::Content) {
         Ok(actor) => actor,
         Err(error) => return refuse(&ctx, parts, error).await,
     };

@@ -38,8 +38,12 @@ pub async fn insert_admin_persona(
     description: &str,
     problems: &str,
 ) -> Result<i64, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    crate::content::repo::insert_persona(&mut conn, slug, name, description, problems, 100).await
+    let mut tx = db.begin_write().await?;
+    let result =
+        crate::content::repo::insert_persona(&mut tx, slug, name, description, problems, 100)
+            .await?;
+    tx.commit().await?;
+    Ok(result)
 }
 
 pub async fn update_persona(
@@ -161,7 +165,7 @@ pub async fn save_content(
     input: &super::model::ContentInput,
 ) -> Result<Result<i64, ContentWriteError>, sqlx::Error> {
     use crate::content::repo::{link_content, LinkTable};
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut product_ids = Vec::new();
     for slug in &input.product_slugs {
         match sqlx::query_scalar::<_, i64>("SELECT id FROM products WHERE slug = $1")

@@ -3,12 +3,12 @@
 //! Every action is audited.
 
 use crate::admin::audit;
-use crate::admin::guard::require_in;
+use crate::admin::guard::require;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, PageContext};
+use crate::quotes;
 use crate::request::{Area, CurrentUser};
 use crate::tickets::model::{parse_message, Author, TicketStatus};
-use crate::tickets::quotes;
 use crate::tickets::repo::{self, TicketHead};
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
@@ -24,7 +24,7 @@ pub async fn post_ticket(
         Err(response) => return response,
     };
     let done = async {
-        let actor = require_in(&parts, Area::Tickets)?;
+        let actor = require(&crate::request::RequestContext::of(&parts), Area::Tickets)?;
         let ticket = repo::find_ticket(&ctx.db, &public_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -79,7 +79,7 @@ async fn act(
                     }
                 },
             };
-            let pairs: Vec<(String, String)> = (1..=crate::tickets::model::MAX_QUOTE_LINES)
+            let pairs: Vec<(String, String)> = (1..=crate::quotes::model::MAX_QUOTE_LINES)
                 .map(|n| {
                     (
                         field(fields, &format!("product_{n}")),
@@ -94,7 +94,7 @@ async fn act(
                 .ok_or_else(|| {
                     AppError::invalid("quote", "One of those products is no longer sold.")
                 })?;
-            let link = crate::tickets::quote_links(
+            let link = crate::quotes::quote_links(
                 &ctx.db,
                 &ctx.site.public_url,
                 std::slice::from_ref(&quote),

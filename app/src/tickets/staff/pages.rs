@@ -38,7 +38,7 @@ pub async fn load_inbox(
     stage: String,
     older: String,
 ) -> Result<Inbox, AppError> {
-    let me = require(Area::Tickets)?;
+    let me = require(&crate::request::RequestContext::current(), Area::Tickets)?;
     let db = use_db()?;
     let filter = InboxFilter {
         status,
@@ -66,7 +66,7 @@ fn response_target_seconds() -> i64 {
 
 #[server(endpoint = "admin/ticket")]
 pub async fn load_staff_ticket(public_id: String) -> Result<StaffTicket, AppError> {
-    let me = require(Area::Tickets)?;
+    let me = require(&crate::request::RequestContext::current(), Area::Tickets)?;
     let db = use_db()?;
     let head = crate::tickets::repo::find_ticket(&db, &public_id)
         .await?
@@ -82,8 +82,8 @@ pub async fn load_staff_ticket(public_id: String) -> Result<StaffTicket, AppErro
         .map(|total| total.format())
         .unwrap_or_default();
     let mut quotes = Vec::new();
-    for quote in crate::tickets::quotes::quotes_of_ticket(&db, head.id).await? {
-        if let Some(found) = crate::tickets::quotes::load_quote(&db, &quote).await? {
+    for quote in crate::quotes::quotes_of_ticket(&db, head.id).await? {
+        if let Some(found) = crate::quotes::load_quote(&db, &quote).await? {
             quotes.push(found);
         }
     }
@@ -100,10 +100,8 @@ pub async fn load_staff_ticket(public_id: String) -> Result<StaffTicket, AppErro
         assignees: crate::tickets::repo::list_assignees(&db).await?,
         response_target_seconds: response_target_seconds(),
         now: crate::db::now_unix(),
-        quote_products: crate::tickets::repo::quote_products(&db).await?,
-        max_discount_percent: me
-            .role
-            .map_or(0, crate::tickets::quotes::max_discount_percent),
+        quote_products: crate::quotes::quote_products(&db).await?,
+        max_discount_percent: me.role.map_or(0, crate::quotes::max_discount_percent),
         quotes,
         cart_now: cart_now
             .iter()
@@ -498,7 +496,7 @@ fn QuoteBuilder(ticket: StaffTicket, action: String) -> impl IntoView {
     let discount_error = feedback.as_ref().and_then(|f| f.error("discount"));
     let (quote_invalid, discount_invalid) = (quote_error.is_some(), discount_error.is_some());
     let typed = |name: &str| crate::forms::typed_or(&feedback, name, "");
-    let rows = (1..=crate::tickets::model::MAX_QUOTE_LINES)
+    let rows = (1..=crate::quotes::model::MAX_QUOTE_LINES)
         .map(|n| {
             let chosen = typed(&format!("product_{n}"));
             let quantity = crate::forms::typed_or(&feedback, &format!("quantity_{n}"), "1");

@@ -2,15 +2,28 @@
 //! an optional discount within what their role may give — and send a checkout link. The
 //! checkout re-reads today's prices and applies the discount (`checkout::repo`); when that
 //! order is paid, the ticket is won by itself ([`win_ticket_of_paid_order`]).
+//!
+//! This room holds what a quote *is* (its lines, discount rules, who may use it, what
+//! paying one does), below both features that use it: checkout pays quotes, tickets is
+//! where staff write them (`tickets/staff/`) and customers read them (`tickets/pages.rs`).
 
+pub mod model;
+#[cfg(feature = "ssr")]
 mod repo;
 
+#[cfg(feature = "ssr")]
 pub use repo::{
-    create_quote, link_order, load_quote, quote_terms, quotes_of_ticket, win_ticket_of_paid_order,
+    create_quote, link_order, load_quote, quote_products, quotes_of_ticket,
+    win_ticket_of_paid_order,
 };
 
-use super::model::MAX_QUOTE_LINES;
 use crate::request::StaffRole;
+use model::MAX_QUOTE_LINES;
+#[cfg(feature = "ssr")]
+use {
+    crate::{db::Db, error::AppError, request::RequestContext},
+    model::QuoteTerms,
+};
 
 /// The most a role may take off a quote, in percent.
 pub fn max_discount_percent(role: StaffRole) -> i64 {
@@ -37,7 +50,7 @@ pub fn parse_quote_lines(pairs: &[(String, String)]) -> Result<Vec<(i64, i64)>, 
             return Err("Pick products from the list.".into());
         };
         let quantity = match quantity.trim().parse::<i64>() {
-            Ok(q) if (1..=crate::cart::model::MAX_LINE_QUANTITY).contains(&q) => q,
+            Ok(q) if (1..=crate::cards::model::MAX_LINE_QUANTITY).contains(&q) => q,
             _ => return Err("Quantities are whole numbers from 1 to 20.".into()),
         };
         match lines.iter_mut().find(|(id, _)| *id == product_id) {
@@ -52,6 +65,42 @@ pub fn parse_quote_lines(pairs: &[(String, String)]) -> Result<Vec<(i64, i64)>, 
         return Err(format!("A quote holds up to {MAX_QUOTE_LINES} products."));
     }
     Ok(lines)
+}
+
+/// A quote, if the request may use it: its ticket's customer (this browser or account), or
+/// a valid signed quote link. Otherwise "not found" (never "forbidden").
+#[cfg(feature = "ssr")]
+pub async fn quote_access(
+    db: &Db,
+    request: &RequestContext,
+    public_id: &str,
+    token: &str,
+) -> Result<QuoteTerms, AppError> {
+    if !crate::token::is_id(public_id) {
+        return Err(AppError::NotFound);
+    }
+    let head = repo::quote_head(db, public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if request.speaks_for(&head.owner, head.user_id)
+        || crate::signature::has_valid_link(db, "quote-link", public_id, token).await?
+    {
+        return Ok(QuoteTerms {
+            quote_id: head.quote_id,
+            discount_percent: head.discount_percent,
+        });
+    }
+    Err(AppError::NotFound)
+}
+
+/// Quotes' links as messages and pages carry them (work on any device, signed).
+#[cfg(feature = "ssr")]
+pub async fn quote_links(
+    db: &Db,
+    public_url: &str,
+    ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    crate::signature::signed_links(db, public_url, "quotes", "quote-link", ids).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! SQL of quotes: writing one with its lines, reading it back with today's prices, the
-//! quotes of a ticket, and linking a quote to its order and winning the ticket when paid.
+//! quotes of a ticket, the products a quote may hold, and linking a quote to its order and
+//! winning the ticket when paid (the one write quotes make to `tickets`, inside the
+//! payment's transaction so it happens exactly once with it).
 
 use super::discounted;
+use super::model::{Quote, QuoteLine, QuoteProduct};
 use crate::db::{now_unix, Db};
 use crate::money::{Currency, Money};
-use crate::tickets::model::{Quote, QuoteLine};
 use sqlx::{AnyConnection, Row};
 
 /// Stores a quote; false when a product is not for sale (nothing is stored then).
@@ -50,31 +52,45 @@ pub async fn create_quote(
     Ok(Some(public_id))
 }
 
-/// (quote id, ticket public id, discount) of a quote, for access checks and checkout.
-pub async fn quote_terms(
-    db: &Db,
-    public_id: &str,
-) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+/// A quote's terms and whose ticket it belongs to, for access checks and checkout.
+pub struct QuoteHead {
+    pub quote_id: i64,
+    pub ticket_public_id: String,
+    pub discount_percent: i64,
+    /// The ticket's cart owner and account: its customer may use the quote.
+    pub owner: String,
+    pub user_id: Option<i64>,
+}
+
+pub async fn quote_head(db: &Db, public_id: &str) -> Result<Option<QuoteHead>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT q.id, t.public_id AS ticket, q.discount_percent FROM quotes q \
+        "SELECT q.id, t.public_id AS ticket, q.discount_percent, t.owner, t.user_id FROM quotes q \
          JOIN tickets t ON t.id = q.ticket_id WHERE q.public_id = $1",
     )
     .bind(public_id)
     .fetch_optional(db.pool())
     .await?;
     row.map(|r| {
-        Ok((
-            r.try_get("id")?,
-            r.try_get("ticket")?,
-            r.try_get("discount_percent")?,
-        ))
+        Ok(QuoteHead {
+            quote_id: r.try_get("id")?,
+            ticket_public_id: r.try_get("ticket")?,
+            discount_percent: r.try_get("discount_percent")?,
+            owner: r.try_get("owner")?,
+            user_id: r.try_get("user_id")?,
+        })
     })
     .transpose()
 }
 
 /// The quote at today's prices, as the customer and staff see it.
 pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx::Error> {
-    let Some((quote_id, ticket, discount)) = quote_terms(db, public_id).await? else {
+    let Some(QuoteHead {
+        quote_id,
+        ticket_public_id: ticket,
+        discount_percent: discount,
+        ..
+    }) = quote_head(db, public_id).await?
+    else {
         return Ok(None);
     };
     let rows = sqlx::query(
@@ -182,4 +198,25 @@ pub async fn win_ticket_of_paid_order(
         tracing::info!(ticket_id, order = reference, "quote paid; ticket won");
     }
     Ok(())
+}
+
+/// Products a quote may hold (for sale now), by name.
+pub async fn quote_products(db: &Db) -> Result<Vec<QuoteProduct>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, price_cents, currency FROM products WHERE status = 'active' ORDER BY name LIMIT 500",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let currency: String = r.try_get("currency")?;
+            let currency =
+                crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::Usd);
+            Ok(QuoteProduct {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                price: crate::money::Money::new(r.try_get("price_cents")?, currency).format(),
+            })
+        })
+        .collect()
 }

@@ -1,0 +1,63 @@
+//! What a paid order sets off, exactly once: the webhook calls [`fulfil_paid_order`] inside
+//! the payment event's transaction, so the cart, the quote's ticket and the confirmation
+//! email change together with the payment or not at all.
+
+use super::model::short_reference;
+use super::repo::{self, OrderFacts};
+use crate::money::Money;
+use sqlx::AnyConnection;
+
+/// The paid products leave the cart, a quote's ticket is won, and the confirmation email
+/// (with the guest's signed order link) joins the outbox.
+pub async fn fulfil_paid_order(
+    conn: &mut AnyConnection,
+    order: &OrderFacts,
+    public_url: &str,
+) -> Result<(), sqlx::Error> {
+    repo::remove_paid_lines_from_cart(&mut *conn, order.id, &order.owner).await?;
+    let reference = short_reference(&order.public_id);
+    crate::quotes::win_ticket_of_paid_order(&mut *conn, order.id, &reference).await?;
+    let facts = repo::confirmation_facts(&mut *conn, order.id).await?;
+    if facts.email.is_empty() {
+        return Ok(());
+    }
+    let link_secret = crate::db::app_secret(&mut *conn, crate::signature::LINK_SECRET).await?;
+    let token = crate::signature::order_link_token(&link_secret, &order.public_id);
+    let body = confirmation_body(&facts, order, &reference, public_url, &token);
+    crate::email::repo::enqueue_email_in(
+        &mut *conn,
+        &facts.email,
+        &format!("Your Storefront order {reference}"),
+        &body,
+        "order_confirmation",
+    )
+    .await?;
+    Ok(())
+}
+
+fn confirmation_body(
+    facts: &repo::ConfirmationFacts,
+    order: &OrderFacts,
+    reference: &str,
+    public_url: &str,
+    token: &str,
+) -> String {
+    let listed: Vec<String> = facts
+        .lines
+        .iter()
+        .map(|(name, quantity, unit)| {
+            format!(
+                "  {quantity} × {name} — {}",
+                Money::new(unit * quantity, facts.currency).format()
+            )
+        })
+        .collect();
+    format!(
+        "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
+         Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\
+         Questions? Reply to this email and a person will answer.\n",
+        listed.join("\n"),
+        Money::new(order.total_cents, facts.currency).format(),
+        order.public_id
+    )
+}
