@@ -66,8 +66,8 @@ async fn a_backup_of_a_live_store_restores_orders_and_uploads() {
     let media_setting = [("STOREFRONT_MEDIA_DIR", live_media.display().to_string())];
     let app = crate::helpers::spawn_app_on(&live_url, &media_setting).await;
     server::seed::seed_demo_store(&app.db).await.unwrap();
-    let (_, slug) = crate::checkout::product_with_stock(&app, 5).await;
-    let pay = crate::checkout::check_out(&app.visitor(), &slug, 2).await;
+    let (_, slug) = app.product_with_stock(5).await;
+    let pay = app.visitor().check_out(&slug, 2).await;
     let upload = format!("{}.png", app::token::new_id());
     std::fs::create_dir_all(live_media.join("products")).unwrap();
     std::fs::write(

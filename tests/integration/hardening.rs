@@ -4,12 +4,12 @@
 //! non-Latin text, off-site redirects, proxies that rewrite Host, and paid events whose
 //! amount is not the order's. Each runs on SQLite and on PostgreSQL.
 
-use crate::checkout::{card, check_out, count, deliver, product_with_stock, PaidSession};
+use crate::helpers::stripe::PaidSession;
+use crate::helpers::verbs::ask_form;
 use crate::helpers::{
-    fresh_database_url, spawn_app_on, spawn_app_with, spawn_seeded_app, urlencode, Backend,
+    fresh_database_url, spawn_app_on, spawn_app_with, spawn_seeded_app, urlencode, Backend, Trail,
 };
 use crate::on_both_backends;
-use crate::tickets::{ask_form, open_ticket};
 
 async fn demo_payment_steps_cannot_be_skipped_or_replayed(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
@@ -20,57 +20,57 @@ async fn demo_payment_steps_cannot_be_skipped_or_replayed(backend: Backend) {
         home.body.contains("Demo store: no real payments."),
         "every page says the payments are not real"
     );
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let guest = app.visitor();
-    let pay = check_out(&guest, &slug, 1).await;
-    let approve = "step=authenticate&outcome=approve";
+    let pay = guest.check_out(&slug, 1).await;
 
     // The bank's confirmation without a card that asked for one: refused, nothing paid.
-    let skipped = guest.post_form(&pay, approve).await;
+    let skipped = guest.answer_the_bank(&pay, "approve").await;
     assert_eq!(skipped.status, 409, "{}", skipped.body);
     assert!(skipped.body.contains("nothing to confirm"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        app.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
         0
     );
 
     // The card that asks for confirmation, then the confirmation: paid once.
-    let asked = guest.post_form(&pay, &card("4000002500003155")).await;
+    let asked = guest.pay_by_card(&pay, "4000002500003155").await;
     assert_eq!(asked.status, 303, "{}", asked.body);
     assert!(asked.location().ends_with("?step=authenticate"));
-    let approved = guest.post_form(&pay, approve).await;
+    let approved = guest.answer_the_bank(&pay, "approve").await;
     assert_eq!(approved.status, 303, "{}", approved.body);
     assert!(approved.location().starts_with("/checkout/success"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        app.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
         1
     );
     // Replaying the confirmation changes nothing.
-    let replayed = guest.post_form(&pay, approve).await;
+    let replayed = guest.answer_the_bank(&pay, "approve").await;
     assert!(
         replayed.status == 409 || replayed.status == 410,
         "{}",
         replayed.status
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM payment_events").await,
+        app.count("SELECT COUNT(*) FROM payment_events").await,
         1,
         "one payment event"
     );
 
     // A confirmation that was declined cannot be answered again as approved.
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let second = app.visitor();
-    let pay = check_out(&second, &slug, 1).await;
-    second.post_form(&pay, &card("4000002500003155")).await;
-    let declined = second
-        .post_form(&pay, "step=authenticate&outcome=decline")
-        .await;
+    let pay = second.check_out(&slug, 1).await;
+    second.pay_by_card(&pay, "4000002500003155").await;
+    let declined = second.answer_the_bank(&pay, "decline").await;
     assert_eq!(declined.status, 402);
-    let after_decline = second.post_form(&pay, approve).await;
+    let after_decline = second.answer_the_bank(&pay, "approve").await;
     assert_eq!(after_decline.status, 409);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        app.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
         1
     );
 }
@@ -123,7 +123,7 @@ async fn hostile_text_never_becomes_markup(backend: Backend) {
 
     // Stored: hostile names on products, categories and guides, shown on every page that
     // lists them, customer side and staff side.
-    let (product_id, slug) = product_with_stock(&app, 5).await;
+    let (product_id, slug) = app.product_with_stock(5).await;
     sqlx::query("UPDATE products SET name = $1, summary = $2 WHERE id = $3")
         .bind(HOSTILE[0])
         .bind(HOSTILE[1])
@@ -142,22 +142,14 @@ async fn hostile_text_never_becomes_markup(backend: Backend) {
         .execute(app.db.pool())
         .await
         .unwrap();
-    let guide: String = sqlx::query_scalar("SELECT slug FROM content ORDER BY id LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    let category: String = sqlx::query_scalar("SELECT slug FROM categories ORDER BY id LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let (guide, _) = app.first_piece().await;
+    let category = app.first_category_slug().await;
 
     // A ticket whose question starts by closing the title, opened by a customer.
     let customer = app.visitor();
     customer.get(&format!("/products/{slug}")).await;
-    let (ticket, _) = open_ticket(&customer, &ask_form(&slug, true, HOSTILE[0])).await;
-    let cart = customer
-        .post_form("/cart/add", &format!("slug={slug}&quantity=1"))
-        .await;
+    let (ticket, _) = customer.ask(&slug, Trail::Shared, HOSTILE[0]).await;
+    let cart = customer.add_to_cart(&slug, 1).await;
     assert_eq!(cart.status, 303);
 
     let customer_pages = [
@@ -187,7 +179,7 @@ async fn hostile_text_never_becomes_markup(backend: Backend) {
         }
     }
 
-    let staff = app.signed_in_as("admin@example.com", Some("admin")).await;
+    let staff = app.sign_in_as_staff("admin").await;
     let staff_pages = [
         "/admin".to_string(),
         "/admin/products".to_string(),
@@ -211,7 +203,7 @@ async fn nul_bytes_never_reach_the_database(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let visitor = app.visitor();
     for path in [
         "/search?q=%00",
@@ -256,12 +248,11 @@ async fn nul_bytes_never_reach_the_database(backend: Backend) {
             page.body
         );
     }
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ticket_messages WHERE body = 'Hellothere, is the grinder quiet?'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let stored = app
+        .count(
+            "SELECT COUNT(*) FROM ticket_messages WHERE body = 'Hellothere, is the grinder quiet?'",
+        )
+        .await;
     assert_eq!(stored, 1, "the question arrived without its NUL");
 }
 
@@ -274,10 +265,7 @@ async fn parallel_password_guesses_are_counted_before_they_are_judged(backend: B
         let visitor = app.visitor();
         async move {
             visitor
-                .post_form(
-                    "/login",
-                    &format!("email=target%40example.com&password=wrong-guess-{i}"),
-                )
+                .sign_in_with("target@example.com", &format!("wrong-guess-{i}"))
                 .await
                 .status
         }
@@ -349,7 +337,7 @@ async fn long_questions_in_any_script_are_kept(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     // 2,400 characters of Japanese: 7,200 UTF-8 bytes, 21,600 once form-encoded.
     let question: String = "エスプレッソの抽出について"
         .chars()
@@ -357,7 +345,7 @@ async fn long_questions_in_any_script_are_kept(backend: Backend) {
         .take(2400)
         .collect();
     let visitor = app.visitor();
-    let (ticket, _) = open_ticket(&visitor, &ask_form(&slug, false, &question)).await;
+    let (ticket, _) = visitor.ask(&slug, Trail::Private, &question).await;
     let stored: String = sqlx::query_scalar(
         "SELECT m.body FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id \
          WHERE t.public_id = $1 ORDER BY m.id LIMIT 1",
@@ -372,7 +360,7 @@ async fn long_questions_in_any_script_are_kept(backend: Backend) {
     let too_long: String = "深煎り".chars().cycle().take(4500).collect();
     let page = app
         .visitor()
-        .post_form("/help/ask", &ask_form(&slug, false, &too_long))
+        .send_question(&ask_form(&slug, Trail::Private, &too_long))
         .await;
     assert_eq!(
         page.status,
@@ -388,7 +376,7 @@ async fn form_redirects_stay_on_this_site(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let visitor = app.visitor();
     for back in [
         "/\t/evil.example",
@@ -397,12 +385,7 @@ async fn form_redirects_stay_on_this_site(backend: Backend) {
         "//evil.example",
         "https://evil.example",
     ] {
-        let page = visitor
-            .post_form(
-                "/compare/tray",
-                &format!("slug={slug}&back={}", urlencode(back)),
-            )
-            .await;
+        let page = visitor.add_to_compare_tray(&slug, back).await;
         assert_eq!(page.status, 303);
         assert_eq!(page.location(), "/compare", "back={back:?}");
     }
@@ -412,7 +395,7 @@ async fn writes_are_checked_against_the_public_origin(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let add = |origin: String, host: &'static str| {
         let request = app
             .client
@@ -438,18 +421,12 @@ async fn a_paid_event_for_the_wrong_amount_is_refused(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let guest = app.visitor();
-    let pay = check_out(&guest, &slug, 1).await;
+    let pay = guest.check_out(&slug, 1).await;
     let session = pay.trim_start_matches("/pay/demo/").to_string();
-    let (public_id, total): (String, i64) =
-        sqlx::query_as("SELECT public_id, total_cents FROM orders")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let secret = app::checkout::repo::demo_webhook_secret(&app.db)
-        .await
-        .unwrap();
+    let (public_id, total) = app.only_order().await;
+    let secret = app.demo_webhook_secret().await;
     let now = app::db::now_unix();
     for (event_id, amount, currency) in [
         ("evt_cheap", 100, "usd"),
@@ -466,19 +443,17 @@ async fn a_paid_event_for_the_wrong_amount_is_refused(backend: Backend) {
         }
         .event(now);
         let signature = app::signature::sign(&secret, now, &body);
-        assert_eq!(deliver(&app, &body, Some(signature)).await, 200);
+        assert_eq!(app.deliver_webhook(&body, Some(signature)).await, 200);
     }
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        app.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
         0,
         "the wrong amount pays nothing"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM payment_events WHERE outcome = 'refused'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM payment_events WHERE outcome = 'refused'")
+            .await,
         2
     );
     let order = guest.get(&format!("/account/orders/{public_id}")).await;
@@ -496,7 +471,7 @@ async fn an_unwritable_database_is_reported_and_forms_keep_their_text(backend: B
     let writable = spawn_app_on(&database_url, &[]).await;
     server::seed::seed_demo_store(&writable.db).await.unwrap();
     assert_eq!(writable.get("/healthz").await.status, 200);
-    let (_, slug) = product_with_stock(&writable, 5).await;
+    let (_, slug) = writable.product_with_stock(5).await;
     let admin_url = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let database_name = database_url.rsplit('/').next().unwrap().to_string();
@@ -524,14 +499,12 @@ async fn an_unwritable_database_is_reported_and_forms_keep_their_text(backend: B
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
     let visitor = app.visitor();
-    let added = visitor
-        .post_form("/cart/add", &format!("slug={slug}&quantity=1"))
-        .await;
+    let added = visitor.add_to_cart(&slug, 1).await;
     assert_eq!(added.status, 503, "{}", added.body);
     assert!(added.headers.contains_key("retry-after"));
     let question = "Does the Kestrel grind fine enough for Turkish coffee?";
     let asked = visitor
-        .post_form("/help/ask", &ask_form(&slug, false, question))
+        .send_question(&ask_form(&slug, Trail::Private, question))
         .await;
     assert_eq!(asked.status, 503);
     assert!(asked.body.contains("Nothing you typed is lost"));
@@ -720,18 +693,16 @@ async fn two_app_servers_share_one_database(backend: Backend) {
     };
 
     // Signed in through one, known to the other.
-    let customer = one.signed_in_as("both@example.com", None).await;
+    let customer = one.sign_in_as_customer("both@example.com").await;
     let account = on_two(&customer).get("/account").await;
     assert_eq!(account.status, 200);
     assert!(account.body.contains("both@example.com"));
 
     // A reply through server two reaches the customer streaming from server one.
-    let (_, slug) = product_with_stock(&one, 5).await;
-    let (ticket, page) = open_ticket(
-        &customer,
-        &ask_form(&slug, false, "Which burrs for a light roast?"),
-    )
-    .await;
+    let (_, slug) = one.product_with_stock(5).await;
+    let (ticket, page) = customer
+        .ask(&slug, Trail::Private, "Which burrs for a light roast?")
+        .await;
     let stream_path = format!(
         "/tickets/{ticket}/live{}",
         &page[page.find('?').unwrap_or(page.len())..]
@@ -742,16 +713,15 @@ async fn two_app_servers_share_one_database(backend: Backend) {
             client: customer.client.clone(),
         };
         tokio::spawn(async move {
-            crate::tickets::read_stream(&customer, &stream_path, "the 64 mm flat set").await
+            customer
+                .read_stream(&stream_path, "the 64 mm flat set")
+                .await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let sales = one.signed_in_as("sales@example.com", Some("sales")).await;
+    let sales = one.sign_in_as_staff("sales").await;
     let sent = on_two(&sales)
-        .post_form(
-            &format!("/admin/tickets/{ticket}"),
-            "action=reply&message=Take+the+64+mm+flat+set.",
-        )
+        .reply_to_customer(&ticket, "Take the 64 mm flat set.")
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let (status, events) = listening.await.unwrap();
@@ -760,30 +730,13 @@ async fn two_app_servers_share_one_database(backend: Backend) {
 
     // The same payment delivered to both servers while both reconcile: applied once.
     let buyer = one.visitor();
-    let pay = check_out(&buyer, &slug, 1).await;
+    let pay = buyer.check_out(&slug, 1).await;
     let session = pay.trim_start_matches("/pay/demo/").to_string();
     // Paid at the provider: the reconciler of either server may find it first.
-    sqlx::query("UPDATE orders SET email = 'twice@example.com' WHERE provider_session = $1")
-        .bind(&session)
-        .execute(one.db.pool())
-        .await
-        .unwrap();
-    sqlx::query(
-        "UPDATE demo_sessions SET status = 'complete', payment_status = 'paid' WHERE id = $1",
-    )
-    .bind(&session)
-    .execute(one.db.pool())
-    .await
-    .unwrap();
-    let (public_id, total): (String, i64) =
-        sqlx::query_as("SELECT public_id, total_cents FROM orders WHERE provider_session = $1")
-            .bind(&session)
-            .fetch_one(one.db.pool())
-            .await
-            .unwrap();
-    let secret = app::checkout::repo::demo_webhook_secret(&one.db)
-        .await
-        .unwrap();
+    let (public_id, total) = one.order_of_session(&session).await;
+    one.set_order_email(&public_id, "twice@example.com").await;
+    one.paid_at_the_demo_provider(&session).await;
+    let secret = one.demo_webhook_secret().await;
     let now = app::db::now_unix();
     let body = PaidSession {
         event_id: "evt_both",
@@ -797,25 +750,22 @@ async fn two_app_servers_share_one_database(backend: Backend) {
     .event(now);
     let signature = app::signature::sign(&secret, now, &body);
     let past_hold = now + 3 * 3600;
-    let (a, b, c, d) = tokio::join!(
-        deliver(&one, &body, Some(signature.clone())),
-        deliver(&two, &body, Some(signature.clone())),
-        app::checkout::reconcile::reconcile(&one.db, past_hold, &one.base, None),
-        app::checkout::reconcile::reconcile(&two.db, past_hold, &two.base, None),
+    // Each reconciler run also panics if it fails.
+    let (a, b, _, _) = tokio::join!(
+        one.deliver_webhook(&body, Some(signature.clone())),
+        two.deliver_webhook(&body, Some(signature.clone())),
+        one.reconcile(past_hold, None),
+        two.reconcile(past_hold, None),
     );
     assert_eq!((a, b), (200, 200));
-    c.unwrap();
-    d.unwrap();
     assert_eq!(
-        count(&one, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        one.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &one,
-            "SELECT COUNT(*) FROM order_events WHERE to_status = 'paid'"
-        )
-        .await,
+        one.count("SELECT COUNT(*) FROM order_events WHERE to_status = 'paid'")
+            .await,
         1,
         "processed once"
     );
@@ -861,7 +811,7 @@ async fn a_hostile_corpus_through_every_query_and_form(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (_, slug) = product_with_stock(&app, 5).await;
+    let (_, slug) = app.product_with_stock(5).await;
     let long = "x".repeat(10_000);
     let corpus: Vec<String> = vec![
         "\0".into(),
@@ -877,8 +827,8 @@ async fn a_hostile_corpus_through_every_query_and_form(backend: Backend) {
         "grinder* OR \"espresso\" NEAR(a b) -x ^title: AND (".into(),
         "%00%27%22".into(),
     ];
-    let orders_before = count(&app, "SELECT COUNT(*) FROM orders").await;
-    let users_before = count(&app, "SELECT COUNT(*) FROM users").await;
+    let orders_before = app.count("SELECT COUNT(*) FROM orders").await;
+    let users_before = app.count("SELECT COUNT(*) FROM users").await;
     let visitor = app.visitor();
     for value in &corpus {
         let v = urlencode(value);
@@ -933,19 +883,16 @@ async fn a_hostile_corpus_through_every_query_and_form(backend: Backend) {
         }
     }
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders").await,
+        app.count("SELECT COUNT(*) FROM orders").await,
         orders_before
     );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM users").await,
-        users_before
-    );
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM cart_lines").await,
+        app.count("SELECT COUNT(*) FROM cart_lines").await,
         0,
         "no hostile slug reached a cart"
     );
-    assert!(count(&app, "SELECT COUNT(*) FROM products").await > 0);
+    assert!(app.count("SELECT COUNT(*) FROM products").await > 0);
 }
 
 on_both_backends!(a_hostile_corpus_through_every_query_and_form);

@@ -76,13 +76,7 @@ async fn seeding_twice_changes_nothing(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let count = || async {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-        n
-    };
+    let count = || app.count("SELECT COUNT(*) FROM products");
     let before = count().await;
     assert!(before >= 40);
     let outcome = server::seed::seed_demo_store(&app.db).await.unwrap();

@@ -1,6 +1,7 @@
-//! Accounts over real HTTP: sign-up, sign-in, sessions, password reset, throttling.
+//! Accounts as customers use them: sign-up, sign-in, sessions, password change and reset,
+//! throttling, deleting the account, and cross-origin sign-in.
 
-use crate::helpers::{spawn_app, urlencode, Backend, TEST_PASSWORD};
+use crate::helpers::{spawn_app, Backend, TEST_PASSWORD};
 use crate::on_both_backends;
 
 const NEW_PASSWORD: &str = "a brand new sentence for me";
@@ -11,13 +12,7 @@ async fn signup_login_logout(backend: Backend) {
     };
     let visitor = app.visitor();
     let page = visitor
-        .post_form(
-            "/signup",
-            &format!(
-                "name=Ada&email=Ada%40Example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
+        .sign_up("Ada", "Ada@Example.com", TEST_PASSWORD)
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
     assert_eq!(page.location(), "/account?welcome=1");
@@ -42,7 +37,7 @@ async fn signup_login_logout(backend: Backend) {
     );
     assert!(account.body.contains("Hello, Ada"));
 
-    let out = visitor.post_form("/logout", "").await;
+    let out = visitor.sign_out().await;
     assert_eq!(out.status, 303);
     let after = visitor.get("/account").await;
     assert_eq!(
@@ -55,15 +50,7 @@ async fn signup_login_logout(backend: Backend) {
     let replay = app.get_with("/account", &[("cookie", &cookie)]).await;
     assert_eq!(replay.status, 302);
 
-    let again = visitor
-        .post_form(
-            "/login",
-            &format!(
-                "email=ada%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    let again = visitor.sign_in("ada@example.com").await;
     assert_eq!(again.status, 303);
     assert_eq!(again.location(), "/account");
 }
@@ -73,12 +60,7 @@ async fn signup_problems_are_shown_with_what_was_typed(backend: Backend) {
         return;
     };
     let visitor = app.visitor();
-    let weak = visitor
-        .post_form(
-            "/signup",
-            "name=Bo&email=bo%40example.com&password=password",
-        )
-        .await;
+    let weak = visitor.sign_up("Bo", "bo@example.com", "password").await;
     assert_eq!(weak.status, 422);
     assert!(
         weak.body.contains("most common"),
@@ -95,24 +77,12 @@ async fn signup_problems_are_shown_with_what_was_typed(backend: Backend) {
 
     app.create_user("taken@example.com", None).await;
     let taken = visitor
-        .post_form(
-            "/signup",
-            &format!(
-                "email=taken%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
+        .sign_up("", "taken@example.com", TEST_PASSWORD)
         .await;
     // Nobody learns that the address has an account: the answer is a new sign-up's.
     let fresh = app
         .visitor()
-        .post_form(
-            "/signup",
-            &format!(
-                "email=fresh%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
+        .sign_up("", "fresh@example.com", TEST_PASSWORD)
         .await;
     assert_eq!(fresh.status, 303);
     assert_eq!(taken.status, fresh.status);
@@ -125,28 +95,12 @@ async fn signup_problems_are_shown_with_what_was_typed(backend: Backend) {
     // not flooded: one notice an hour.
     let again = app
         .visitor()
-        .post_form(
-            "/signup",
-            &format!(
-                "email={}&password={}",
-                urlencode("ＴＡＫＥＮ@example.com"),
-                urlencode(TEST_PASSWORD)
-            ),
-        )
+        .sign_up("", "ＴＡＫＥＮ@example.com", TEST_PASSWORD)
         .await;
     assert_eq!(again.status, 303);
     assert_eq!(app.emails_to("taken@example.com").await.len(), 1);
     let signed_in = app.visitor();
-    let login = signed_in
-        .post_form(
-            "/login",
-            &format!(
-                "email={}&password={}",
-                urlencode("Taken@ＥＸＡＭＰＬＥ.com"),
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    let login = signed_in.sign_in("Taken@ＥＸＡＭＰＬＥ.com").await;
     assert_eq!(
         login.status, 303,
         "full-width spelling signs in to the one account"
@@ -159,16 +113,12 @@ async fn session_id_rotates_at_login(backend: Backend) {
     };
     app.create_user("rot@example.com", None).await;
     let visitor = app.visitor();
-    let login = format!(
-        "email=rot%40example.com&password={}",
-        urlencode(TEST_PASSWORD)
-    );
     let first = visitor
-        .post_form("/login", &login)
+        .sign_in("rot@example.com")
         .await
         .set_session()
         .unwrap();
-    let second = visitor.post_form("/login", &login).await;
+    let second = visitor.sign_in("rot@example.com").await;
     assert_eq!(second.status, 303);
     let second = second
         .set_session()
@@ -185,37 +135,16 @@ async fn password_change_ends_other_sessions(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let laptop = app.signed_in_as("two@example.com", None).await;
+    let laptop = app.sign_in_as_customer("two@example.com").await;
     let phone = app.visitor();
-    let login = format!(
-        "email=two%40example.com&password={}",
-        urlencode(TEST_PASSWORD)
-    );
-    assert_eq!(phone.post_form("/login", &login).await.status, 303);
+    assert_eq!(phone.sign_in("two@example.com").await.status, 303);
     assert_eq!(phone.get("/account").await.status, 200);
 
-    let wrong = laptop
-        .post_form(
-            "/account/password",
-            &format!(
-                "current_password=nope&new_password={}",
-                urlencode(NEW_PASSWORD)
-            ),
-        )
-        .await;
+    let wrong = laptop.change_password("nope", NEW_PASSWORD).await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("not your current password"));
 
-    let changed = laptop
-        .post_form(
-            "/account/password",
-            &format!(
-                "current_password={}&new_password={}",
-                urlencode(TEST_PASSWORD),
-                urlencode(NEW_PASSWORD)
-            ),
-        )
-        .await;
+    let changed = laptop.change_password(TEST_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(changed.status, 303, "{}", changed.body);
     assert_eq!(
         laptop.get("/account").await.status,
@@ -235,13 +164,9 @@ async fn password_reset_link_works_once_and_expires(backend: Backend) {
     };
     app.create_user("reset@example.com", None).await;
     let visitor = app.visitor();
-    let asked = visitor
-        .post_form("/account/password-reset", "email=reset%40example.com")
-        .await;
+    let asked = visitor.ask_for_a_password_reset("reset@example.com").await;
     assert_eq!(asked.status, 303);
-    let unknown = visitor
-        .post_form("/account/password-reset", "email=nobody%40example.com")
-        .await;
+    let unknown = visitor.ask_for_a_password_reset("nobody@example.com").await;
     assert_eq!(
         unknown.location(),
         asked.location(),
@@ -257,29 +182,20 @@ async fn password_reset_link_works_once_and_expires(backend: Backend) {
     let path = &link[link.find("/account/").unwrap()..];
     assert_eq!(visitor.get(path).await.status, 200);
 
-    let form = format!("new_password={}", urlencode(NEW_PASSWORD));
-    let used = visitor.post_form(path, &form).await;
+    let used = visitor.choose_new_password(path, NEW_PASSWORD).await;
     assert_eq!(used.status, 303, "{}", used.body);
     assert_eq!(used.location(), "/login?reset=1");
-    let again = visitor.post_form(path, &form).await;
+    let again = visitor.choose_new_password(path, NEW_PASSWORD).await;
     assert_eq!(again.status, 410, "a link works once");
     assert!(again.body.contains("expired or was already used"));
 
     let login = visitor
-        .post_form(
-            "/login",
-            &format!(
-                "email=reset%40example.com&password={}",
-                urlencode(NEW_PASSWORD)
-            ),
-        )
+        .sign_in_with("reset@example.com", NEW_PASSWORD)
         .await;
     assert_eq!(login.status, 303);
 
     // A second link, aged past its 30 minutes.
-    visitor
-        .post_form("/account/password-reset", "email=reset%40example.com")
-        .await;
+    visitor.ask_for_a_password_reset("reset@example.com").await;
     let email = app.emails_to("reset@example.com").await.remove(0);
     let link = email
         .split_whitespace()
@@ -291,7 +207,10 @@ async fn password_reset_link_works_once_and_expires(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        visitor.post_form(&path, &form).await.status,
+        visitor
+            .choose_new_password(&path, NEW_PASSWORD)
+            .await
+            .status,
         410,
         "expired after 30 minutes"
     );
@@ -304,17 +223,11 @@ async fn sign_in_never_reveals_whether_an_account_exists(backend: Backend) {
     app.create_user("known@example.com", None).await;
     let a = app
         .visitor()
-        .post_form(
-            "/login",
-            "email=known%40example.com&password=wrong-password-1",
-        )
+        .sign_in_with("known@example.com", "wrong-password-1")
         .await;
     let b = app
         .visitor()
-        .post_form(
-            "/login",
-            "email=ghost%40example.com&password=wrong-password-1",
-        )
+        .sign_in_with("ghost@example.com", "wrong-password-1")
         .await;
     assert_eq!(a.status, 401);
     assert_eq!(a.status, b.status);
@@ -341,22 +254,11 @@ async fn repeated_failures_are_throttled(backend: Backend) {
     let visitor = app.visitor();
     for _ in 0..5 {
         let page = visitor
-            .post_form(
-                "/login",
-                "email=slow%40example.com&password=not-the-password",
-            )
+            .sign_in_with("slow@example.com", "not-the-password")
             .await;
         assert_eq!(page.status, 401);
     }
-    let locked = visitor
-        .post_form(
-            "/login",
-            &format!(
-                "email=slow%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    let locked = visitor.sign_in("slow@example.com").await;
     assert_eq!(locked.status, 429, "even the right password waits");
     assert!(locked.body.contains("Too many attempts"));
     assert!(locked.body.contains("30 seconds"));
@@ -365,7 +267,7 @@ async fn repeated_failures_are_throttled(backend: Backend) {
     for _ in 0..3 {
         assert_eq!(
             visitor
-                .post_form("/account/password-reset", "email=slow%40example.com")
+                .ask_for_a_password_reset("slow@example.com")
                 .await
                 .status,
             303
@@ -373,7 +275,7 @@ async fn repeated_failures_are_throttled(backend: Backend) {
     }
     assert_eq!(
         visitor
-            .post_form("/account/password-reset", "email=slow%40example.com")
+            .ask_for_a_password_reset("slow@example.com")
             .await
             .status,
         429
@@ -385,24 +287,11 @@ async fn accounts_can_be_deleted_with_confirmation(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let visitor = app.signed_in_as("gone@example.com", None).await;
-    let unconfirmed = visitor
-        .post_form(
-            "/account/delete",
-            &format!("delete_password={}&confirm=yes", urlencode(TEST_PASSWORD)),
-        )
-        .await;
+    let visitor = app.sign_in_as_customer("gone@example.com").await;
+    let unconfirmed = visitor.delete_account(TEST_PASSWORD, "yes").await;
     assert_eq!(unconfirmed.status, 422);
     assert!(unconfirmed.body.contains("Type DELETE"));
-    let deleted = visitor
-        .post_form(
-            "/account/delete",
-            &format!(
-                "delete_password={}&confirm=DELETE",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    let deleted = visitor.delete_account(TEST_PASSWORD, "DELETE").await;
     assert_eq!(deleted.status, 303);
     assert!(
         app::accounts::repo::find_user_by_email(&app.db, "gone@example.com")

@@ -1,4 +1,4 @@
-//! The research catalogue over HTTP: search ranking, facets, product pages, 404s,
+//! The catalogue as customers use it: search ranking, facets, product pages, 404s,
 //! comparison and bad input.
 
 use crate::helpers::{spawn_seeded_app, Backend};
@@ -95,11 +95,9 @@ async fn product_page_carries_json_ld_with_its_price(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (price_cents,): (i64,) =
-        sqlx::query_as("SELECT price_cents FROM products WHERE slug = 'aurelia-duo-dual-boiler'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let price_cents = app
+        .price_of(app.product_id("aurelia-duo-dual-boiler").await)
+        .await;
     let page = app.get("/products/aurelia-duo-dual-boiler").await;
     assert_eq!(page.status, 200);
     let blocks = page.json_ld();
@@ -125,14 +123,13 @@ async fn category_page_includes_descendant_categories(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (expected,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id \
-         LEFT JOIN categories parent ON parent.id = c.parent_id \
-         WHERE p.status = 'active' AND (c.slug = 'espresso' OR parent.slug = 'espresso')",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let expected = app
+        .count(
+            "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id \
+             LEFT JOIN categories parent ON parent.id = c.parent_id \
+             WHERE p.status = 'active' AND (c.slug = 'espresso' OR parent.slug = 'espresso')",
+        )
+        .await;
     assert!(expected > 5);
     let page = app.get("/categories/espresso").await;
     assert_eq!(page.status, 200);
@@ -152,14 +149,13 @@ async fn compare_page_aligns_specs_of_the_chosen_products(backend: Backend) {
     assert!(page.body.contains("Petrel Compact Espresso"));
     // Same spec names line up in one row each, and differing rows are marked.
     let rows = page.body.matches("data-differs=\"").count();
-    let specs: (i64,) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT s.name) FROM product_specs s JOIN products p ON p.id = s.product_id \
-         WHERE p.slug IN ('aurelia-duo-dual-boiler', 'petrel-compact-espresso')",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(rows as i64, specs.0, "one row per spec name");
+    let specs = app
+        .count(
+            "SELECT COUNT(DISTINCT s.name) FROM product_specs s JOIN products p ON p.id = s.product_id \
+             WHERE p.slug IN ('aurelia-duo-dual-boiler', 'petrel-compact-espresso')",
+        )
+        .await;
+    assert_eq!(rows as i64, specs, "one row per spec name");
     assert!(page.body.contains("data-differs=\"true\""));
 
     let one = app.get("/compare?products=aurelia-duo-dual-boiler").await;

@@ -1,10 +1,19 @@
 //! `spawn_app`: a live server on port 0 with a fresh, migrated (and optionally seeded)
-//! database of the chosen backend, plus small HTTP and HTML helpers.
+//! database of the chosen backend, the `on_both_backends!` macro, and small HTTP and HTML
+//! helpers. What a test starts from is in [`fixtures`], what its people do in [`verbs`],
+//! and the stand-in for Stripe's API in [`stripe`].
+
+pub mod fixtures;
+pub mod stripe;
+pub mod verbs;
+
+pub use verbs::Trail;
 
 use app::db::Db;
 use server::config::Config;
 use server::startup::Application;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -356,6 +365,15 @@ impl TestApp {
         visitor
     }
 
+    /// The single number `sql` selects (a `COUNT(*)`, mostly), for assertions about what
+    /// the database holds.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+
     /// Bodies of the emails in the outbox sent to `to`, newest first.
     pub async fn emails_to(&self, to: &str) -> Vec<String> {
         app::email::repo::list_outbox(&self.db, 100)
@@ -390,6 +408,30 @@ impl Visitor {
             .await
             .expect("POST request");
         Page::from(response).await
+    }
+
+    /// Reads a server-sent event stream until `until` appears (or a few seconds pass).
+    pub async fn read_stream(&self, path: &str, until: &str) -> (u16, String) {
+        let mut response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let mut seen = String::new();
+        if status != 200 {
+            return (status, response.text().await.unwrap_or_default());
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+        while !seen.contains(until) {
+            match tokio::time::timeout_at(deadline, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => break,
+            }
+        }
+        (status, seen)
     }
 
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {

@@ -1,36 +1,10 @@
-//! The content hub over real HTTP: filters, the no-pitch rule for awareness pieces, the
-//! product page's "Learn before you buy", scheduling, feed and sitemap.
+//! The content hub as customers use it: filters, the no-pitch rule for awareness pieces,
+//! the product page's "Learn before you buy", scheduling, feed and sitemap, downloads, and
+//! the one search over products and guides.
 
-use crate::helpers::{spawn_seeded_app, Backend, Page};
+use super::{content_cards, visible_count};
+use crate::helpers::{spawn_seeded_app, Backend};
 use crate::on_both_backends;
-
-/// (stage key, title) of every content card on the page, in order.
-fn content_cards(page: &Page) -> Vec<(String, String)> {
-    page.body
-        .split("class=\"content-card content-card--")
-        .skip(1)
-        .map(|chunk| {
-            let stage = chunk.split('"').next().unwrap().to_string();
-            let title = chunk
-                .split_once("class=\"content-card__title\"><a href=\"")
-                .and_then(|(_, rest)| rest.split_once('>'))
-                .and_then(|(_, rest)| rest.split_once('<'))
-                .map(|(t, _)| crate::helpers::html_unescape(t))
-                .unwrap_or_default();
-            (stage, title)
-        })
-        .collect()
-}
-
-async fn visible_count(app: &crate::helpers::TestApp) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM content WHERE status = 'published' AND published_at <= $1",
-    )
-    .bind(app::db::now_unix())
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-}
 
 async fn hub_filters_by_kind_stage_and_persona(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
@@ -43,21 +17,19 @@ async fn hub_filters_by_kind_stage_and_persona(backend: Backend) {
     assert_eq!(content_cards(&all).len() as i64, total);
 
     let videos = app.get("/learn?kind=video").await;
-    let expected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM content WHERE kind = 'video'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let expected = app
+        .count("SELECT COUNT(*) FROM content WHERE kind = 'video'")
+        .await;
     assert_eq!(content_cards(&videos).len() as i64, expected);
     assert!(expected >= 3);
 
     let narrowed = app.get("/learn?stage=decision&persona=cafe-owner").await;
     let cards = content_cards(&narrowed);
-    let expected: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM content c WHERE c.stage = 'decision' AND EXISTS (SELECT 1 FROM content_personas cp JOIN personas p ON p.id = cp.persona_id WHERE cp.content_id = c.id AND p.slug = 'cafe-owner')",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let expected = app
+        .count(
+            "SELECT COUNT(*) FROM content c WHERE c.stage = 'decision' AND EXISTS (SELECT 1 FROM content_personas cp JOIN personas p ON p.id = cp.persona_id WHERE cp.content_id = c.id AND p.slug = 'cafe-owner')",
+        )
+        .await;
     assert!(expected >= 2);
     assert_eq!(cards.len() as i64, expected);
     assert!(cards.iter().all(|(stage, _)| stage == "decision"));
@@ -81,12 +53,7 @@ async fn awareness_pieces_never_pitch_products(backend: Backend) {
         return;
     };
     // Link a product to an awareness piece on purpose: the page must still not show it.
-    let (awareness_id, awareness_slug): (i64, String) = sqlx::query_as(
-        "SELECT id, slug FROM content WHERE stage = 'awareness' ORDER BY id LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let (awareness_id, awareness_slug) = app.first_piece_at_stage("awareness").await;
     sqlx::query(
         "INSERT INTO content_products (content_id, product_id) SELECT $1, MIN(id) FROM products",
     )
@@ -152,17 +119,9 @@ async fn scheduled_pieces_stay_hidden_until_their_date(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let (slug, title): (String, String) =
-        sqlx::query_as("SELECT slug, title FROM content ORDER BY id LIMIT 1")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    sqlx::query("UPDATE content SET published_at = $1 WHERE slug = $2")
-        .bind(app::db::now_unix() + 3600)
-        .bind(&slug)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    let (slug, title) = app.first_piece().await;
+    app.set_published_at(&slug, app::db::now_unix() + 3600)
+        .await;
     assert_eq!(app.get(&format!("/learn/{slug}")).await.status, 404);
     let hub = app.get("/learn").await;
     assert!(!content_cards(&hub).iter().any(|(_, t)| t == &title));
@@ -195,34 +154,20 @@ async fn downloads_and_infographics_are_served(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let paper: String = sqlx::query_scalar(
-        "SELECT slug FROM content WHERE kind = 'whitepaper' ORDER BY id LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let (paper, _) = app.first_piece_of_kind("whitepaper").await;
     let download = app.get(&format!("/learn/{paper}/download")).await;
     assert_eq!(download.status, 200);
     assert!(download.headers["content-disposition"]
         .to_str()
         .unwrap()
         .contains("attachment"));
-    let article: String =
-        sqlx::query_scalar("SELECT slug FROM content WHERE kind = 'article' ORDER BY id LIMIT 1")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let (article, _) = app.first_piece_of_kind("article").await;
     assert_eq!(
         app.get(&format!("/learn/{article}/download")).await.status,
         404
     );
 
-    let infographic: String = sqlx::query_scalar(
-        "SELECT slug FROM content WHERE kind = 'infographic' ORDER BY id LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let (infographic, _) = app.first_piece_of_kind("infographic").await;
     let page = app.get(&format!("/learn/{infographic}")).await;
     assert!(
         page.body.contains("What the infographic shows"),

@@ -1,42 +1,17 @@
-//! The research trail over real HTTP: events, Do-Not-Track, clearing, joining an account,
-//! and recommendations that follow the visitor's persona and stage.
+//! The research trail as visitors leave it: events, Do-Not-Track, clearing, joining an
+//! account, reading progress, and recommendations that follow the visitor's persona and
+//! stage.
 
-use crate::helpers::{spawn_seeded_app, urlencode, Backend, TestApp, TEST_PASSWORD};
+use super::{card_stages, events_about};
+use crate::helpers::{spawn_seeded_app, Backend};
 use crate::on_both_backends;
-
-async fn events_about(app: &TestApp, subject: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM journey_events WHERE subject = $1")
-        .bind(subject)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
-async fn first_slug(app: &TestApp, sql: &str) -> String {
-    sqlx::query_scalar(sql)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
-/// The stage key of each content card, in page order.
-fn card_stages(body: &str) -> Vec<String> {
-    body.split("class=\"content-card content-card--")
-        .skip(1)
-        .map(|chunk| chunk.split('"').next().unwrap().to_string())
-        .collect()
-}
 
 async fn do_not_track_visitors_leave_no_trail(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let product = first_slug(
-        &app,
-        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
-    )
-    .await;
-    let piece = first_slug(&app, "SELECT slug FROM content ORDER BY id LIMIT 1").await;
+    let (_, product) = app.first_active_product().await;
+    let (piece, _) = app.first_piece().await;
 
     for (headers, search) in [
         (vec![("dnt", "1")], "dntonlysearch"),
@@ -57,10 +32,7 @@ async fn do_not_track_visitors_leave_no_trail(backend: Backend) {
         let page = private.get("/my-research").await;
         assert!(page.body.contains("we record nothing of your browsing"));
     }
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journey_events")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let total = app.count("SELECT COUNT(*) FROM journey_events").await;
     assert_eq!(total, 0);
 
     let open = app.visitor();
@@ -77,20 +49,13 @@ async fn clearing_my_research_forgets_the_visitor(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let product = first_slug(
-        &app,
-        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let (_, product) = app.first_active_product().await;
     let visitor = app.visitor();
     let other = app.visitor();
     visitor.get(&format!("/products/{product}")).await;
     other.get(&format!("/products/{product}")).await;
     let saved = visitor
-        .post_form(
-            "/journey/save",
-            &format!("kind=product&slug={product}&back=%2Fmy-research"),
-        )
+        .save_for_later("product", &product, "/my-research")
         .await;
     assert_eq!(saved.status, 303);
     assert!(visitor
@@ -99,7 +64,7 @@ async fn clearing_my_research_forgets_the_visitor(backend: Backend) {
         .body
         .contains("Saved for later"));
 
-    let cleared = visitor.post_form("/my-research/clear", "").await;
+    let cleared = visitor.clear_my_research().await;
     assert_eq!(cleared.status, 303);
     assert_eq!(cleared.location(), "/my-research?cleared=1");
     assert_eq!(
@@ -116,23 +81,11 @@ async fn the_anonymous_trail_joins_the_account_at_sign_in(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let product = first_slug(
-        &app,
-        "SELECT slug FROM products WHERE status = 'active' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let (_, product) = app.first_active_product().await;
     app.create_user("trail@example.com", None).await;
     let visitor = app.visitor();
     visitor.get(&format!("/products/{product}")).await;
-    let login = visitor
-        .post_form(
-            "/login",
-            &format!(
-                "email=trail%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    let login = visitor.sign_in("trail@example.com").await;
     assert_eq!(login.status, 303);
     let owner: Option<String> = sqlx::query_scalar(
         "SELECT u.email FROM journey_events e JOIN users u ON u.id = e.user_id WHERE e.subject = $1",
@@ -145,15 +98,7 @@ async fn the_anonymous_trail_joins_the_account_at_sign_in(backend: Backend) {
 
     // On another device, the same account sees the trail.
     let laptop = app.visitor();
-    laptop
-        .post_form(
-            "/login",
-            &format!(
-                "email=trail%40example.com&password={}",
-                urlencode(TEST_PASSWORD)
-            ),
-        )
-        .await;
+    laptop.sign_in("trail@example.com").await;
     let page = laptop.get("/my-research").await;
     assert!(page.body.contains(&format!("/products/{product}")));
 }
@@ -164,16 +109,11 @@ async fn recommendations_follow_persona_and_stage(backend: Backend) {
     };
     let visitor = app.visitor();
     let chose = visitor
-        .post_form(
-            "/journey/persona",
-            "persona=cafe-owner&back=%2Flearn%3Fsort%3Drecommended",
-        )
+        .choose_persona("cafe-owner", "/learn?sort=recommended")
         .await;
     assert_eq!(chose.status, 303);
     assert_eq!(chose.location(), "/learn?sort=recommended");
-    let bad = visitor
-        .post_form("/journey/persona", "persona=astronaut&back=%2Flearn")
-        .await;
+    let bad = visitor.choose_persona("astronaut", "/learn").await;
     assert_eq!(bad.status, 422);
 
     let hub = visitor.get("/learn?sort=recommended").await;
@@ -206,11 +146,7 @@ async fn recommendations_follow_persona_and_stage(backend: Backend) {
     );
 
     // Reading a decision-stage piece moves the visitor to the decision stage.
-    let decision = first_slug(
-        &app,
-        "SELECT slug FROM content WHERE stage = 'decision' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let (_, decision) = app.first_piece_at_stage("decision").await;
     visitor.get(&format!("/learn/{decision}")).await;
     let hub = visitor.get("/learn?sort=recommended").await;
     assert_eq!(
@@ -262,38 +198,14 @@ async fn reading_progress_joins_the_view_it_belongs_to(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {
         return;
     };
-    let piece = first_slug(
-        &app,
-        "SELECT slug FROM content WHERE kind = 'article' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let (piece, _) = app.first_piece_of_kind("article").await;
     let reader = app.visitor();
-    let beacon =
-        |depth: &str, seconds: &str| format!("slug={piece}&depth={depth}&seconds={seconds}");
     // A beacon for a piece this visitor never opened changes nothing.
-    assert_eq!(
-        reader
-            .post_form("/journey/read", &beacon("50", "30"))
-            .await
-            .status,
-        204
-    );
+    assert_eq!(reader.report_reading(&piece, 50, 30).await.status, 204);
     assert_eq!(reader.get(&format!("/learn/{piece}")).await.status, 200);
-    assert_eq!(
-        reader
-            .post_form("/journey/read", &beacon("80", "150"))
-            .await
-            .status,
-        204
-    );
+    assert_eq!(reader.report_reading(&piece, 80, 150).await.status, 204);
     // A later, smaller report (a second beacon from the same page) never lowers it.
-    assert_eq!(
-        reader
-            .post_form("/journey/read", &beacon("30", "20"))
-            .await
-            .status,
-        204
-    );
+    assert_eq!(reader.report_reading(&piece, 30, 20).await.status, 204);
     let stored: (i64, i64) = {
         let row: (i64, i64) = sqlx::query_as(
             "SELECT read_depth, read_seconds FROM journey_events WHERE kind = 'content_view' AND subject = $1",
@@ -312,27 +224,22 @@ async fn reading_progress_joins_the_view_it_belongs_to(backend: Backend) {
     );
 
     for bad in [
-        beacon("101", "5"),
-        beacon("50", "-1"),
-        beacon("x", "5"),
-        "slug=..%2Fetc&depth=5&seconds=5".to_string(),
+        (piece.as_str(), "101", "5"),
+        (piece.as_str(), "50", "-1"),
+        (piece.as_str(), "x", "5"),
+        ("..%2Fetc", "5", "5"),
     ] {
+        let (slug, depth, seconds) = bad;
         assert_eq!(
-            reader.post_form("/journey/read", &bad).await.status,
+            reader.report_reading(slug, depth, seconds).await.status,
             400,
-            "{bad}"
+            "{bad:?}"
         );
     }
 
     let private = app.visitor_sending(&[("dnt", "1")]);
     private.get(&format!("/learn/{piece}")).await;
-    assert_eq!(
-        private
-            .post_form("/journey/read", &beacon("90", "60"))
-            .await
-            .status,
-        204
-    );
+    assert_eq!(private.report_reading(&piece, 90, 60).await.status, 204);
     let views: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM journey_events WHERE kind = 'content_view' AND subject = $1",
     )

@@ -1,0 +1,74 @@
+//! Checkout's staff side (sales): the orders desk — finding an order by status, its
+//! payment events, shipping it once, and refunds (once for a double click, never more
+//! than was paid), all audited.
+
+use crate::helpers::{spawn_seeded_app, Backend};
+use crate::on_both_backends;
+
+on_both_backends!(sales_ship_and_refund_orders_once);
+
+async fn sales_ship_and_refund_orders_once(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = app.product_with_stock(5).await;
+    let guest = app.visitor();
+    let pay = guest.check_out(&slug, 2).await;
+    assert_eq!(
+        guest.pay_by_card(&pay, "4242424242424242").await.status,
+        303
+    );
+    let (public_id, total) = app.only_order().await;
+    let sales = app.sign_in_as_staff("sales").await;
+    let list = sales.get("/admin/orders?status=paid").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&public_id[..8].to_uppercase()));
+    assert!(!sales
+        .get("/admin/orders?status=refunded")
+        .await
+        .body
+        .contains(&public_id[..8].to_uppercase()));
+
+    let desk = format!("/admin/orders/{public_id}");
+    let page = sales.get(&desk).await;
+    assert!(
+        page.body.contains("checkout.session.completed"),
+        "payment events listed"
+    );
+    assert_eq!(sales.fulfil_order(&public_id).await.status, 303);
+    let again = sales.fulfil_order(&public_id).await;
+    assert_eq!(again.status, 409, "shipped once");
+
+    let refunded_now = || async {
+        let row: (String, i64) = sqlx::query_as("SELECT status, refunded_cents FROM orders")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        row
+    };
+    // A double-clicked refund button refunds once.
+    let key = "ab".repeat(16);
+    for _ in 0..2 {
+        let refund = sales.refund_order(&public_id, &key, "1.00").await;
+        assert_eq!(refund.status, 303, "{}", refund.body);
+    }
+    assert_eq!(
+        refunded_now().await,
+        ("partially_refunded".to_string(), 100)
+    );
+    let remaining = total - 100;
+    let over = format!("{}.{:02}", (remaining + 1) / 100, (remaining + 1) % 100);
+    let too_much = sales
+        .refund_order(&public_id, &"cd".repeat(16), &over)
+        .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("Refund between 0.01 and"));
+    let rest = format!("{}.{:02}", remaining / 100, remaining % 100);
+    let last = sales
+        .refund_order(&public_id, &"ef".repeat(16), &rest)
+        .await;
+    assert_eq!(last.status, 303);
+    assert_eq!(refunded_now().await, ("refunded".to_string(), total));
+    let actions = app.audit_actions_like("order.%").await;
+    assert_eq!(actions, ["order.fulfil", "order.refund", "order.refund"]);
+}
