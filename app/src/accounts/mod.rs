@@ -42,8 +42,9 @@ where
 
 /// Signing up and in, the account page and password resets. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn AccountPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn AccountPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path};
     view! {
         <Route path=path!("/signup") view=crate::accounts::pages::SignupPage/>
@@ -53,4 +54,5 @@ pub fn AccountPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/account/password-reset/:token") view=crate::accounts::pages::PasswordResetPage/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -19,8 +19,9 @@ pub mod repo;
 
 /// The admin shell's own pages: dashboard, staff, outbox, audit log. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn AdminShellPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn AdminShellPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/admin") view=crate::admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
@@ -29,4 +30,5 @@ pub fn AdminShellPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admin/audit") view=crate::admin::pages::AdminAuditPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -59,11 +59,13 @@ where
 
 /// The cart. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn CartPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn CartPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/cart") view=crate::cart::pages::CartPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -11,8 +11,9 @@ pub mod staff;
 
 /// The catalogue's pages: home, products, a product, a category, compare. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn CatalogPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn CatalogPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/") view=crate::catalog::pages::HomePage ssr=SsrMode::Async/>
@@ -22,4 +23,5 @@ pub fn CatalogPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/compare") view=crate::catalog::pages::ComparePage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

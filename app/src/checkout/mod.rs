@@ -75,8 +75,9 @@ where
 
 /// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn CheckoutPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
@@ -85,4 +86,5 @@ pub fn CheckoutPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

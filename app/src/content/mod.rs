@@ -10,8 +10,9 @@ pub mod staff;
 
 /// The content hub, a piece, and the search over products and guides. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn ContentPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn ContentPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/learn") view=crate::content::pages::LearnHubPage ssr=SsrMode::Async/>
@@ -19,4 +20,5 @@ pub fn ContentPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/learn/:slug") view=crate::content::pages::ContentPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

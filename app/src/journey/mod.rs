@@ -79,11 +79,13 @@ where
 
 /// The visitor's research trail. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn JourneyPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn JourneyPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/my-research") view=crate::journey::pages::MyResearchPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

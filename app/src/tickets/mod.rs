@@ -113,8 +113,9 @@ where
 
 /// Asking, a ticket, a quote, and the customer's tickets. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn TicketPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn TicketPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/account/tickets") view=crate::tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
@@ -123,4 +124,5 @@ pub fn TicketPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/quotes/:id") view=crate::tickets::pages::QuotePage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -11,8 +11,9 @@ pub mod repo;
 
 /// Product and category management. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn CatalogStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn CatalogStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/admin/products") view=crate::catalog::staff::pages::AdminProductsPage ssr=SsrMode::Async/>
@@ -21,4 +22,5 @@ pub fn CatalogStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admin/categories") view=crate::catalog::staff::pages::AdminCategoriesPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -7,12 +7,14 @@ pub mod pages;
 
 /// The orders desk. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn CheckoutStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn CheckoutStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }

@@ -11,8 +11,9 @@ pub mod repo;
 
 /// The content editor and personas. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
-pub fn ContentStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn ContentStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos::prelude::*;
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
         <Route path=path!("/admin/content") view=crate::content::staff::pages::AdminContentPage ssr=SsrMode::Async/>
@@ -21,4 +22,5 @@ pub fn ContentStaffPages() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admin/personas") view=crate::content::staff::pages::AdminPersonasPage ssr=SsrMode::Async/>
     }
     .into_inner()
+    .into_any_nested_route()
 }
