@@ -8,6 +8,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use app::checkout::repo::{self, NewOrder};
+use app::checkout::shipping::model::Address;
 use app::db::{now_unix, Db};
 use std::time::Instant;
 
@@ -46,6 +47,24 @@ async fn fill_carts(
     Ok(owners)
 }
 
+/// A German address and its flat rate: every benchmark order ships somewhere real.
+async fn bench_address(db: &Db) -> anyhow::Result<(Address, i64)> {
+    let rates = app::checkout::shipping::repo::rates_for_country(db.pool(), "DE").await?;
+    let rate = rates
+        .iter()
+        .find(|r| r.basis == app::checkout::shipping::model::RateBasis::Flat)
+        .ok_or_else(|| anyhow::anyhow!("no flat shipping rate for DE"))?;
+    let address = Address {
+        name: "Bench Buyer".into(),
+        line1: "Invalidenstraße 1".into(),
+        city: "Berlin".into(),
+        postal_code: "10115".into(),
+        country: "DE".into(),
+        ..Address::default()
+    };
+    Ok((address, rate.id))
+}
+
 async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> anyhow::Result<()> {
     sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
         .bind(ORDERS as i64 * 2)
@@ -53,6 +72,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
         .execute(db.pool())
         .await?;
     let owners = fill_carts(db, product, &format!("hook{run}-"), ORDERS).await?;
+    let (address, rate) = bench_address(db).await?;
     let mut orders = Vec::with_capacity(ORDERS);
     for (i, owner) in owners.iter().enumerate() {
         let key = format!("{:032x}", (run as u128) << 32 | i as u128);
@@ -64,6 +84,8 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
             hold_until: now_unix() + 1800,
             provider: "demo",
             quote: None,
+            address: &address,
+            shipping_rate: rate,
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -129,10 +151,12 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
         .execute(db.pool())
         .await?;
     let owners = fill_carts(db, product, &format!("race{run}-"), RACERS).await?;
+    let (address, rate) = bench_address(db).await?;
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for (i, owner) in owners.into_iter().enumerate() {
         let db = db.clone();
+        let address = address.clone();
         tasks.spawn(async move {
             let key = format!("{:032x}", (run as u128) << 40 | 1 << 36 | i as u128);
             let new = NewOrder {
@@ -143,6 +167,8 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
                 hold_until: now_unix() + 1800,
                 provider: "demo",
                 quote: None,
+                address: &address,
+                shipping_rate: rate,
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

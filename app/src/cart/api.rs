@@ -14,7 +14,6 @@ pub async fn load_cart() -> Result<CartView, AppError> {
         return Ok(CartView {
             lines: Vec::new(),
             total: None,
-            checkout_key: String::new(),
             payment_problem: None,
             hold_minutes,
         });
@@ -24,7 +23,6 @@ pub async fn load_cart() -> Result<CartView, AppError> {
     Ok(CartView {
         total: super::model::cart_total(&lines),
         lines,
-        checkout_key: crate::token::new_id(),
         payment_problem,
         hold_minutes,
     })

@@ -45,8 +45,6 @@ pub struct CartView {
     pub lines: Vec<CartLine>,
     /// The sum of the lines; `None` for an empty cart.
     pub total: Option<Money>,
-    /// Makes this page's pay button create one order however often it is pressed.
-    pub checkout_key: String,
     /// The customer's last unpaid order's problem (a declined card), if any.
     pub payment_problem: Option<String>,
     /// How long checkout holds the items (the store's setting).
@@ -139,7 +137,6 @@ mod tests {
         let view = CartView {
             lines: lines.clone(),
             total: cart_total(&lines),
-            checkout_key: String::new(),
             payment_problem: None,
             hold_minutes: 30,
         };

@@ -81,12 +81,11 @@ fn CartView(cart: CartView) -> impl IntoView {
                         <dt>{format!("{count} {}", if count == 1 { "item" } else { "items" })}</dt>
                         <dd>{total.clone()}</dd>
                         <dt>"Shipping"</dt>
-                        <dd>"Free"</dd>
-                        <dt class="cart__grand">"Total"</dt>
+                        <dd>"At the next step, for your address"</dd>
+                        <dt class="cart__grand">"Items total"</dt>
                         <dd class="cart__grand">{total}</dd>
                     </dl>
-                    <form method="post" action="/checkout">
-                        <input type="hidden" name="checkout_key" value=cart.checkout_key/>
+                    <form method="get" action="/checkout">
                         <button class="btn btn--primary btn--block" type="submit" disabled=!can_check_out>
                             "Check out securely"
                         </button>

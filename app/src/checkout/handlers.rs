@@ -1,4 +1,5 @@
-//! Checkout's endpoints: the pay button (`POST /checkout`), the payment webhook
+//! Checkout's endpoints: the checkout step's form (`POST /checkout`: update the shipping
+//! options, or go on to pay), the payment webhook
 //! (`POST /webhooks/stripe`) and the demo provider's card form (`POST /pay/demo/{session}`).
 
 use super::demo::{self, TestCard};
@@ -22,10 +23,18 @@ pub async fn post_checkout(
     State(payments): State<Payments>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = match read_form(request).await {
+    let (mut parts, fields) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
+    // Every outcome but payment shows the checkout step again, with what was typed.
+    if let Ok(uri) = "/checkout".parse() {
+        parts.uri = uri;
+    }
+    if field(&fields, "step") == "update" {
+        let feedback = crate::forms::FormFeedback::new("checkout", fields);
+        return crate::forms::rerender(&ctx, parts, feedback, StatusCode::OK).await;
+    }
     let result = async {
         let owner = crate::request::RequestContext::of(&parts)
             .cart_owner()
@@ -36,11 +45,32 @@ pub async fn post_checkout(
                 "This cart page is out of date. Reload it and press the button again.",
             ));
         }
+        // A quote the request may not use is "not found" before anything else is checked.
         let quote = quote_terms(&ctx, &parts, &fields).await?;
+        let address = super::shipping::model::parse_address(&fields)
+            .map_err(|errors| AppError::Fields { errors })?;
+        let shipping_rate = field(&fields, "shipping_rate")
+            .parse::<i64>()
+            .map_err(|_| {
+                AppError::invalid("shipping_rate", "Choose how we should ship your order.")
+            })?;
         let order = match repo::find_by_checkout_key(&ctx.db, &key).await? {
             Some(existing) => existing,
             None => {
-                start_order(&ctx, payments.stripe.is_some(), &parts, &owner, &key, quote).await?
+                let choice = Shipping {
+                    address: &address,
+                    rate: shipping_rate,
+                };
+                start_order(
+                    &ctx,
+                    payments.stripe.is_some(),
+                    &parts,
+                    &owner,
+                    &key,
+                    quote,
+                    choice,
+                )
+                .await?
             }
         };
         if let Some(stripe) = &payments.stripe {
@@ -54,19 +84,7 @@ pub async fn post_checkout(
     .await;
     match result {
         Ok(location) => see_other(&location),
-        Err(error) => {
-            // A quote's checkout shows its problem on the quote, a cart's on the cart.
-            let quote = field(&fields, "quote");
-            let page = if quote.is_empty() {
-                "/cart".to_string()
-            } else {
-                format!(
-                    "/quotes/{quote}?t={}",
-                    crate::forms::url_encode(&field(&fields, "t"))
-                )
-            };
-            show_error_on(&ctx, parts, Some(&page), "checkout", fields, error).await
-        }
+        Err(error) => show_error_on(&ctx, parts, None, "checkout", fields, error).await,
     }
 }
 
@@ -85,6 +103,12 @@ async fn quote_terms(
     Ok(Some(terms))
 }
 
+/// Where the order goes and the shipping rate chosen for it.
+struct Shipping<'a> {
+    address: &'a super::shipping::model::Address,
+    rate: i64,
+}
+
 async fn start_order(
     ctx: &PageContext,
     with_stripe: bool,
@@ -92,6 +116,7 @@ async fn start_order(
     owner: &str,
     key: &str,
     quote: Option<crate::quotes::model::QuoteTerms>,
+    shipping: Shipping<'_>,
 ) -> Result<repo::StartedOrder, AppError> {
     let user = crate::request::RequestContext::of(parts).user;
     let hold = super::hold_seconds(ctx.checkout_hold_seconds, with_stripe);
@@ -103,6 +128,8 @@ async fn start_order(
         hold_until: now_unix() + hold,
         provider: if with_stripe { "stripe" } else { "demo" },
         quote,
+        address: shipping.address,
+        shipping_rate: shipping.rate,
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
@@ -161,6 +188,11 @@ async fn stripe_session(
         return Ok(format!("/account/orders/{}", order.public_id));
     }
     let base = &ctx.site.public_url;
+    // Shipping is charged as its own line, so the session's total is the order's total.
+    let shipping_name = format!(
+        "Shipping: {} ({})",
+        order.shipping.method, order.shipping.estimate
+    );
     let request = SessionRequest {
         public_id: &order.public_id,
         email: &order.email,
@@ -173,6 +205,11 @@ async fn stripe_session(
                 unit_cents: l.unit.minor,
                 quantity: l.quantity,
             })
+            .chain((order.shipping.price_cents > 0).then(|| SessionLine {
+                name: &shipping_name,
+                unit_cents: order.shipping.price_cents,
+                quantity: 1,
+            }))
             .collect(),
         success_url: format!("{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"),
         cancel_url: format!("{base}/cart"),

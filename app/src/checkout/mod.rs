@@ -18,6 +18,7 @@ pub mod reconcile;
 pub mod refunds;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod shipping;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod stripe_payments;
@@ -80,6 +81,7 @@ pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     use leptos_router::any_nested_route::IntoAnyNestedRoute;
     use leptos_router::{components::Route, path, SsrMode};
     view! {
+        <Route path=path!("/checkout") view=crate::checkout::shipping::page::CheckoutPage ssr=SsrMode::Async/>
         <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
         <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>

@@ -116,9 +116,41 @@ pub struct Order {
     pub provider_session: Option<String>,
     pub hold_until: i64,
     pub created_at: i64,
+    /// Where it goes and how (empty address for orders made before shipping existed).
+    pub shipping: OrderShipping,
+}
+
+/// An order's delivery: the address, the method as priced when the order was made, and
+/// how it left once shipped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderShipping {
+    pub address: super::shipping::model::Address,
+    pub method: String,
+    pub estimate: String,
+    /// The shipping part of the total (minor units of the order's currency).
+    pub price_cents: i64,
+    pub carrier: String,
+    pub tracking_number: String,
 }
 
 impl Order {
+    /// The goods' part of the total.
+    pub fn items_total(&self) -> Money {
+        Money::new(
+            self.total.minor - self.shipping.price_cents,
+            self.total.currency,
+        )
+    }
+
+    pub fn shipping_price(&self) -> Money {
+        Money::new(self.shipping.price_cents, self.total.currency)
+    }
+
+    /// Whether this order has a delivery address (every order since shipping existed).
+    pub fn ships(&self) -> bool {
+        !self.shipping.address.line1.is_empty()
+    }
+
     /// A short reference people can read out on the phone.
     pub fn reference(&self) -> String {
         short_reference(&self.public_id)

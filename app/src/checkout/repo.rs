@@ -19,6 +19,12 @@ pub enum CheckoutRefusal {
     NoLongerSold {
         name: String,
     },
+    /// No shipping method covers the address (the message says why).
+    NoShipping {
+        message: String,
+    },
+    /// The method chosen no longer applies (the rates or the cart changed meanwhile).
+    ShippingChanged,
 }
 
 impl CheckoutRefusal {
@@ -33,6 +39,10 @@ impl CheckoutRefusal {
             }
             CheckoutRefusal::NoLongerSold { name } => {
                 format!("{name} is no longer sold. Remove it from your cart to check out.")
+            }
+            CheckoutRefusal::NoShipping { message } => message.clone(),
+            CheckoutRefusal::ShippingChanged => {
+                "The shipping options for your order changed. Choose one again below.".into()
             }
         }
     }
@@ -59,6 +69,10 @@ pub struct NewOrder<'a> {
     pub provider: &'a str,
     /// Check out a quote (its lines, with its discount) instead of the cart.
     pub quote: Option<crate::quotes::model::QuoteTerms>,
+    /// Where it goes and the rate the customer chose (priced again here, in the order's
+    /// transaction, so the order keeps the price it was made with).
+    pub address: &'a super::shipping::model::Address,
+    pub shipping_rate: i64,
 }
 
 pub async fn find_by_checkout_key(
@@ -91,6 +105,7 @@ struct CartRow {
     currency: String,
     active: bool,
     quantity: i64,
+    weight_grams: Option<i64>,
 }
 
 /// Makes an order of the owner's cart at today's prices and reserves its stock, all in one
@@ -104,12 +119,12 @@ pub async fn create_order(
     let mut tx = db.begin_write().await?;
     let rows = match new.quote {
         None => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, l.quantity \
              FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
         )
         .bind(new.owner),
         Some(quote) => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, l.quantity \
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, l.quantity \
              FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
         )
         .bind(quote.quote_id),
@@ -129,6 +144,7 @@ pub async fn create_order(
             currency: r.try_get("currency")?,
             active: status == "active",
             quantity: r.try_get("quantity")?,
+            weight_grams: r.try_get("weight_grams")?,
         });
     }
     if lines.is_empty() {
@@ -139,6 +155,26 @@ pub async fn create_order(
             name: line.name.clone(),
         }));
     }
+    let parcel = super::shipping::repo::parcel_of(
+        &lines
+            .iter()
+            .map(|l| (l.price_cents, l.quantity, l.weight_grams))
+            .collect::<Vec<_>>(),
+    );
+    let rates = super::shipping::repo::rates_for_country(&mut *tx, &new.address.country).await?;
+    let shipping = match super::shipping::model::options_for(&rates, parcel) {
+        Err(why) => {
+            let country = super::shipping::model::country(&new.address.country)
+                .map_or("this country", |c| c.name);
+            return Ok(Err(CheckoutRefusal::NoShipping {
+                message: why.message(country),
+            }));
+        }
+        Ok(options) => match options.into_iter().find(|o| o.rate_id == new.shipping_rate) {
+            Some(option) => option,
+            None => return Ok(Err(CheckoutRefusal::ShippingChanged)),
+        },
+    };
     let earlier: Vec<(i64, String, Option<String>)> = sqlx::query_as(
         "SELECT id, provider, provider_session FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
     )
@@ -190,11 +226,15 @@ pub async fn create_order(
     } else {
         None
     };
-    let total: i64 = lines.iter().map(|l| l.price_cents * l.quantity).sum();
+    let total: i64 = parcel.value_cents + shipping.price_cents;
+    let address = new.address;
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (public_id, owner, user_id, email, status, currency, total_cents, provider, \
-             provider_session, checkout_key, hold_until, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, $11, $7, $8, $9, $10, $10) RETURNING id",
+             provider_session, checkout_key, hold_until, created_at, updated_at, \
+             ship_name, ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, \
+             ship_country, ship_phone, shipping_method, shipping_estimate, shipping_cents) \
+         VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, $11, $7, $8, $9, $10, $10, \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
     )
     .bind(&public_id)
     .bind(new.owner)
@@ -207,6 +247,18 @@ pub async fn create_order(
     .bind(new.hold_until)
     .bind(now)
     .bind(new.provider)
+    .bind(&address.name)
+    .bind(&address.company)
+    .bind(&address.line1)
+    .bind(&address.line2)
+    .bind(&address.city)
+    .bind(&address.region)
+    .bind(&address.postal_code)
+    .bind(&address.country)
+    .bind(&address.phone)
+    .bind(&shipping.name)
+    .bind(&shipping.estimate)
+    .bind(shipping.price_cents)
     .fetch_one(&mut *tx)
     .await?;
     for line in &lines {
@@ -623,7 +675,9 @@ pub async fn find_order(
 ) -> Result<Option<Order>, sqlx::Error> {
     let Some(r) = sqlx::query(
         "SELECT id, public_id, owner, status, currency, total_cents, refunded_cents, email, payment_problem, \
-                provider_session, hold_until, created_at FROM orders WHERE public_id = $1",
+                provider_session, hold_until, created_at, ship_name, ship_company, ship_line1, ship_line2, \
+                ship_city, ship_region, ship_postal_code, ship_country, ship_phone, shipping_method, \
+                shipping_estimate, shipping_cents, carrier, tracking_number FROM orders WHERE public_id = $1",
     )
     .bind(public_id)
     .fetch_optional(db.pool())
@@ -683,6 +737,24 @@ pub async fn find_order(
         provider_session: r.try_get("provider_session")?,
         hold_until: r.try_get("hold_until")?,
         created_at: r.try_get("created_at")?,
+        shipping: super::model::OrderShipping {
+            address: super::shipping::model::Address {
+                name: r.try_get("ship_name")?,
+                company: r.try_get("ship_company")?,
+                line1: r.try_get("ship_line1")?,
+                line2: r.try_get("ship_line2")?,
+                city: r.try_get("ship_city")?,
+                region: r.try_get("ship_region")?,
+                postal_code: r.try_get("ship_postal_code")?,
+                country: r.try_get("ship_country")?,
+                phone: r.try_get("ship_phone")?,
+            },
+            method: r.try_get("shipping_method")?,
+            estimate: r.try_get("shipping_estimate")?,
+            price_cents: r.try_get("shipping_cents")?,
+            carrier: r.try_get("carrier")?,
+            tracking_number: r.try_get("tracking_number")?,
+        },
     }))
 }
 

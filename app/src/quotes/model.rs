@@ -26,8 +26,6 @@ pub struct Quote {
     pub lines: Vec<QuoteLine>,
     pub total: crate::money::Money,
     pub list_total: crate::money::Money,
-    /// Makes the quote's pay button create one order however often it is pressed.
-    pub checkout_key: String,
     /// The signed part of the quote's link ("" when the customer owns the ticket).
     pub token: String,
 }

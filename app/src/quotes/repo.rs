@@ -130,7 +130,6 @@ pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx:
         lines,
         total: Money::new(total, currency),
         list_total: Money::new(list_total, currency),
-        checkout_key: crate::token::new_id(),
         token: String::new(),
     }))
 }

@@ -323,11 +323,10 @@ fn QuoteView(quote: Quote) -> impl IntoView {
                         <tr><th scope="row" colspan="2">{format!("Your {}% discount", quote.discount_percent)}</th>
                             <td class="num">{format!("−{}", crate::money::Money::new(saving, quote.total.currency).format())}</td></tr>
                     })}
-                    <tr><th scope="row" colspan="2">"Total"</th><td class="num">{quote.total.format()}</td></tr>
+                    <tr><th scope="row" colspan="2">"Total before shipping"</th><td class="num">{quote.total.format()}</td></tr>
                 </tfoot>
             </table>
-            <form method="post" action="/checkout" class="quote__checkout">
-                <input type="hidden" name="checkout_key" value=quote.checkout_key.clone()/>
+            <form method="get" action="/checkout" class="quote__checkout">
                 <input type="hidden" name="quote" value=quote.public_id.clone()/>
                 <input type="hidden" name="t" value=quote.token.clone()/>
                 <button class="btn btn--primary btn--block" type="submit" disabled=!available>"Check out this quote"</button>

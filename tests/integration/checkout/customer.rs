@@ -28,7 +28,7 @@ async fn a_guest_buys_with_the_demo_provider(backend: Backend) {
         cart.body.contains("aria-label=\"2 items\""),
         "the header counts the cart"
     );
-    let key = checkout_key(&cart);
+    let key = checkout_key(&guest.checkout_step().await);
 
     // A double-clicked pay button makes one order.
     let first = guest.start_checkout(&key).await;

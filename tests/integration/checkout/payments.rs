@@ -194,6 +194,11 @@ async fn a_purchase_through_stripe(backend: Backend) {
 
     let requests = stripe.requests_to("/v1/checkout/sessions");
     assert_eq!(requests.len(), 2);
+    let shipping: i64 = sqlx::query_scalar("SELECT shipping_cents FROM orders")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(shipping > 0, "the order ships, and pays for it");
     for (_, headers, body) in &requests {
         assert_eq!(
             header_value(headers, "authorization"),
@@ -215,6 +220,13 @@ async fn a_purchase_through_stripe(backend: Backend) {
             "our price, from our database"
         );
         assert_eq!(value("line_items[0][price_data][currency]"), "usd");
+        assert_eq!(value("line_items[1][quantity]"), "1");
+        assert_eq!(
+            value("line_items[1][price_data][unit_amount]"),
+            shipping.to_string(),
+            "shipping is charged as its own line"
+        );
+        assert!(value("line_items[1][price_data][product_data][name]").starts_with("Shipping: "));
         assert_eq!(
             value("success_url"),
             format!(
@@ -231,7 +243,7 @@ async fn a_purchase_through_stripe(backend: Backend) {
         event_id: "evt_stripe_1",
         session: &session,
         order: &public_id,
-        amount: price * 2,
+        amount: price * 2 + shipping,
         currency: "usd",
         email: "stripe@example.com",
         payment_intent: "pi_1",
@@ -368,8 +380,8 @@ async fn an_unreachable_stripe_cancels_the_order_and_keeps_the_cart(backend: Bac
     assert_eq!(refused.status, 503);
     assert!(refused.body.contains("nothing was charged"));
     assert!(
-        refused.body.contains("Check out securely"),
-        "the cart is shown again"
+        refused.body.contains("Continue to payment"),
+        "the checkout step is shown again"
     );
     assert_eq!(app.stock_of(id).await, 5, "the held items are back");
     assert_eq!(

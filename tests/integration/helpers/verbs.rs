@@ -212,17 +212,36 @@ impl Visitor {
         self.get("/cart").await
     }
 
-    /// Presses "Check out" on a cart page carrying `checkout_key`.
-    pub async fn start_checkout(&self, checkout_key: &str) -> Page {
-        self.post_form("/checkout", &format!("checkout_key={checkout_key}"))
+    /// The checkout step of the cart ("Check out securely" on the cart page).
+    pub async fn checkout_step(&self) -> Page {
+        self.get("/checkout").await
+    }
+
+    /// The checkout step of a quote ("Check out this quote").
+    pub async fn quote_checkout_step(&self, quote: &str, token: &str) -> Page {
+        self.get(&format!("/checkout?quote={quote}&t={token}"))
             .await
     }
 
-    /// Presses "Check out" on a quote's page.
-    pub async fn check_out_quote(&self, checkout_key: &str, quote: &str, token: &str) -> Page {
+    /// "Continue to payment" on the checkout step carrying `checkout_key`, shipping to
+    /// [`SHIP_TO`] with the first method the step offers.
+    pub async fn start_checkout(&self, checkout_key: &str) -> Page {
+        let rate = first_shipping_rate(&self.checkout_step().await);
         self.post_form(
             "/checkout",
-            &format!("checkout_key={checkout_key}&quote={quote}&t={token}"),
+            &format!("checkout_key={checkout_key}&{SHIP_TO}&shipping_rate={rate}&step=pay"),
+        )
+        .await
+    }
+
+    /// "Continue to payment" on a quote's checkout step.
+    pub async fn check_out_quote(&self, checkout_key: &str, quote: &str, token: &str) -> Page {
+        let rate = first_shipping_rate(&self.quote_checkout_step(quote, token).await);
+        self.post_form(
+            "/checkout",
+            &format!(
+                "checkout_key={checkout_key}&quote={quote}&t={token}&{SHIP_TO}&shipping_rate={rate}&step=pay"
+            ),
         )
         .await
     }
@@ -232,8 +251,8 @@ impl Visitor {
     pub async fn check_out(&self, slug: &str, quantity: i64) -> String {
         let added = self.add_to_cart(slug, quantity).await;
         assert_eq!(added.status, 303, "{}", added.body);
-        let cart = self.cart().await;
-        let started = self.start_checkout(&checkout_key(&cart)).await;
+        let step = self.checkout_step().await;
+        let started = self.start_checkout(&checkout_key(&step)).await;
         assert_eq!(started.status, 303, "{}", started.body);
         let pay = started.location();
         assert!(pay.starts_with("/pay/demo/cs_demo_"), "{pay}");
@@ -244,8 +263,7 @@ impl Visitor {
     /// click); returns both answers.
     pub async fn check_out_with_a_double_click(&self, slug: &str, quantity: i64) -> (Page, Page) {
         self.add_to_cart(slug, quantity).await;
-        let cart = self.cart().await;
-        let key = checkout_key(&cart);
+        let key = checkout_key(&self.checkout_step().await);
         let first = self.start_checkout(&key).await;
         let second = self.start_checkout(&key).await;
         (first, second)
@@ -263,11 +281,24 @@ impl Visitor {
     }
 }
 
-/// The checkout key of the cart page's "Check out" form.
-pub fn checkout_key(cart: &Page) -> String {
+/// The checkout key of the checkout step's form.
+pub fn checkout_key(step: &Page) -> String {
     let marker = "name=\"checkout_key\" value=\"";
-    let start = cart.body.find(marker).expect("a checkout form") + marker.len();
-    cart.body[start..start + 32].to_string()
+    let start = step.body.find(marker).expect("a checkout form") + marker.len();
+    step.body[start..start + 32].to_string()
+}
+
+/// A US address as the checkout form posts it.
+pub const SHIP_TO: &str = "ship_name=Ada%20Lovelace&ship_line1=1%20Main%20St&ship_city=San%20Francisco&ship_region=CA&ship_postal_code=94107&ship_country=US";
+
+/// The first shipping method the checkout step offers (its rate id).
+pub fn first_shipping_rate(step: &Page) -> String {
+    let marker = "name=\"shipping_rate\" value=\"";
+    let Some(start) = step.body.find(marker) else {
+        return String::new();
+    };
+    let rest = &step.body[start + marker.len()..];
+    rest[..rest.find('"').unwrap_or(0)].to_string()
 }
 
 /// Tickets, the customer's side.

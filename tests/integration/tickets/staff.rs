@@ -181,12 +181,21 @@ async fn a_paid_quote_wins_the_ticket(backend: Backend) {
     let quote = stranger.get(&link).await;
     assert_eq!(quote.status, 200, "the signed link opens it anywhere");
     let expected = (price * 90 + 50) / 100 * 2;
-    let key = checkout_key(&quote);
     let token = link.split("t=").nth(1).unwrap();
+    let key = checkout_key(&customer.quote_checkout_step(&quote_id, token).await);
     let started = customer.check_out_quote(&key, &quote_id, token).await;
     assert_eq!(started.status, 303, "{}", started.body);
     let (_, total) = app.only_order().await;
-    assert_eq!(total, expected, "today's price less 10%, for two");
+    let shipping: i64 = sqlx::query_scalar("SELECT shipping_cents FROM orders")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(shipping > 0, "the quote's order pays its shipping");
+    assert_eq!(
+        total,
+        expected + shipping,
+        "today's price less 10%, for two, plus shipping"
+    );
     let paid = customer
         .post_form(
             &started.location(),

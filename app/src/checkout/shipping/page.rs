@@ -1,0 +1,351 @@
+//! `GET /checkout`: the step between the cart (or a quote) and payment. The customer gives
+//! the address, sees the methods that ship there with their prices and estimates, and goes
+//! on to pay. Without JavaScript, "Update shipping options" posts the form and the page
+//! comes back with the methods for the chosen country and everything typed kept.
+
+use super::model::{country, Address, COUNTRIES, DEFAULT_COUNTRY};
+use crate::error::AppError;
+use crate::forms::{feedback_for, typed_or, FormFeedback};
+use crate::money::Money;
+use crate::ui::form::{FormAlert, TextField};
+use crate::ui::{query_param, ErrorPage, Layout};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use serde::{Deserialize, Serialize};
+
+/// A line of what is being bought.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutLine {
+    pub name: String,
+    pub quantity: i64,
+    pub subtotal: Money,
+}
+
+/// A method the address can ship with, priced for this order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOption {
+    pub rate_id: i64,
+    pub name: String,
+    pub price: Money,
+    pub estimate: String,
+}
+
+/// What the checkout step shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutView {
+    pub lines: Vec<CheckoutLine>,
+    pub subtotal: Option<Money>,
+    /// The country the options are for.
+    pub country: String,
+    pub options: Vec<CheckoutOption>,
+    /// Why nothing ships there, when nothing does.
+    pub no_option: Option<String>,
+    pub checkout_key: String,
+    /// A quote being checked out instead of the cart ("" for the cart), and its link token.
+    pub quote: String,
+    pub token: String,
+    /// The address of this customer's last order, to start from.
+    pub last_address: Option<Address>,
+    pub hold_minutes: i64,
+}
+
+#[server(endpoint = "checkout-step")]
+pub async fn load_checkout(
+    quote: String,
+    t: String,
+    country_code: String,
+) -> Result<CheckoutView, AppError> {
+    let db = crate::db::use_db()?;
+    let request = crate::request::RequestContext::current();
+    let hold_minutes = use_context::<crate::seo::SiteInfo>()
+        .map(|site| site.checkout_hold_minutes)
+        .unwrap_or(30);
+    let country_code = country(&country_code)
+        .map_or(DEFAULT_COUNTRY, |c| c.code)
+        .to_string();
+    let (lines, parcel) = if quote.is_empty() {
+        let Some(owner) = request.cart_owner() else {
+            return Ok(empty_view(country_code, hold_minutes));
+        };
+        let lines = crate::cart::repo::list_lines(&db, &owner).await?;
+        let lines: Vec<CheckoutLine> = lines
+            .iter()
+            .map(|l| CheckoutLine {
+                name: l.name.clone(),
+                quantity: l.quantity,
+                subtotal: l.subtotal(),
+            })
+            .collect();
+        (lines, super::repo::cart_parcel(&db, &owner).await?)
+    } else {
+        let terms = crate::quotes::quote_access(&db, &request, &quote, &t).await?;
+        let found = crate::quotes::load_quote(&db, &quote)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let lines = found
+            .lines
+            .iter()
+            .map(|l| CheckoutLine {
+                name: l.name.clone(),
+                quantity: l.quantity,
+                subtotal: Money::new(l.quoted_price.minor * l.quantity, l.quoted_price.currency),
+            })
+            .collect();
+        let parcel = super::repo::quote_parcel(&db, terms.quote_id, terms.discount_percent).await?;
+        (lines, parcel)
+    };
+    if lines.is_empty() {
+        return Ok(empty_view(country_code, hold_minutes));
+    }
+    let currency = lines[0].subtotal.currency;
+    let rates = super::repo::rates_for_country(db.pool(), &country_code).await?;
+    let (options, no_option) = match super::model::options_for(&rates, parcel) {
+        Ok(options) => (
+            options
+                .into_iter()
+                .map(|o| CheckoutOption {
+                    rate_id: o.rate_id,
+                    name: o.name,
+                    price: Money::new(o.price_cents, currency),
+                    estimate: o.estimate,
+                })
+                .collect(),
+            None,
+        ),
+        Err(why) => {
+            if why == super::model::NoOption::WeightMissing {
+                tracing::warn!(
+                    country = country_code,
+                    "a cart could not be priced for shipping: a product has no weight"
+                );
+            }
+            let name = country(&country_code).map_or("this country", |c| c.name);
+            (Vec::new(), Some(why.message(name)))
+        }
+    };
+    Ok(CheckoutView {
+        subtotal: Some(Money::new(parcel.value_cents, currency)),
+        lines,
+        country: country_code,
+        options,
+        no_option,
+        checkout_key: crate::token::new_id(),
+        quote,
+        token: t,
+        last_address: super::repo::last_address(&db, &request.owners()).await?,
+        hold_minutes,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn empty_view(country: String, hold_minutes: i64) -> CheckoutView {
+    CheckoutView {
+        lines: Vec::new(),
+        subtotal: None,
+        country,
+        options: Vec::new(),
+        no_option: None,
+        checkout_key: String::new(),
+        quote: String::new(),
+        token: String::new(),
+        last_address: None,
+        hold_minutes,
+    }
+}
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let feedback = feedback_for("checkout");
+    let quote = typed_or(&feedback, "quote", query_param("quote"));
+    let token = typed_or(&feedback, "t", query_param("t"));
+    let country = typed_or(&feedback, "ship_country", query_param("country"));
+
+    view! {
+        <Layout>
+            <Title text="Checkout · Storefront"/>
+            <Meta name="robots" content="noindex"/>
+            <Suspense fallback=|| view! { <p class="loading container">"Loading checkout…"</p> }>
+                {move || {
+                    let (quote, token, country) = (quote.clone(), token.clone(), country.clone());
+                    Suspend::new(async move {
+                        match load_checkout(quote, token, country).await {
+                            Ok(step) => view! { <CheckoutStep step/> }.into_any(),
+                            Err(error) => view! { <ErrorPage error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </Layout>
+    }
+}
+
+const FIELDS: &[&str] = &[
+    "ship_name",
+    "ship_company",
+    "ship_line1",
+    "ship_line2",
+    "ship_city",
+    "ship_region",
+    "ship_postal_code",
+    "ship_country",
+    "ship_phone",
+    "shipping_rate",
+];
+
+#[component]
+fn CheckoutStep(step: CheckoutView) -> impl IntoView {
+    if step.lines.is_empty() {
+        return view! {
+            <section class="container checkout">
+                <h1>"Checkout"</h1>
+                <FormAlert feedback=feedback_for("checkout") fields=FIELDS/>
+                <div class="empty-state">
+                    <h2>"Your cart is empty"</h2>
+                    <p>"Add something to your cart first; checkout starts from there."</p>
+                    <p><a class="btn btn--primary" href="/products">"Browse products"</a></p>
+                </div>
+            </section>
+        }
+        .into_any();
+    }
+    let feedback = feedback_for("checkout");
+    let last = step.last_address.clone().unwrap_or_default();
+    let chosen_country = step.country.clone();
+    let info = country(&chosen_country).copied();
+    let region_label = info.map_or("Region", |c| c.region_label);
+    let region_hint = info
+        .filter(|c| !c.regions.is_empty())
+        .map(|c| format!("Its code, e.g. {}", c.regions[0]))
+        .unwrap_or_default();
+    let postal_label = info.map_or("Postal code", |c| c.postal_label);
+    let postal_hint = info
+        .map(|c| format!("e.g. {}", c.postal_example))
+        .unwrap_or_default();
+    let rate_error = feedback.as_ref().and_then(|f| f.error("shipping_rate"));
+    let rate_described = rate_error.is_some().then_some("shipping_rate-error");
+    let chosen_rate = typed_or(
+        &feedback,
+        "shipping_rate",
+        step.options
+            .first()
+            .map(|o| o.rate_id.to_string())
+            .unwrap_or_default(),
+    );
+    let can_pay = !step.options.is_empty();
+    let shipping_price = step
+        .options
+        .iter()
+        .find(|o| o.rate_id.to_string() == chosen_rate)
+        .or(step.options.first())
+        .map(|o| o.price);
+    let total = match (step.subtotal, shipping_price) {
+        (Some(sub), Some(ship)) => Some(Money::new(sub.minor + ship.minor, sub.currency)),
+        (sub, _) => sub,
+    };
+    let back = if step.quote.is_empty() {
+        "/cart".to_string()
+    } else {
+        format!(
+            "/quotes/{}?t={}",
+            step.quote,
+            crate::forms::url_encode(&step.token)
+        )
+    };
+    let hold_note = format!(
+        "We hold your items for {} while you pay.",
+        crate::time::duration_words(step.hold_minutes)
+    );
+    view! {
+        <section class="container checkout">
+            <p class="checkout__back"><a href=back>"← Back"</a></p>
+            <h1>"Where should we send it?"</h1>
+            <FormAlert feedback=feedback.clone() fields=FIELDS/>
+            <form class="checkout__layout" method="post" action="/checkout">
+                <input type="hidden" name="checkout_key" value=step.checkout_key.clone()/>
+                <input type="hidden" name="quote" value=step.quote.clone()/>
+                <input type="hidden" name="t" value=step.token.clone()/>
+                <div class="checkout__address panel">
+                    <fieldset>
+                        <legend>"Shipping address"</legend>
+                        <TextField feedback=feedback.clone() name="ship_name" label="Full name" value=last.name.clone() autocomplete="shipping name" required=true maxlength=100/>
+                        <TextField feedback=feedback.clone() name="ship_company" label="Company (optional)" value=last.company.clone() autocomplete="shipping organization" maxlength=100/>
+                        <TextField feedback=feedback.clone() name="ship_line1" label="Street and number" value=last.line1.clone() autocomplete="shipping address-line1" required=true maxlength=120/>
+                        <TextField feedback=feedback.clone() name="ship_line2" label="Apartment, suite, floor (optional)" value=last.line2.clone() autocomplete="shipping address-line2" maxlength=120/>
+                        <TextField feedback=feedback.clone() name="ship_city" label="Town or city" value=last.city.clone() autocomplete="shipping address-level2" required=true maxlength=80/>
+                        <div class="checkout__pair">
+                            <TextField feedback=feedback.clone() name="ship_region" label=region_label value=last.region.clone() autocomplete="shipping address-level1" hint=region_hint maxlength=60/>
+                            <TextField feedback=feedback.clone() name="ship_postal_code" label=postal_label value=last.postal_code.clone() autocomplete="shipping postal-code" hint=postal_hint maxlength=12/>
+                        </div>
+                        <CountrySelect feedback=feedback.clone() chosen=chosen_country/>
+                        <TextField feedback=feedback.clone() name="ship_phone" label="Phone (optional, for the courier)" value=last.phone.clone() kind="tel" autocomplete="shipping tel" maxlength=30/>
+                        <button class="btn btn--small" type="submit" name="step" value="update" formnovalidate=true>
+                            "Update shipping options"
+                        </button>
+                    </fieldset>
+                </div>
+                <aside class="checkout__summary panel" aria-labelledby="checkout-summary">
+                    <h2 id="checkout-summary">"Your order"</h2>
+                    <ul class="checkout__lines">
+                        {step.lines.iter().map(|l| view! {
+                            <li><span>{format!("{} × {}", l.quantity, l.name)}</span><span class="num">{l.subtotal.format()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                    <fieldset class="checkout__methods" aria-describedby=rate_described>
+                        <legend>{format!("Shipping to {}", info.map_or("", |c| c.name))}</legend>
+                        {step.no_option.clone().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                        {step.options.iter().map(|o| {
+                            let id = format!("rate-{}", o.rate_id);
+                            let value = o.rate_id.to_string();
+                            let checked = value == chosen_rate;
+                            let price = if o.price.minor == 0 { "Free".to_string() } else { o.price.format() };
+                            view! {
+                                <div class="checkout__method">
+                                    <input type="radio" id=id.clone() name="shipping_rate" value=value checked=checked/>
+                                    <label for=id>
+                                        <span class="checkout__method-name">{o.name.clone()}</span>
+                                        <span class="checkout__method-estimate">{o.estimate.clone()}</span>
+                                        <span class="checkout__method-price">{price}</span>
+                                    </label>
+                                </div>
+                            }
+                        }).collect_view()}
+                        {rate_error.map(|m| view! { <p class="field__error" id="shipping_rate-error" role="alert">{m}</p> })}
+                    </fieldset>
+                    <dl class="cart__totals">
+                        <dt>"Items"</dt>
+                        <dd>{step.subtotal.map(|s| s.format()).unwrap_or_default()}</dd>
+                        <dt>"Shipping"</dt>
+                        <dd>{shipping_price.map(|p| if p.minor == 0 { "Free".to_string() } else { p.format() }).unwrap_or_else(|| "—".into())}</dd>
+                        <dt class="cart__grand">"Total"</dt>
+                        <dd class="cart__grand">{total.map(|t| t.format()).unwrap_or_default()}</dd>
+                    </dl>
+                    <button class="btn btn--primary btn--block" type="submit" name="step" value="pay" disabled=!can_pay>
+                        "Continue to payment"
+                    </button>
+                    <p class="cart__note">{hold_note}</p>
+                    <p class="cart__help">"Questions about delivery? "<a href="/help/ask?from=/checkout">"Talk to a human"</a></p>
+                </aside>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CountrySelect(feedback: Option<FormFeedback>, chosen: String) -> impl IntoView {
+    let error = feedback.as_ref().and_then(|f| f.error("ship_country"));
+    let invalid = error.is_some();
+    view! {
+        <div class="field">
+            <label for="ship_country">"Country"</label>
+            <select id="ship_country" name="ship_country" autocomplete="shipping country"
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then_some("ship_country-error")>
+                {COUNTRIES.iter().map(|c| view! {
+                    <option value=c.code selected=c.code == chosen>{c.name}</option>
+                }).collect_view()}
+            </select>
+            {error.map(|m| view! { <p class="field__error" id="ship_country-error" role="alert">{m}</p> })}
+        </div>
+    }
+}
