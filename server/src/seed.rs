@@ -288,6 +288,17 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
             }
         }
     }
+    // Shipping weights by what things cost here: accessories and beans are light, grinders
+    // heavier, espresso machines heavy (weight bands and freight rates then show in checkout).
+    sqlx::query(
+        "UPDATE products SET weight_grams = CASE \
+            WHEN price_cents < 5000 THEN 450 \
+            WHEN price_cents < 30000 THEN 2600 \
+            WHEN price_cents < 100000 THEN 7800 \
+            ELSE 16500 END",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(SeedOutcome::Seeded {
         products: store.products.len(),

@@ -22,6 +22,21 @@ async function addFromListing(page, nth, { fromCard = false } = {}) {
   return name;
 }
 
+// The checkout step: a US address, the first shipping method (already chosen), on to pay.
+async function shipTo(page, mode) {
+  await page.waitForURL(/\/checkout$/);
+  await page.getByRole("heading", { name: "Where should we send it?" }).waitFor();
+  await page.getByLabel("Full name").fill("Grace Hopper");
+  await page.getByLabel("Street and number").fill("1 Market Street");
+  await page.getByLabel("Town or city").fill("San Francisco");
+  await page.getByLabel("State").fill("CA");
+  await page.getByLabel("ZIP code").fill("94105");
+  assert.equal(await page.getByLabel("Country").inputValue(), "US");
+  assert.ok((await page.locator("input[name=shipping_rate]").count()) > 0, "shipping methods offered");
+  if (mode) await shot(page, `checkout-step-${mode}`);
+  await page.getByRole("button", { name: "Continue to payment" }).click();
+}
+
 async function pay(page, cardNumber) {
   await page.getByLabel("Email for your receipt").fill("guest@example.com");
   await page.getByLabel("Card number").fill(cardNumber);
@@ -45,6 +60,7 @@ async function guestPurchase(javaScriptEnabled) {
   await shot(page, `cart-${mode}-phone`);
 
   await page.getByRole("button", { name: "Check out securely" }).click();
+  await shipTo(page, `${mode}-phone`);
   await page.waitForURL(/\/pay\/demo\/cs_demo_/);
   const payUrl = page.url();
   await shot(page, `pay-${mode}-phone`);
@@ -66,6 +82,8 @@ async function guestPurchase(javaScriptEnabled) {
   await page.locator(".status", { hasText: "Paid — being prepared" }).first().waitFor();
   const ordered = await page.locator(".order-lines tbody td:first-child").allInnerTexts();
   assert.deepEqual(ordered.sort(), [first, second].sort());
+  await page.getByRole("heading", { name: "Ships to" }).waitFor();
+  assert.ok((await page.locator(".ships-to address").innerText()).includes("San Francisco CA 94105"));
   await shot(page, `order-${mode}-phone`);
   await page.goto(`${BASE}/cart`);
   await page.getByRole("heading", { name: "Your cart is empty" }).waitFor();
@@ -79,6 +97,7 @@ async function desktopScreenshots() {
   await addFromListing(page, 2);
   await shot(page, "cart-desktop");
   await page.getByRole("button", { name: "Check out securely" }).click();
+  await shipTo(page, "desktop");
   await page.waitForURL(/\/pay\/demo\/cs_demo_/);
   await shot(page, "pay-desktop");
   await page.goto(`${BASE}/account/orders`);

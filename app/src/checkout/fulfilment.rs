@@ -42,7 +42,7 @@ fn confirmation_body(
     public_url: &str,
     token: &str,
 ) -> String {
-    let listed: Vec<String> = facts
+    let mut listed: Vec<String> = facts
         .lines
         .iter()
         .map(|(name, quantity, unit)| {
@@ -52,6 +52,18 @@ fn confirmation_body(
             )
         })
         .collect();
+    if !facts.shipping_method.is_empty() {
+        listed.push(format!(
+            "  Shipping: {} — {}",
+            facts.shipping_method,
+            if facts.shipping_cents == 0 {
+                "free".to_string()
+            } else {
+                Money::new(facts.shipping_cents, facts.currency).format()
+            }
+        ));
+        listed.push(format!("\nShips to:\n  {}", facts.ships_to.join("\n  ")));
+    }
     format!(
         "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
          Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\

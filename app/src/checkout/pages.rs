@@ -24,8 +24,35 @@ fn OrderLines(order: Order) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr></tfoot>
+            <tfoot>
+                {order.ships().then(|| view! {
+                    <tr><th scope="row" colspan="2">"Items"</th><td class="num">{order.items_total().format()}</td></tr>
+                    <tr>
+                        <th scope="row" colspan="2">{format!("Shipping: {} ({})", order.shipping.method, order.shipping.estimate)}</th>
+                        <td class="num">{if order.shipping.price_cents == 0 { "Free".to_string() } else { order.shipping_price().format() }}</td>
+                    </tr>
+                })}
+                <tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr>
+            </tfoot>
         </table>
+        {order.ships().then(|| view! { <ShipsTo order=order.clone()/> })}
+    }
+}
+
+/// Where the order goes, and how it left once shipped.
+#[component]
+fn ShipsTo(order: Order) -> impl IntoView {
+    let shipping = order.shipping;
+    view! {
+        <section class="ships-to" aria-labelledby="ships-to-heading">
+            <h2 id="ships-to-heading">"Ships to"</h2>
+            <address>
+                {shipping.address.label_lines().into_iter().map(|line| view! { {line}<br/> }).collect_view()}
+            </address>
+            {(!shipping.tracking_number.is_empty()).then(|| view! {
+                <p>{format!("Sent with {}: tracking number ", shipping.carrier)}<strong>{shipping.tracking_number.clone()}</strong></p>
+            })}
+        </section>
     }
 }
 

@@ -581,17 +581,37 @@ pub struct ConfirmationFacts {
     pub email: String,
     pub lines: Vec<(String, i64, i64)>,
     pub currency: Currency,
+    pub shipping_method: String,
+    pub shipping_cents: i64,
+    /// The address as a label prints it.
+    pub ships_to: Vec<String>,
 }
 
 pub async fn confirmation_facts(
     conn: &mut AnyConnection,
     order_id: i64,
 ) -> Result<ConfirmationFacts, sqlx::Error> {
-    let (email, currency): (String, String) =
-        sqlx::query_as("SELECT email, currency FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let r = sqlx::query(
+        "SELECT email, currency, shipping_method, shipping_cents, ship_name, ship_company, ship_line1, \
+                ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone \
+         FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let email: String = r.try_get("email")?;
+    let currency: String = r.try_get("currency")?;
+    let address = super::shipping::model::Address {
+        name: r.try_get("ship_name")?,
+        company: r.try_get("ship_company")?,
+        line1: r.try_get("ship_line1")?,
+        line2: r.try_get("ship_line2")?,
+        city: r.try_get("ship_city")?,
+        region: r.try_get("ship_region")?,
+        postal_code: r.try_get("ship_postal_code")?,
+        country: r.try_get("ship_country")?,
+        phone: r.try_get("ship_phone")?,
+    };
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT name, quantity, unit_cents FROM order_lines WHERE order_id = $1 ORDER BY name",
     )
@@ -602,6 +622,9 @@ pub async fn confirmation_facts(
         email,
         lines,
         currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
+        shipping_method: r.try_get("shipping_method")?,
+        shipping_cents: r.try_get("shipping_cents")?,
+        ships_to: address.label_lines(),
     })
 }
 

@@ -4,4 +4,5 @@
 
 mod customer;
 mod payments;
+mod shipping;
 mod staff;
