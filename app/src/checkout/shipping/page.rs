@@ -3,7 +3,7 @@
 //! on to pay. Without JavaScript, "Update shipping options" posts the form and the page
 //! comes back with the methods for the chosen country and everything typed kept.
 
-use super::model::{country, Address, COUNTRIES, DEFAULT_COUNTRY};
+use super::model::{country, Address, COUNTRIES};
 use crate::error::AppError;
 use crate::forms::{feedback_for, typed_or, FormFeedback};
 use crate::money::Money;
@@ -61,7 +61,7 @@ pub async fn load_checkout(
         .map(|site| site.checkout_hold_minutes)
         .unwrap_or(30);
     let country_code = country(&country_code)
-        .map_or(DEFAULT_COUNTRY, |c| c.code)
+        .map_or(super::model::DEFAULT_COUNTRY, |c| c.code)
         .to_string();
     let (lines, parcel) = if quote.is_empty() {
         let Some(owner) = request.cart_owner() else {
