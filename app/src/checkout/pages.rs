@@ -41,8 +41,9 @@ fn OrderLines(order: Order) -> impl IntoView {
 
 /// Where the order goes, and how it left once shipped.
 #[component]
-fn ShipsTo(order: Order) -> impl IntoView {
+pub fn ShipsTo(order: Order) -> impl IntoView {
     let shipping = order.shipping;
+    let follow = super::shipping::model::tracking_url(&shipping.carrier, &shipping.tracking_number);
     view! {
         <section class="ships-to" aria-labelledby="ships-to-heading">
             <h2 id="ships-to-heading">"Ships to"</h2>
@@ -51,6 +52,9 @@ fn ShipsTo(order: Order) -> impl IntoView {
             </address>
             {(!shipping.tracking_number.is_empty()).then(|| view! {
                 <p>{format!("Sent with {}: tracking number ", shipping.carrier)}<strong>{shipping.tracking_number.clone()}</strong></p>
+            })}
+            {follow.map(|href| view! {
+                <p><a class="btn" href=href rel="noopener noreferrer">"Track the parcel"</a></p>
             })}
         </section>
     }

@@ -975,12 +975,21 @@ pub async fn mark_fulfilled(
     db: &Db,
     public_id: &str,
     reason: &str,
+    shipment: Option<(&str, &str)>,
 ) -> Result<Option<Result<OrderStatus, IllegalTransition>>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let Some(order) = order_facts_by_public_id(&mut tx, public_id).await? else {
         return Ok(None);
     };
     let result = transition(&mut tx, order.id, OrderStatus::Fulfilled, reason).await?;
+    if let (Ok(_), Some((carrier, number))) = (&result, shipment) {
+        sqlx::query("UPDATE orders SET carrier = $1, tracking_number = $2 WHERE id = $3")
+            .bind(carrier)
+            .bind(number)
+            .bind(order.id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(Some(result))
 }

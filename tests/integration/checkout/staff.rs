@@ -5,7 +5,89 @@
 use crate::helpers::{spawn_seeded_app, Backend};
 use crate::on_both_backends;
 
-on_both_backends!(sales_ship_and_refund_orders_once);
+on_both_backends!(
+    sales_ship_and_refund_orders_once,
+    shipping_with_a_tracking_number_tells_the_customer,
+);
+
+async fn shipping_with_a_tracking_number_tells_the_customer(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let (_, slug) = app.product_with_stock(5).await;
+    let guest = app.visitor();
+    let pay = guest.check_out(&slug, 1).await;
+    let paid = guest
+        .post_form(
+            &pay,
+            &crate::helpers::verbs::card_for("ship@example.com", "4242424242424242"),
+        )
+        .await;
+    assert_eq!(paid.status, 303);
+    let (public_id, _) = app.only_order().await;
+    let sales = app.sign_in_as_staff("sales").await;
+
+    let desk = sales.get(&format!("/admin/orders/{public_id}")).await;
+    assert!(desk.body.contains("Ships to"));
+    assert!(desk.body.contains("San Francisco CA 94107"));
+    let slip = sales
+        .get(&format!("/admin/orders/{public_id}/packing-slip"))
+        .await;
+    assert_eq!(slip.status, 200);
+    assert!(slip.body.contains("Packing slip"));
+    assert!(slip.body.contains("Ada Lovelace"));
+    assert_eq!(
+        guest
+            .get(&format!("/admin/orders/{public_id}/packing-slip"))
+            .await
+            .status,
+        404,
+        "customers never see the staff side"
+    );
+
+    let missing = sales.ship_order(&public_id, "", "").await;
+    assert_eq!(missing.status, 422, "{}", missing.body);
+    assert!(missing.body.contains("Choose the carrier from the list."));
+    assert!(missing
+        .body
+        .contains("Enter the tracking number from the label"));
+    let hostile = sales
+        .ship_order(&public_id, "UPS", "<script>1</script>")
+        .await;
+    assert_eq!(hostile.status, 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders WHERE status = 'fulfilled'")
+            .await,
+        0
+    );
+
+    let shipped = sales.ship_order(&public_id, "UPS", "1Z 999 AA1").await;
+    assert_eq!(shipped.status, 303, "{}", shipped.body);
+    let mail = app.emails_to("ship@example.com").await;
+    let on_its_way = mail
+        .iter()
+        .find(|m| m.contains("is on its way"))
+        .expect("the customer is told");
+    assert!(on_its_way.contains("1Z 999 AA1"));
+    assert!(on_its_way.contains("https://www.ups.com/track?tracknum=1Z999AA1"));
+    let order_page = guest.get(&format!("/account/orders/{public_id}")).await;
+    assert!(order_page.body.contains("Track the parcel"));
+    assert!(order_page.body.contains("1Z 999 AA1"));
+    assert_eq!(
+        sales
+            .ship_order(&public_id, "UPS", "1Z 999 AA1")
+            .await
+            .status,
+        409,
+        "shipped once"
+    );
+    let after = app.emails_to("ship@example.com").await;
+    assert_eq!(
+        after.iter().filter(|m| m.contains("is on its way")).count(),
+        1,
+        "one email for one shipment"
+    );
+}
 
 async fn sales_ship_and_refund_orders_once(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {

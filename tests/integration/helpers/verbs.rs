@@ -425,9 +425,22 @@ impl Visitor {
 
 /// Staff: the orders desk.
 impl Visitor {
+    /// "Mark as shipped" with a UPS tracking number.
     pub async fn fulfil_order(&self, order: &str) -> Page {
-        self.post_form(&format!("/admin/orders/{order}"), "action=fulfil")
-            .await
+        self.ship_order(order, "UPS", "1Z999AA10123456784").await
+    }
+
+    /// "Mark as shipped" with the carrier and tracking number as typed.
+    pub async fn ship_order(&self, order: &str, carrier: &str, tracking: &str) -> Page {
+        self.post_form(
+            &format!("/admin/orders/{order}"),
+            &format!(
+                "action=fulfil&carrier={}&tracking_number={}",
+                urlencode(carrier),
+                urlencode(tracking)
+            ),
+        )
+        .await
     }
 
     /// Refunds `amount` (as typed, "1.00"); `refund_key` is the form's double-click guard.

@@ -469,6 +469,98 @@ pub fn options_for(
     Ok(options)
 }
 
+/// A carrier staff can ship with, and where its customers follow a parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carrier {
+    pub name: &'static str,
+    /// The tracking page, with `{}` where the number goes ("" when there is none).
+    tracking_url: &'static str,
+}
+
+pub const CARRIERS: &[Carrier] = &[
+    Carrier {
+        name: "UPS",
+        tracking_url: "https://www.ups.com/track?tracknum={}",
+    },
+    Carrier {
+        name: "USPS",
+        tracking_url: "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",
+    },
+    Carrier {
+        name: "FedEx",
+        tracking_url: "https://www.fedex.com/fedextrack/?trknbr={}",
+    },
+    Carrier {
+        name: "DHL",
+        tracking_url: "https://www.dhl.com/global-en/home/tracking.html?tracking-id={}",
+    },
+    Carrier {
+        name: "Royal Mail",
+        tracking_url: "https://www.royalmail.com/track-your-item#/tracking-results/{}",
+    },
+    Carrier {
+        name: "Canada Post",
+        tracking_url: "https://www.canadapost-postescanada.ca/track-reperage/en#/details/{}",
+    },
+    Carrier {
+        name: "Australia Post",
+        tracking_url: "https://auspost.com.au/mypost/track/details/{}",
+    },
+    Carrier {
+        name: "PostNL",
+        tracking_url: "https://jouw.postnl.nl/track-and-trace/{}",
+    },
+    Carrier {
+        name: "DPD",
+        tracking_url: "https://tracking.dpd.de/status/en_US/parcel/{}",
+    },
+    Carrier {
+        name: "Other",
+        tracking_url: "",
+    },
+];
+
+/// The page where a parcel is followed, when the carrier has one.
+pub fn tracking_url(carrier: &str, number: &str) -> Option<String> {
+    let carrier = CARRIERS.iter().find(|c| c.name == carrier)?;
+    // Labels print numbers in groups; carriers' pages want them without the spaces.
+    let compact: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    (!carrier.tracking_url.is_empty()).then(|| {
+        carrier
+            .tracking_url
+            .replace("{}", &crate::forms::url_encode(&compact))
+    })
+}
+
+/// Checks "Mark as shipped": a carrier from the list and a plausible tracking number.
+pub fn parse_shipment(
+    carrier: &str,
+    number: &str,
+) -> Result<(String, String), Vec<(String, String)>> {
+    let mut errors = Vec::new();
+    let carrier = carrier.trim();
+    if !CARRIERS.iter().any(|c| c.name == carrier) {
+        errors.push(("carrier".into(), "Choose the carrier from the list.".into()));
+    }
+    let number: String = number.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plausible = (4..=40).contains(&number.chars().count())
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+    if !plausible {
+        errors.push((
+            "tracking_number".into(),
+            "Enter the tracking number from the label: 4 to 40 letters, digits, spaces or dashes."
+                .into(),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((carrier.to_string(), number))
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,6 +728,28 @@ mod tests {
             900
         );
         assert!(options_for(&[by_value], rich).is_err());
+    }
+
+    #[test]
+    fn shipments_need_a_listed_carrier_and_a_plausible_number() {
+        assert_eq!(
+            parse_shipment("UPS", " 1Z 999 AA1 ").unwrap(),
+            ("UPS".to_string(), "1Z 999 AA1".to_string())
+        );
+        assert_eq!(
+            parse_shipment("Pigeon", "1234").unwrap_err()[0].0,
+            "carrier"
+        );
+        assert_eq!(
+            parse_shipment("UPS", "12").unwrap_err()[0].0,
+            "tracking_number"
+        );
+        assert!(parse_shipment("UPS", "<b>1234</b>").is_err());
+        assert_eq!(
+            tracking_url("UPS", "1Z 9").unwrap(),
+            "https://www.ups.com/track?tracknum=1Z9"
+        );
+        assert_eq!(tracking_url("Other", "1234"), None);
     }
 
     #[test]

@@ -33,6 +33,41 @@ pub async fn post_order(
     }
 }
 
+/// The "on its way" email, with the tracking number and the order's signed link.
+async fn tell_the_customer_it_shipped(
+    ctx: &PageContext,
+    order: &crate::checkout::model::Order,
+    carrier: &str,
+    number: &str,
+) -> Result<(), AppError> {
+    if order.email.is_empty() {
+        return Ok(());
+    }
+    let secret = crate::checkout::repo::order_link_secret(&ctx.db).await?;
+    let token = crate::signature::order_link_token(&secret, &order.public_id);
+    let follow = crate::checkout::shipping::model::tracking_url(carrier, number)
+        .map(|url| format!("Follow the parcel: {url}\n"))
+        .unwrap_or_default();
+    let body = format!(
+        "Good news — your order {} is on its way.\n\nSent with {carrier}, tracking number {number}.\n{follow}\n\
+         Ships to:\n  {}\n\nYour order: {}/account/orders/{}?t={token}\n\n\
+         Questions? Reply to this email and a person will answer.\n",
+        order.reference(),
+        order.shipping.address.label_lines().join("\n  "),
+        ctx.site.public_url,
+        order.public_id,
+    );
+    crate::email::repo::enqueue_email(
+        &ctx.db,
+        &order.email,
+        &format!("Your Storefront order {} is on its way", order.reference()),
+        &body,
+        "order_shipped",
+    )
+    .await?;
+    Ok(())
+}
+
 async fn change_order(
     ctx: &PageContext,
     payments: &Payments,
@@ -45,8 +80,30 @@ async fn change_order(
     let actor = require(&crate::request::RequestContext::of(parts), Area::Orders)?;
     match field(fields, "action").as_str() {
         "fulfil" => {
-            let reason = format!("Marked shipped by {}", actor.email);
-            match orders::mark_fulfilled(&ctx.db, public_id, &reason).await? {
+            let order = orders::find_order(&ctx.db, public_id, None)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            // A parcel needs its carrier and tracking number; orders from before shipping
+            // existed (no address) may be marked shipped without.
+            let shipment = if order.ships() {
+                Some(
+                    crate::checkout::shipping::model::parse_shipment(
+                        &field(fields, "carrier"),
+                        &field(fields, "tracking_number"),
+                    )
+                    .map_err(|errors| AppError::Fields { errors })?,
+                )
+            } else {
+                None
+            };
+            let reason = match &shipment {
+                Some((carrier, number)) => {
+                    format!("Shipped with {carrier} ({number}) by {}", actor.email)
+                }
+                None => format!("Marked shipped by {}", actor.email),
+            };
+            let sent = shipment.as_ref().map(|(c, n)| (c.as_str(), n.as_str()));
+            match orders::mark_fulfilled(&ctx.db, public_id, &reason, sent).await? {
                 None => Err(AppError::NotFound),
                 Some(Err(refused)) => Err(AppError::Conflict {
                     message: format!(
@@ -55,15 +112,11 @@ async fn change_order(
                     ),
                 }),
                 Some(Ok(_)) => {
-                    audit::record(
-                        &ctx.db,
-                        &actor,
-                        "order.fulfil",
-                        "order",
-                        public_id,
-                        "shipped",
-                    )
-                    .await?;
+                    audit::record(&ctx.db, &actor, "order.fulfil", "order", public_id, &reason)
+                        .await?;
+                    if let Some((carrier, number)) = &shipment {
+                        tell_the_customer_it_shipped(ctx, &order, carrier, number).await?;
+                    }
                     Ok("fulfilled")
                 }
             }

@@ -14,6 +14,7 @@ pub fn CheckoutStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     view! {
         <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/orders/:id/packing-slip") view=crate::checkout::staff::pages::AdminPackingSlipPage ssr=SsrMode::Async/>
     }
     .into_inner()
     .into_any_nested_route()

@@ -158,7 +158,7 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
         <AdminFrame title=format!("Order {}", order.reference()) current="/admin/orders">
             <p class="admin-back"><a href="/admin/orders">"← All orders"</a></p>
             <SuccessAlert message=saved/>
-            <FormAlert feedback=feedback.clone() fields=&["amount"]/>
+            <FormAlert feedback=feedback.clone() fields=&["amount", "carrier", "tracking_number"]/>
             <p><span class=format!("status status--{}", order.status.key())>{order.status.label()}</span>
                {format!(" · placed {} · {}", format_time(order.created_at), if order.email.is_empty() { "no email yet" } else { order.email.as_str() })}</p>
             <table class="order-lines">
@@ -169,18 +169,45 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
                 <tfoot>
+                    {order.ships().then(|| view! {
+                        <tr><th scope="row" colspan="2">{format!("Shipping: {}", order.shipping.method)}</th><td class="num">{order.shipping_price().format()}</td></tr>
+                    })}
                     <tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr>
                     {(order.refunded.minor > 0).then(|| view! {
                         <tr><th scope="row" colspan="2">"Refunded"</th><td class="num">{order.refunded.format()}</td></tr>
                     })}
                 </tfoot>
             </table>
+            {order.ships().then(|| view! {
+                <crate::checkout::pages::ShipsTo order=order.clone()/>
+                <p><a class="btn btn--small" href=format!("/admin/orders/{}/packing-slip", order.public_id)>"Print packing slip"</a></p>
+            })}
             <div class="order-actions">
-                {can_ship.then(|| view! {
-                    <form method="post" action=action.clone()>
-                        <input type="hidden" name="action" value="fulfil"/>
-                        <button class="btn btn--primary" type="submit">"Mark as shipped"</button>
-                    </form>
+                {can_ship.then(|| {
+                    let ships = order.ships();
+                    let carrier_error = feedback.as_ref().and_then(|f| f.error("carrier"));
+                    let chosen = crate::forms::typed_or(&feedback, "carrier", "");
+                    view! {
+                        <form method="post" action=action.clone() class="order-actions__ship">
+                            <input type="hidden" name="action" value="fulfil"/>
+                            {ships.then(|| view! {
+                                <div class="field">
+                                    <label for="carrier">"Carrier"</label>
+                                    <select id="carrier" name="carrier" aria-invalid=carrier_error.is_some().then_some("true")
+                                        aria-describedby=carrier_error.is_some().then_some("carrier-error")>
+                                        <option value="">"Choose…"</option>
+                                        {crate::checkout::shipping::model::CARRIERS.iter().map(|c| view! {
+                                            <option value=c.name selected=chosen == c.name>{c.name}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    {carrier_error.clone().map(|m| view! { <p class="field__error" id="carrier-error" role="alert">{m}</p> })}
+                                </div>
+                                <TextField feedback=feedback.clone() name="tracking_number" label="Tracking number" maxlength=40
+                                    hint="The customer gets an email with it and a tracking link."/>
+                            })}
+                            <button class="btn btn--primary" type="submit">"Mark as shipped"</button>
+                        </form>
+                    }
                 })}
                 {(refundable.minor > 0).then(|| view! {
                     <form method="post" action=action.clone() class="order-actions__refund">
@@ -211,6 +238,60 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+        </AdminFrame>
+    }
+}
+
+/// `/admin/orders/{id}/packing-slip`: what goes in the box, for printing (no prices).
+#[component]
+pub fn AdminPackingSlipPage() -> impl IntoView {
+    let id = crate::ui::path_param("id");
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the packing slip…"</p> }>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match load_admin_order(id).await {
+                        Ok(view) => view! { <PackingSlip view/> }.into_any(),
+                        Err(error) => admin_error(error),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PackingSlip(view: AdminOrderView) -> impl IntoView {
+    let order = view.order;
+    let back = format!("/admin/orders/{}", order.public_id);
+    view! {
+        <AdminFrame title=format!("Packing slip {}", order.reference()) current="/admin/orders">
+            <p class="admin-back no-print"><a href=back>"← The order"</a></p>
+            <p class="no-print">"Print this page (Ctrl+P or ⌘P) and put it in the box."</p>
+            <article class="packing-slip">
+                <header class="packing-slip__head">
+                    <p class="packing-slip__store">"Storefront"</p>
+                    <p>{format!("Order {} · placed {}", order.reference(), format_time(order.created_at))}</p>
+                </header>
+                <section>
+                    <h2>"Ship to"</h2>
+                    <address>
+                        {order.shipping.address.label_lines().into_iter().map(|line| view! { {line}<br/> }).collect_view()}
+                        {(!order.shipping.address.phone.is_empty()).then(|| view! { {format!("Phone: {}", order.shipping.address.phone)} })}
+                    </address>
+                    <p>{format!("Method: {} ({})", order.shipping.method, order.shipping.estimate)}</p>
+                </section>
+                <table class="order-lines">
+                    <thead><tr><th scope="col">"Item"</th><th scope="col" class="num">"Qty"</th><th scope="col">"Packed"</th></tr></thead>
+                    <tbody>
+                        {order.lines.iter().map(|l| view! {
+                            <tr><td>{l.name.clone()}</td><td class="num">{l.quantity}</td><td aria-hidden="true">"☐"</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="packing-slip__thanks">"Thank you for your order. Questions? Reply to your confirmation email and a person will answer."</p>
+            </article>
         </AdminFrame>
     }
 }
