@@ -129,6 +129,8 @@ pub enum Area {
     Staff,
     Outbox,
     Audit,
+    /// Shipping zones and rates (admins only: they decide what every order costs).
+    Shipping,
 }
 
 impl StaffRole {

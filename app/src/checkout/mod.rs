@@ -72,6 +72,7 @@ where
         .route("/webhooks/stripe", post(handlers::post_webhook))
         .route("/pay/demo/{session}", post(handlers::post_demo_pay))
         .route("/admin/orders/{id}", post(staff::handlers::post_order))
+        .route("/admin/shipping", post(staff::shipping::post_shipping))
 }
 
 /// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)

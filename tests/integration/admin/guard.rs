@@ -81,6 +81,15 @@ const TABLE: &[(Req, [u16; 5])] = &[
         [404, 404, 404, 403, 404],
     ),
     (Req::Get("/admin/outbox"), [404, 404, 403, 403, 200]),
+    (Req::Get("/admin/shipping"), [404, 404, 403, 403, 200]),
+    (
+        Req::Api("/api/admin/shipping", ""),
+        [404, 404, 403, 403, 200],
+    ),
+    (
+        Req::Post("/admin/shipping", "action=add_zone&name="),
+        [404, 404, 403, 403, 422],
+    ),
     (Req::Get("/admin/audit"), [404, 404, 403, 403, 200]),
     (
         Req::Api("/api/admin/dashboard", ""),

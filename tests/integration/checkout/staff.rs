@@ -8,7 +8,128 @@ use crate::on_both_backends;
 on_both_backends!(
     sales_ship_and_refund_orders_once,
     shipping_with_a_tracking_number_tells_the_customer,
+    admins_set_up_zones_and_rates_that_checkout_offers,
 );
+
+async fn admins_set_up_zones_and_rates_that_checkout_offers(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let admin = app.sign_in_as_staff("admin").await;
+    let page = admin.get("/admin/shipping").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("United States"));
+    assert!(page.body.contains("Express"));
+
+    let unknown = admin
+        .post_form(
+            "/admin/shipping",
+            "action=add_zone&name=Benelux&countries=NL%2C%20XX",
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown
+            .body
+            .contains("&quot;XX&quot; is not a country we can ship to")
+            || unknown
+                .body
+                .contains("\"XX\" is not a country we can ship to")
+    );
+    let added = admin
+        .post_form(
+            "/admin/shipping",
+            "action=add_zone&name=Benelux&countries=nl",
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let zone: i64 =
+        sqlx::query_scalar("SELECT zone_id FROM shipping_zone_countries WHERE country = 'NL'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let europe_still_has: i64 = app
+        .count("SELECT COUNT(*) FROM shipping_zone_countries WHERE country IN ('DE', 'FR')")
+        .await;
+    assert_eq!(europe_still_has, 2, "only the Netherlands moved");
+
+    let bad = admin
+        .post_form(
+            "/admin/shipping",
+            &format!("action=add_rate&form=zone-{zone}-rate&zone={zone}&rate_name=Courier&basis=flat&price=abc&min_days=3&max_days=1"),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("Delivery can&#x27;t end before it starts.")
+            || bad.body.contains("Delivery can't end before it starts.")
+    );
+    assert!(
+        bad.body.contains("value=\"Courier\""),
+        "what was typed stays"
+    );
+    let rate = admin
+        .post_form(
+            "/admin/shipping",
+            &format!("action=add_rate&form=zone-{zone}-rate&zone={zone}&rate_name=Courier&basis=flat&price=9.50&min_days=1&max_days=2"),
+        )
+        .await;
+    assert_eq!(rate.status, 303, "{}", rate.body);
+
+    // A Dutch address now gets the Benelux courier, not Europe's rate.
+    let (_, slug) = app.product_with_stock(5).await;
+    let guest = app.visitor();
+    guest.add_to_cart(&slug, 1).await;
+    let step = guest.get("/checkout?country=NL").await;
+    assert!(step.body.contains("Courier"));
+    assert!(step.body.contains("$9.50"));
+    assert!(step.body.contains("1–2 business days"));
+    assert!(!step.body.contains("Tracked"));
+
+    let rate_id: i64 = sqlx::query_scalar("SELECT id FROM shipping_rates WHERE name = 'Courier'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let unconfirmed = admin
+        .post_form(
+            "/admin/shipping",
+            &format!("action=delete_rate&rate={rate_id}"),
+        )
+        .await;
+    assert_eq!(unconfirmed.status, 422, "deleting asks first");
+    let deleted = admin
+        .post_form(
+            "/admin/shipping",
+            &format!("action=delete_rate&rate={rate_id}&confirm=yes"),
+        )
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert!(guest
+        .get("/checkout?country=NL")
+        .await
+        .body
+        .contains("ship to Netherlands yet"));
+
+    let sales = app.sign_in_as_staff("sales").await;
+    assert_eq!(sales.get("/admin/shipping").await.status, 403);
+    assert_eq!(
+        sales
+            .post_form("/admin/shipping", "action=add_zone&name=X")
+            .await
+            .status,
+        403
+    );
+    let actions = app.audit_actions_like("shipping.%").await;
+    assert_eq!(
+        actions,
+        [
+            "shipping.zone_add",
+            "shipping.rate_add",
+            "shipping.rate_delete"
+        ]
+    );
+}
 
 async fn shipping_with_a_tracking_number_tells_the_customer(backend: Backend) {
     let Some(app) = spawn_seeded_app(backend).await else {

@@ -561,6 +561,28 @@ pub fn parse_shipment(
     }
 }
 
+/// A zone as the admin page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneView {
+    pub id: i64,
+    pub name: String,
+    pub countries: Vec<String>,
+    pub rates: Vec<ShippingRate>,
+}
+
+/// A rate as the form gives it, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRate {
+    pub name: String,
+    pub basis: RateBasis,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub price_cents: i64,
+    pub free_above_cents: Option<i64>,
+    pub min_days: i64,
+    pub max_days: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

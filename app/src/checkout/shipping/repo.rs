@@ -24,23 +24,23 @@ where
     .bind(country)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let basis: String = r.try_get("basis")?;
-            Ok(ShippingRate {
-                id: r.try_get("id")?,
-                zone_name: r.try_get("zone_name")?,
-                name: r.try_get("name")?,
-                basis: RateBasis::parse(&basis).unwrap_or(RateBasis::Flat),
-                min: r.try_get("min_value")?,
-                max: r.try_get("max_value")?,
-                price_cents: r.try_get("price_cents")?,
-                free_above_cents: r.try_get("free_above_cents")?,
-                min_days: r.try_get("min_days")?,
-                max_days: r.try_get("max_days")?,
-            })
-        })
-        .collect()
+    rows.iter().map(rate_from_row).collect()
+}
+
+fn rate_from_row(r: &sqlx::any::AnyRow) -> Result<ShippingRate, sqlx::Error> {
+    let basis: String = r.try_get("basis")?;
+    Ok(ShippingRate {
+        id: r.try_get("id")?,
+        zone_name: r.try_get("zone_name")?,
+        name: r.try_get("name")?,
+        basis: RateBasis::parse(&basis).unwrap_or(RateBasis::Flat),
+        min: r.try_get("min_value")?,
+        max: r.try_get("max_value")?,
+        price_cents: r.try_get("price_cents")?,
+        free_above_cents: r.try_get("free_above_cents")?,
+        min_days: r.try_get("min_days")?,
+        max_days: r.try_get("max_days")?,
+    })
 }
 
 /// What a list of (unit price, quantity, weight) lines makes as a parcel: a line without a
@@ -123,4 +123,148 @@ pub async fn last_address(db: &Db, owners: &[String]) -> Result<Option<Address>,
         })
     })
     .transpose()
+}
+
+/// Every zone with its countries and rates, in staff's order.
+pub async fn list_zones(db: &Db) -> Result<Vec<super::model::ZoneView>, sqlx::Error> {
+    let zones: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM shipping_zones ORDER BY position, id")
+            .fetch_all(db.pool())
+            .await?;
+    let mut views = Vec::with_capacity(zones.len());
+    for (id, name) in zones {
+        let countries: Vec<String> = sqlx::query_scalar(
+            "SELECT country FROM shipping_zone_countries WHERE zone_id = $1 ORDER BY country",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+        let rows = sqlx::query(
+            "SELECT r.id, z.name AS zone_name, r.name, r.basis, r.min_value, r.max_value, r.price_cents, \
+                    r.free_above_cents, r.min_days, r.max_days \
+             FROM shipping_rates r JOIN shipping_zones z ON z.id = r.zone_id \
+             WHERE r.zone_id = $1 ORDER BY r.position, r.id",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+        let rates = rows
+            .iter()
+            .map(rate_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        views.push(super::model::ZoneView {
+            id,
+            name,
+            countries,
+            rates,
+        });
+    }
+    Ok(views)
+}
+
+/// A new zone covering `countries` (taken from their old zones); `None` when the name is
+/// taken.
+pub async fn add_zone(
+    db: &Db,
+    name: &str,
+    countries: &[String],
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO shipping_zones (name, position) VALUES ($1, 100) ON CONFLICT (name) DO NOTHING RETURNING id",
+    )
+    .bind(name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    assign_countries(&mut tx, id, countries).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// The zone covers exactly `countries` now; false when there is no such zone.
+pub async fn set_countries(
+    db: &Db,
+    zone_id: i64,
+    countries: &[String],
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM shipping_zones WHERE id = $1")
+        .bind(zone_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM shipping_zone_countries WHERE zone_id = $1")
+        .bind(zone_id)
+        .execute(&mut *tx)
+        .await?;
+    assign_countries(&mut tx, zone_id, countries).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn assign_countries(
+    conn: &mut sqlx::AnyConnection,
+    zone_id: i64,
+    countries: &[String],
+) -> Result<(), sqlx::Error> {
+    for country in countries {
+        // A country is in one zone: it moves here from wherever it was.
+        sqlx::query(
+            "INSERT INTO shipping_zone_countries (country, zone_id) VALUES ($1, $2) \
+             ON CONFLICT (country) DO UPDATE SET zone_id = excluded.zone_id",
+        )
+        .bind(country)
+        .bind(zone_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds a rate to a zone; `None` when there is no such zone.
+pub async fn add_rate(
+    db: &Db,
+    zone_id: i64,
+    rate: &super::model::NewRate,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM shipping_zones WHERE id = $1")
+        .bind(zone_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO shipping_rates (zone_id, name, basis, min_value, max_value, price_cents, \
+             free_above_cents, min_days, max_days, position) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 100) RETURNING id",
+    )
+    .bind(zone_id)
+    .bind(&rate.name)
+    .bind(rate.basis.key())
+    .bind(rate.min)
+    .bind(rate.max)
+    .bind(rate.price_cents)
+    .bind(rate.free_above_cents)
+    .bind(rate.min_days)
+    .bind(rate.max_days)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// Deletes a rate; false when there was none.
+pub async fn delete_rate(db: &Db, rate_id: i64) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM shipping_rates WHERE id = $1")
+        .bind(rate_id)
+        .execute(db.pool())
+        .await?;
+    Ok(deleted.rows_affected() == 1)
 }

@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod pages;
+pub mod shipping;
 
 /// The orders desk. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]
@@ -14,6 +15,7 @@ pub fn CheckoutStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
     view! {
         <Route path=path!("/admin/orders") view=crate::checkout::staff::pages::AdminOrdersPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/orders/:id") view=crate::checkout::staff::pages::AdminOrderPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/shipping") view=crate::checkout::staff::shipping::AdminShippingPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/orders/:id/packing-slip") view=crate::checkout::staff::pages::AdminPackingSlipPage ssr=SsrMode::Async/>
     }
     .into_inner()
