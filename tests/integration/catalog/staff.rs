@@ -29,6 +29,7 @@ fn product_form(name: &str, slug: &str, sku: &str, category_id: i64) -> Form {
         .text("stock", "7")
         .text("status", "active")
         .text("specs", "Burr size: 64 mm\nNoise: Low")
+        .text("weight", "2400")
 }
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
@@ -54,6 +55,12 @@ async fn a_created_product_is_in_the_store_at_once(backend: Backend) {
 
     let found = app.get("/products?q=quietude").await;
     assert_eq!(found.card_names(), vec!["Quietude Grinder"]);
+    let weight: Option<i64> =
+        sqlx::query_scalar("SELECT weight_grams FROM products WHERE slug = 'quietude-grinder'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(weight, Some(2400), "the shipping weight is kept");
     let product = app.get("/products/quietude-grinder").await;
     assert_eq!(product.status, 200);
     assert!(product.body.contains("<strong>Flat burrs</strong>"));
@@ -116,6 +123,12 @@ async fn bad_product_input_is_shown_next_to_the_field(backend: Backend) {
         page.body.contains("value=\"Odd One\""),
         "typed values are kept"
     );
+
+    let heavy = product_form("Odd Four", "", "ODD-4", category).text("weight", "heavy");
+    let page = staff.create_product(heavy).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Enter the packed weight in whole grams"));
+    assert!(page.body.contains("value=\"heavy\""));
 
     let not_an_image = product_form("Odd Two", "", "ODD-2", category).part(
         "image",

@@ -42,6 +42,8 @@ pub struct ProductDraft {
     pub status: String,
     /// One "Name: Value" per line.
     pub specs: String,
+    /// Shipping weight in grams, as typed ("" when not weighed yet).
+    pub weight: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,6 +104,9 @@ pub struct ProductInput {
     pub compare_at_cents: Option<i64>,
     pub status: String,
     pub specs: Vec<crate::catalog::model::Spec>,
+    /// Shipping weight in grams; `None` until someone weighs it (weight-based rates then
+    /// cannot price it, flat and value rates still can).
+    pub weight_grams: Option<i64>,
 }
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -211,6 +216,18 @@ pub fn parse_product_form(
         }
     });
     let specs = keep(&mut errors, parse_specs(&get("specs")));
+    let weight_grams = keep(&mut errors, {
+        let text = get("weight");
+        let text = text.trim();
+        match text.parse::<i64>() {
+            _ if text.is_empty() => Ok(None),
+            Ok(grams) if (1..=1_000_000).contains(&grams) => Ok(Some(grams)),
+            _ => Err(AppError::invalid(
+                "weight",
+                "Enter the packed weight in whole grams (1 to 1000000), or leave it empty.",
+            )),
+        }
+    });
     match (
         name,
         slug,
@@ -222,6 +239,7 @@ pub fn parse_product_form(
         compare_at_cents,
         status,
         specs,
+        weight_grams,
     ) {
         (
             Some(name),
@@ -234,6 +252,7 @@ pub fn parse_product_form(
             Some(compare_at_cents),
             Some(status),
             Some(specs),
+            Some(weight_grams),
         ) if errors.is_empty() => Ok(ProductInput {
             slug,
             name,
@@ -245,6 +264,7 @@ pub fn parse_product_form(
             compare_at_cents,
             status,
             specs,
+            weight_grams,
         }),
         _ => Err(AppError::Fields { errors }),
     }

@@ -162,7 +162,7 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
             <p class="admin-back"><a href="/admin/products">"← All products"</a>
                 {store_link.map(|href| view! { " · " <a href=href>"View in store"</a> })}</p>
             <SuccessAlert message=saved/>
-            <FormAlert feedback=feedback.clone() fields=&["name", "slug", "sku", "category_id", "summary", "description_md", "price", "compare_at", "stock", "status", "specs", "image", "image_alt"]/>
+            <FormAlert feedback=feedback.clone() fields=&["name", "slug", "sku", "category_id", "summary", "description_md", "price", "compare_at", "stock", "status", "specs", "image", "image_alt", "weight"]/>
             <form method="post" action=action enctype="multipart/form-data" class="admin-form" novalidate>
                 <div class="admin-form__grid">
                     <TextField feedback=feedback.clone() name="name" label="Name" value=draft.name.clone() required=true maxlength=120/>
@@ -181,6 +181,8 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                     </div>
                     <TextField feedback=feedback.clone() name="price" label="Price (USD)" value=draft.price.clone() required=true maxlength=14 hint="Like 249 or 249.99"/>
                     <TextField feedback=feedback.clone() name="compare_at" label="Was price (optional)" value=draft.compare_at.clone() maxlength=14 hint="Shown struck through when higher than the price."/>
+                    <TextField feedback=feedback.clone() name="weight" label="Shipping weight in grams (optional)" value=draft.weight.clone() maxlength=8
+                        hint="Packed weight. Weight-based shipping rates need it; without it only flat and order-value rates can price this product."/>
                     {is_new.then(|| view! {
                         <TextField feedback=feedback.clone() name="stock" label="Starting stock" value="0" kind="number" maxlength=7/>
                     })}
