@@ -214,6 +214,7 @@ async fn stripe_session(
         success_url: format!("{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"),
         cancel_url: format!("{base}/cart"),
         expires_at: order.hold_until,
+        ship_to: order.ships().then_some(&order.shipping.address),
     };
     match stripe.create_session(&request).await {
         Ok(session) => {

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionPaymentIntentData, ProductData,
+    CreateCheckoutSessionPaymentIntentData, CreateCheckoutSessionPaymentIntentDataShipping,
+    CreateCheckoutSessionPaymentIntentDataShippingAddress, ProductData,
 };
 use stripe_checkout::checkout_session::{ExpireCheckoutSession, RetrieveCheckoutSession};
 use stripe_checkout::{
@@ -51,6 +52,8 @@ pub struct SessionRequest<'a> {
     pub success_url: String,
     pub cancel_url: String,
     pub expires_at: i64,
+    /// The address we collected, so the payment carries it (Stripe does not ask again).
+    pub ship_to: Option<&'a super::shipping::model::Address>,
 }
 
 /// The session Stripe made: its id and the hosted page to send the customer to.
@@ -102,6 +105,19 @@ impl StripeProvider {
         let metadata = HashMap::from([("order_id".to_string(), request.public_id.to_string())]);
         let mut payment_intent = CreateCheckoutSessionPaymentIntentData::new();
         payment_intent.metadata = Some(metadata.clone());
+        if let Some(to) = request.ship_to {
+            let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+            let mut address = CreateCheckoutSessionPaymentIntentDataShippingAddress::new(&to.line1);
+            address.line2 = optional(&to.line2);
+            address.city = optional(&to.city);
+            address.state = optional(&to.region);
+            address.postal_code = optional(&to.postal_code);
+            address.country = optional(&to.country);
+            let mut shipping =
+                CreateCheckoutSessionPaymentIntentDataShipping::new(address, &to.name);
+            shipping.phone = optional(&to.phone);
+            payment_intent.shipping = Some(shipping);
+        }
         let mut create = CreateCheckoutSession::new()
             .mode(CheckoutSessionMode::Payment)
             .line_items(items)

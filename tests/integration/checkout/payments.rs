@@ -228,6 +228,20 @@ async fn a_purchase_through_stripe(backend: Backend) {
         );
         assert!(value("line_items[1][price_data][product_data][name]").starts_with("Shipping: "));
         assert_eq!(
+            value("payment_intent_data[shipping][address][line1]"),
+            "1 Main St",
+            "the address we collected travels with the payment"
+        );
+        assert_eq!(
+            value("payment_intent_data[shipping][address][postal_code]"),
+            "94107"
+        );
+        assert_eq!(
+            value("payment_intent_data[shipping][address][country]"),
+            "US"
+        );
+        assert_eq!(value("payment_intent_data[shipping][name]"), "Ada Lovelace");
+        assert_eq!(
             value("success_url"),
             format!(
                 "{}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
