@@ -267,6 +267,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.db.clone());
             provide_context(state.site.clone());
             provide_context(app::catalog::api::SUGGEST_PRODUCTS);
+            provide_context(app::checkout::shipping::ESTIMATE);
         }
     };
     let https = state.site.public_url.starts_with("https://");

@@ -4,8 +4,9 @@ use super::model::CartView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The cart, with a shipping estimate for `country` ("" for the store's default).
 #[server(endpoint = "cart")]
-pub async fn load_cart() -> Result<CartView, AppError> {
+pub async fn load_cart(country: String) -> Result<CartView, AppError> {
     let db = crate::db::use_db()?;
     let hold_minutes = use_context::<crate::seo::SiteInfo>()
         .map(|site| site.checkout_hold_minutes)
@@ -16,11 +17,22 @@ pub async fn load_cart() -> Result<CartView, AppError> {
             total: None,
             payment_problem: None,
             hold_minutes,
+            shipping: None,
         });
     };
     let lines = super::repo::list_lines(&db, &owner).await?;
     let payment_problem = super::repo::open_payment_problem(&db, &owner).await?;
+    // Rendered again after a form error, a page has no estimator in context; it then says
+    // shipping is priced at the next step.
+    let shipping = match use_context::<super::model::ShippingEstimator>() {
+        Some(estimator) if !lines.is_empty() => (estimator.0)(db.clone(), owner.clone(), country)
+            .await
+            .inspect_err(|error| tracing::warn!(%error, "no shipping estimate for the cart"))
+            .ok(),
+        _ => None,
+    };
     Ok(CartView {
+        shipping,
         total: super::model::cart_total(&lines),
         lines,
         payment_problem,

@@ -49,7 +49,34 @@ pub struct CartView {
     pub payment_problem: Option<String>,
     /// How long checkout holds the items (the store's setting).
     pub hold_minutes: i64,
+    /// What shipping to the visitor's country would cost, before any address is typed.
+    pub shipping: Option<ShippingEstimate>,
 }
+
+/// The cheapest way to ship the cart to a country, as the cart shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShippingEstimate {
+    /// The country it is for (ISO code) and every country the visitor may pick instead.
+    pub country: String,
+    pub countries: Vec<(String, String)>,
+    /// The cheapest method's price and delivery estimate, when one applies.
+    pub from: Option<Money>,
+    pub estimate: String,
+    /// Why nothing applies (not shipped there, a product without a weight …).
+    pub problem: Option<String>,
+}
+
+/// How the cart learns a shipping estimate: checkout's rates, handed to the server's
+/// context at startup (`checkout::shipping::ESTIMATE`), since the cart sits below checkout.
+/// Arguments: the cart's owner and the country code asked for ("" for the default).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+pub struct ShippingEstimator(pub fn(crate::db::Db, String, String) -> Estimate);
+
+/// What a [`ShippingEstimator`] answers, later.
+#[cfg(feature = "ssr")]
+pub type Estimate =
+    futures::future::BoxFuture<'static, Result<ShippingEstimate, crate::error::AppError>>;
 
 impl CartView {
     pub fn item_count(&self) -> i64 {
@@ -139,6 +166,7 @@ mod tests {
             total: cart_total(&lines),
             payment_problem: None,
             hold_minutes: 30,
+            shipping: None,
         };
         assert_eq!(view.item_count(), 3);
         assert!(view.can_check_out());

@@ -14,7 +14,7 @@ pub fn CartPage() -> impl IntoView {
             <Title text="Your cart · Storefront"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
-                    match load_cart().await {
+                    match load_cart(query_param("country")).await {
                         Ok(cart) => view! { <CartView cart/> }.into_any(),
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
                     }
@@ -81,10 +81,18 @@ fn CartView(cart: CartView) -> impl IntoView {
                         <dt>{format!("{count} {}", if count == 1 { "item" } else { "items" })}</dt>
                         <dd>{total.clone()}</dd>
                         <dt>"Shipping"</dt>
-                        <dd>"At the next step, for your address"</dd>
+                        <dd>{match &cart.shipping {
+                            Some(estimate) => match (&estimate.from, &estimate.problem) {
+                                (Some(from), _) if from.minor == 0 => "Free".to_string(),
+                                (Some(from), _) => format!("from {}", from.format()),
+                                (None, _) => "—".to_string(),
+                            },
+                            None => "At the next step, for your address".to_string(),
+                        }}</dd>
                         <dt class="cart__grand">"Items total"</dt>
                         <dd class="cart__grand">{total}</dd>
                     </dl>
+                    {cart.shipping.clone().map(|estimate| view! { <ShippingEstimateNote estimate/> })}
                     <form method="get" action="/checkout">
                         <button class="btn btn--primary btn--block" type="submit" disabled=!can_check_out>
                             "Check out securely"
@@ -132,5 +140,33 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
             </div>
             <p class="cart-line__subtotal">{line.subtotal().format()}</p>
         </li>
+    }
+}
+
+/// Where the estimate is for, how long it takes, and a no-JS form to pick another country.
+#[component]
+fn ShippingEstimateNote(estimate: super::model::ShippingEstimate) -> impl IntoView {
+    let name = estimate
+        .countries
+        .iter()
+        .find(|(code, _)| *code == estimate.country)
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default();
+    view! {
+        <div class="cart__estimate">
+            {match estimate.problem.clone() {
+                Some(problem) => view! { <p class="cart__blocked" role="status">{problem}</p> }.into_any(),
+                None => view! { <p class="cart__note">{format!("To {name}, {}. The exact price comes with your address.", estimate.estimate)}</p> }.into_any(),
+            }}
+            <form method="get" action="/cart" class="cart__country">
+                <label for="cart-country">"Ship to"</label>
+                <select id="cart-country" name="country">
+                    {estimate.countries.iter().map(|(code, country)| view! {
+                        <option value=code.clone() selected=*code == estimate.country>{country.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <button class="btn btn--small" type="submit">"Update"</button>
+            </form>
+        </div>
     }
 }

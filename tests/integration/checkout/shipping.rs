@@ -43,6 +43,16 @@ async fn shipping_is_priced_by_weight_band_and_free_above_the_threshold(backend:
     let guest = app.visitor();
     guest.add_to_cart(&slug, 2).await;
 
+    // The cart estimates before any address: the cheapest method to the country asked.
+    let cart = guest.cart().await;
+    assert!(cart.body.contains("from $6.95"), "the cart's estimate");
+    assert!(cart.body.contains("To United States, 3–5 business days."));
+    let to_australia = guest.get("/cart?country=AU").await;
+    assert!(to_australia.body.contains("from $29.00"));
+    assert!(to_australia
+        .body
+        .contains("To Australia, 7–14 business days."));
+
     // 1.2 kg to the US: the light Standard band and Express.
     let step = guest.checkout_step().await;
     assert_eq!(step.status, 200);

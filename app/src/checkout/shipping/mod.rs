@@ -7,3 +7,46 @@ pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
+
+/// The cart's shipping estimate (the cheapest method to a country for the cart as it is),
+/// handed to the server's context at startup.
+#[cfg(feature = "ssr")]
+pub const ESTIMATE: crate::cart::model::ShippingEstimator =
+    crate::cart::model::ShippingEstimator(estimate_for_cart);
+
+#[cfg(feature = "ssr")]
+fn estimate_for_cart(
+    db: crate::db::Db,
+    owner: String,
+    country: String,
+) -> crate::cart::model::Estimate {
+    Box::pin(async move {
+        let country = model::country(&country)
+            .or_else(|| model::country(model::DEFAULT_COUNTRY))
+            .expect("the default country is in the list");
+        let parcel = repo::cart_parcel(&db, &owner).await?;
+        let rates = repo::rates_for_country(db.pool(), country.code).await?;
+        let currency = crate::money::Currency::Usd;
+        let (from, estimate, problem) = match model::options_for(&rates, parcel) {
+            Ok(options) => {
+                let cheapest = &options[0];
+                (
+                    Some(crate::money::Money::new(cheapest.price_cents, currency)),
+                    cheapest.estimate.clone(),
+                    None,
+                )
+            }
+            Err(why) => (None, String::new(), Some(why.message(country.name))),
+        };
+        Ok(crate::cart::model::ShippingEstimate {
+            country: country.code.to_string(),
+            countries: model::COUNTRIES
+                .iter()
+                .map(|c| (c.code.to_string(), c.name.to_string()))
+                .collect(),
+            from,
+            estimate,
+            problem,
+        })
+    })
+}
