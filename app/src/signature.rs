@@ -92,6 +92,12 @@ pub fn order_link_token(secret: &str, public_id: &str) -> String {
     link_token(secret, "order-link", public_id)
 }
 
+/// A guest's signed order link, as emails carry it (opens the order on any device).
+pub fn order_link(secret: &str, public_url: &str, public_id: &str) -> String {
+    let token = order_link_token(secret, public_id);
+    format!("{public_url}/account/orders/{public_id}?t={token}")
+}
+
 /// Whether `token` is the order link token of `public_id`.
 pub fn order_link_is_valid(secret: &str, public_id: &str, token: &str) -> bool {
     link_is_valid(secret, "order-link", public_id, token)

@@ -22,8 +22,8 @@ pub async fn fulfil_paid_order(
         return Ok(());
     }
     let link_secret = crate::db::app_secret(&mut *conn, crate::signature::LINK_SECRET).await?;
-    let token = crate::signature::order_link_token(&link_secret, &order.public_id);
-    let body = confirmation_body(&facts, order, &reference, public_url, &token);
+    let link = crate::signature::order_link(&link_secret, public_url, &order.public_id);
+    let body = confirmation_body(&facts, order, &reference, &link);
     crate::email::repo::enqueue_email_in(
         &mut *conn,
         &facts.email,
@@ -39,8 +39,7 @@ fn confirmation_body(
     facts: &repo::ConfirmationFacts,
     order: &OrderFacts,
     reference: &str,
-    public_url: &str,
-    token: &str,
+    link: &str,
 ) -> String {
     let mut listed: Vec<String> = facts
         .lines
@@ -62,14 +61,16 @@ fn confirmation_body(
                 Money::new(facts.shipping_cents, facts.currency).format()
             }
         ));
-        listed.push(format!("\nShips to:\n  {}", facts.ships_to.join("\n  ")));
+        listed.push(format!(
+            "\nShips to:\n  {}",
+            facts.ships_to.label_lines().join("\n  ")
+        ));
     }
     format!(
         "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
-         Follow your order here (no account needed): {public_url}/account/orders/{}?t={token}\n\n\
+         Follow your order here (no account needed): {link}\n\n\
          Questions? Reply to this email and a person will answer.\n",
         listed.join("\n"),
         Money::new(order.total_cents, facts.currency).format(),
-        order.public_id
     )
 }

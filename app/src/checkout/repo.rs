@@ -583,8 +583,7 @@ pub struct ConfirmationFacts {
     pub currency: Currency,
     pub shipping_method: String,
     pub shipping_cents: i64,
-    /// The address as a label prints it.
-    pub ships_to: Vec<String>,
+    pub ships_to: super::shipping::model::Address,
 }
 
 pub async fn confirmation_facts(
@@ -601,17 +600,6 @@ pub async fn confirmation_facts(
     .await?;
     let email: String = r.try_get("email")?;
     let currency: String = r.try_get("currency")?;
-    let address = super::shipping::model::Address {
-        name: r.try_get("ship_name")?,
-        company: r.try_get("ship_company")?,
-        line1: r.try_get("ship_line1")?,
-        line2: r.try_get("ship_line2")?,
-        city: r.try_get("ship_city")?,
-        region: r.try_get("ship_region")?,
-        postal_code: r.try_get("ship_postal_code")?,
-        country: r.try_get("ship_country")?,
-        phone: r.try_get("ship_phone")?,
-    };
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT name, quantity, unit_cents FROM order_lines WHERE order_id = $1 ORDER BY name",
     )
@@ -624,7 +612,7 @@ pub async fn confirmation_facts(
         currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
         shipping_method: r.try_get("shipping_method")?,
         shipping_cents: r.try_get("shipping_cents")?,
-        ships_to: address.label_lines(),
+        ships_to: super::shipping::repo::address_from_row(&r)?,
     })
 }
 
@@ -761,17 +749,7 @@ pub async fn find_order(
         hold_until: r.try_get("hold_until")?,
         created_at: r.try_get("created_at")?,
         shipping: super::model::OrderShipping {
-            address: super::shipping::model::Address {
-                name: r.try_get("ship_name")?,
-                company: r.try_get("ship_company")?,
-                line1: r.try_get("ship_line1")?,
-                line2: r.try_get("ship_line2")?,
-                city: r.try_get("ship_city")?,
-                region: r.try_get("ship_region")?,
-                postal_code: r.try_get("ship_postal_code")?,
-                country: r.try_get("ship_country")?,
-                phone: r.try_get("ship_phone")?,
-            },
+            address: super::shipping::repo::address_from_row(&r)?,
             method: r.try_get("shipping_method")?,
             estimate: r.try_get("shipping_estimate")?,
             price_cents: r.try_get("shipping_cents")?,

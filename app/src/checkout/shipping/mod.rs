@@ -21,9 +21,7 @@ fn estimate_for_cart(
     country: String,
 ) -> crate::cart::model::Estimate {
     Box::pin(async move {
-        let country = model::country(&country)
-            .or_else(|| model::country(model::DEFAULT_COUNTRY))
-            .expect("the default country is in the list");
+        let country = model::country_or_default(&country);
         let parcel = repo::cart_parcel(&db, &owner).await?;
         let rates = repo::rates_for_country(db.pool(), country.code).await?;
         let currency = crate::money::Currency::Usd;

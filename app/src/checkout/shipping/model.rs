@@ -96,6 +96,14 @@ pub fn country(code: &str) -> Option<&'static Country> {
 /// The country a new checkout starts with.
 pub const DEFAULT_COUNTRY: &str = "US";
 
+/// The country for a code, or the default one when we do not ship there (for pages that
+/// show options before an address is given).
+pub fn country_or_default(code: &str) -> &'static Country {
+    country(code)
+        .or_else(|| country(DEFAULT_COUNTRY))
+        .expect("the default country is in the list")
+}
+
 /// A postal code in its country's written form (`k1a0b1` → `K1A 0B1`), or why not.
 pub fn normalise_postal_code(country: &Country, raw: &str) -> Result<String, String> {
     let compact: String = raw
@@ -189,19 +197,6 @@ pub struct Address {
     pub country: String,
     pub phone: String,
 }
-
-/// The address form's field names, as the checkout form posts them.
-pub const ADDRESS_FIELDS: &[&str] = &[
-    "ship_name",
-    "ship_company",
-    "ship_line1",
-    "ship_line2",
-    "ship_city",
-    "ship_region",
-    "ship_postal_code",
-    "ship_country",
-    "ship_phone",
-];
 
 impl Address {
     /// The lines a label (and the order page) prints, in order, blanks left out.

@@ -60,8 +60,8 @@ pub async fn load_checkout(
     let hold_minutes = use_context::<crate::seo::SiteInfo>()
         .map(|site| site.checkout_hold_minutes)
         .unwrap_or(30);
-    let country_code = country(&country_code)
-        .map_or(super::model::DEFAULT_COUNTRY, |c| c.code)
+    let country_code = super::model::country_or_default(&country_code)
+        .code
         .to_string();
     let (lines, parcel) = if quote.is_empty() {
         let Some(owner) = request.cart_owner() else {

@@ -109,20 +109,22 @@ pub async fn last_address(db: &Db, owners: &[String]) -> Result<Option<Address>,
     .bind(second)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
-        Ok(Address {
-            name: r.try_get("ship_name")?,
-            company: r.try_get("ship_company")?,
-            line1: r.try_get("ship_line1")?,
-            line2: r.try_get("ship_line2")?,
-            city: r.try_get("ship_city")?,
-            region: r.try_get("ship_region")?,
-            postal_code: r.try_get("ship_postal_code")?,
-            country: r.try_get("ship_country")?,
-            phone: r.try_get("ship_phone")?,
-        })
+    row.as_ref().map(address_from_row).transpose()
+}
+
+/// An order row's shipping address (its `ship_*` columns).
+pub fn address_from_row(r: &sqlx::any::AnyRow) -> Result<Address, sqlx::Error> {
+    Ok(Address {
+        name: r.try_get("ship_name")?,
+        company: r.try_get("ship_company")?,
+        line1: r.try_get("ship_line1")?,
+        line2: r.try_get("ship_line2")?,
+        city: r.try_get("ship_city")?,
+        region: r.try_get("ship_region")?,
+        postal_code: r.try_get("ship_postal_code")?,
+        country: r.try_get("ship_country")?,
+        phone: r.try_get("ship_phone")?,
     })
-    .transpose()
 }
 
 /// Every zone with its countries and rates, in staff's order.

@@ -44,18 +44,16 @@ async fn tell_the_customer_it_shipped(
         return Ok(());
     }
     let secret = crate::checkout::repo::order_link_secret(&ctx.db).await?;
-    let token = crate::signature::order_link_token(&secret, &order.public_id);
+    let link = crate::signature::order_link(&secret, &ctx.site.public_url, &order.public_id);
     let follow = crate::checkout::shipping::model::tracking_url(carrier, number)
         .map(|url| format!("Follow the parcel: {url}\n"))
         .unwrap_or_default();
     let body = format!(
         "Good news — your order {} is on its way.\n\nSent with {carrier}, tracking number {number}.\n{follow}\n\
-         Ships to:\n  {}\n\nYour order: {}/account/orders/{}?t={token}\n\n\
+         Ships to:\n  {}\n\nYour order: {link}\n\n\
          Questions? Reply to this email and a person will answer.\n",
         order.reference(),
         order.shipping.address.label_lines().join("\n  "),
-        ctx.site.public_url,
-        order.public_id,
     );
     crate::email::repo::enqueue_email(
         &ctx.db,
