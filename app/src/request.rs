@@ -131,6 +131,8 @@ pub enum Area {
     Audit,
     /// Shipping zones and rates (admins only: they decide what every order costs).
     Shipping,
+    /// The tax setting, tax rates and the invoice issuer (admins only, as shipping).
+    Taxes,
 }
 
 impl StaffRole {

@@ -86,6 +86,7 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
             quote: None,
             address: &address,
             shipping_rate: rate,
+            vat_id: "",
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -169,6 +170,7 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
                 quote: None,
                 address: &address,
                 shipping_rate: rate,
+                vat_id: "",
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

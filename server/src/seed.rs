@@ -299,6 +299,13 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
     )
     .execute(&mut *tx)
     .await?;
+    // Coffee is food: most countries tax it at their reduced rate (UK 5 %, DE 7 %, …).
+    sqlx::query(
+        "UPDATE products SET tax_class = 'reduced' WHERE category_id IN \
+            (SELECT id FROM categories WHERE slug = 'coffee-beans')",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(SeedOutcome::Seeded {
         products: store.products.len(),

@@ -64,6 +64,12 @@ pub struct ShippingEstimate {
     pub estimate: String,
     /// Why nothing applies (not shipped there, a product without a weight …).
     pub problem: Option<String>,
+    /// The tax rows with the cheapest method ("Includes VAT 20%", "GST 5%") and what they
+    /// come to, and whether they are already in the prices.
+    pub taxes: Vec<(String, Money)>,
+    pub prices_include_tax: bool,
+    /// Why the tax can't be told yet (it depends on a state the cart does not know).
+    pub tax_note: Option<String>,
 }
 
 /// How the cart learns a shipping estimate: checkout's rates, handed to the server's

@@ -89,6 +89,10 @@ fn CartView(cart: CartView) -> impl IntoView {
                             },
                             None => "At the next step, for your address".to_string(),
                         }}</dd>
+                        {cart.shipping.iter().flat_map(|e| e.taxes.clone()).map(|(label, amount)| view! {
+                            <dt>{format!("{label} (estimate)")}</dt>
+                            <dd>{amount.format()}</dd>
+                        }).collect_view()}
                         <dt class="cart__grand">"Items total"</dt>
                         <dd class="cart__grand">{total}</dd>
                     </dl>
@@ -158,6 +162,7 @@ fn ShippingEstimateNote(estimate: super::model::ShippingEstimate) -> impl IntoVi
                 Some(problem) => view! { <p class="cart__blocked" role="status">{problem}</p> }.into_any(),
                 None => view! { <p class="cart__note">{format!("To {name}, {}. The exact price comes with your address.", estimate.estimate)}</p> }.into_any(),
             }}
+            {estimate.tax_note.clone().map(|note| view! { <p class="cart__note">{note}</p> })}
             <form method="get" action="/cart" class="cart__country">
                 <label for="cart-country">"Ship to"</label>
                 <select id="cart-country" name="country">

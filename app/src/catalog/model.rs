@@ -519,3 +519,37 @@ mod tests {
         assert_eq!(stock_state(40), StockState::InStock);
     }
 }
+
+/// How a product is taxed: at the destination's standard rate, its reduced rate (food,
+/// books, where the law has one; the standard rate where it has none), or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TaxClass {
+    #[default]
+    Standard,
+    Reduced,
+    Zero,
+}
+
+impl TaxClass {
+    pub const ALL: [TaxClass; 3] = [TaxClass::Standard, TaxClass::Reduced, TaxClass::Zero];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxClass::Standard => "standard",
+            TaxClass::Reduced => "reduced",
+            TaxClass::Zero => "zero",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<TaxClass> {
+        TaxClass::ALL.into_iter().find(|c| c.key() == key.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TaxClass::Standard => "Standard rate",
+            TaxClass::Reduced => "Reduced rate (food, books…)",
+            TaxClass::Zero => "Zero rate (not taxed)",
+        }
+    }
+}

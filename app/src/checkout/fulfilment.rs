@@ -61,6 +61,18 @@ fn confirmation_body(
                 Money::new(facts.shipping_cents, facts.currency).format()
             }
         ));
+    }
+    for tax in crate::checkout::tax::model::summarise(facts.taxes.iter()) {
+        listed.push(format!(
+            "  {} — {}",
+            tax.label(facts.prices_include_tax),
+            Money::new(tax.amount_cents, facts.currency).format()
+        ));
+    }
+    if !facts.vat_id.is_empty() {
+        listed.push(format!("  Your VAT / tax ID: {}", facts.vat_id));
+    }
+    if !facts.shipping_method.is_empty() {
         listed.push(format!(
             "\nShips to:\n  {}",
             facts.ships_to.label_lines().join("\n  ")
@@ -68,7 +80,7 @@ fn confirmation_body(
     }
     format!(
         "Thank you — we received your payment.\n\nOrder {reference}\n{}\n\nTotal: {}\n\n\
-         Follow your order here (no account needed): {link}\n\n\
+         Follow your order and print its invoice here (no account needed): {link}\n\n\
          Questions? Reply to this email and a person will answer.\n",
         listed.join("\n"),
         Money::new(order.total_cents, facts.currency).format(),

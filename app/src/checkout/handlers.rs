@@ -49,6 +49,9 @@ pub async fn post_checkout(
         let quote = quote_terms(&ctx, &parts, &fields).await?;
         let address = super::shipping::model::parse_address(&fields)
             .map_err(|errors| AppError::Fields { errors })?;
+        let vat_id =
+            super::tax::model::normalise_vat_id(&field(&fields, "vat_id"), &address.country)
+                .map_err(|message| AppError::invalid("vat_id", message))?;
         let shipping_rate = field(&fields, "shipping_rate")
             .parse::<i64>()
             .map_err(|_| {
@@ -60,6 +63,7 @@ pub async fn post_checkout(
                 let choice = Shipping {
                     address: &address,
                     rate: shipping_rate,
+                    vat_id: &vat_id,
                 };
                 start_order(
                     &ctx,
@@ -103,10 +107,11 @@ async fn quote_terms(
     Ok(Some(terms))
 }
 
-/// Where the order goes and the shipping rate chosen for it.
+/// Where the order goes, the shipping rate chosen for it, and the buyer's VAT / tax ID.
 struct Shipping<'a> {
     address: &'a super::shipping::model::Address,
     rate: i64,
+    vat_id: &'a str,
 }
 
 async fn start_order(
@@ -130,6 +135,7 @@ async fn start_order(
         quote,
         address: shipping.address,
         shipping_rate: shipping.rate,
+        vat_id: shipping.vat_id,
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
@@ -188,11 +194,14 @@ async fn stripe_session(
         return Ok(format!("/account/orders/{}", order.public_id));
     }
     let base = &ctx.site.public_url;
-    // Shipping is charged as its own line, so the session's total is the order's total.
+    // Shipping is charged as its own line, and tax (when prices exclude it) as one more,
+    // so the session's total is the order's total to the cent. Prices that include tax
+    // are charged as listed.
     let shipping_name = format!(
         "Shipping: {} ({})",
         order.shipping.method, order.shipping.estimate
     );
+    let tax_name = tax_line_name(&order);
     let request = SessionRequest {
         public_id: &order.public_id,
         email: &order.email,
@@ -210,6 +219,13 @@ async fn stripe_session(
                 unit_cents: order.shipping.price_cents,
                 quantity: 1,
             }))
+            .chain(
+                (!order.tax.prices_include_tax && order.tax.tax_cents > 0).then(|| SessionLine {
+                    name: &tax_name,
+                    unit_cents: order.tax.tax_cents,
+                    quantity: 1,
+                }),
+            )
             .collect(),
         success_url: format!("{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"),
         cancel_url: format!("{base}/cart"),
@@ -234,6 +250,12 @@ async fn stripe_session(
             })
         }
     }
+}
+
+/// "Tax: Sales tax 7.25%" — the extra line's name at the provider.
+fn tax_line_name(order: &super::model::Order) -> String {
+    let rates: Vec<String> = order.tax_summary().iter().map(|t| t.label(false)).collect();
+    format!("Tax: {}", rates.join(", "))
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {

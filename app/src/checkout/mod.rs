@@ -22,6 +22,7 @@ pub mod shipping;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod stripe_payments;
+pub mod tax;
 #[cfg(feature = "ssr")]
 pub mod webhook;
 
@@ -73,6 +74,7 @@ where
         .route("/pay/demo/{session}", post(handlers::post_demo_pay))
         .route("/admin/orders/{id}", post(staff::handlers::post_order))
         .route("/admin/shipping", post(staff::shipping::post_shipping))
+        .route("/admin/taxes", post(staff::taxes::post_taxes))
 }
 
 /// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)
@@ -87,6 +89,7 @@ pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
         <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
+        <Route path=path!("/account/orders/:id/invoice") view=crate::checkout::tax::invoice::InvoicePage ssr=SsrMode::Async/>
     }
     .into_inner()
     .into_any_nested_route()

@@ -87,6 +87,8 @@ pub struct OrderLine {
     pub name: String,
     pub unit: Money,
     pub quantity: i64,
+    /// The line's tax as worked out when the order was made (see `tax::model`).
+    pub tax: super::tax::model::LineTax,
 }
 
 impl OrderLine {
@@ -118,6 +120,22 @@ pub struct Order {
     pub created_at: i64,
     /// Where it goes and how (empty address for orders made before shipping existed).
     pub shipping: OrderShipping,
+    pub tax: OrderTax,
+}
+
+/// An order's tax as it was made, and its invoice once paid.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderTax {
+    /// The prices (lines and shipping) include the tax; otherwise it was added on top.
+    pub prices_include_tax: bool,
+    /// All tax in the total (minor units).
+    pub tax_cents: i64,
+    pub shipping: super::tax::model::LineTax,
+    /// The buyer's VAT / tax ID ("" when none).
+    pub vat_id: String,
+    /// Given when the order is paid; sequential without gaps.
+    pub invoice_number: Option<i64>,
+    pub invoiced_at: Option<i64>,
 }
 
 /// An order's delivery: the address, the method as priced when the order was made, and
@@ -134,12 +152,33 @@ pub struct OrderShipping {
 }
 
 impl Order {
-    /// The goods' part of the total.
+    /// The goods' part of the total, as the catalogue priced them (with tax when prices
+    /// include it).
     pub fn items_total(&self) -> Money {
+        let added_tax = if self.tax.prices_include_tax {
+            0
+        } else {
+            self.tax.tax_cents
+        };
         Money::new(
-            self.total.minor - self.shipping.price_cents,
+            self.total.minor - self.shipping.price_cents - added_tax,
             self.total.currency,
         )
+    }
+
+    /// The tax by name and rate, as the order page, the emails and the invoice list it.
+    pub fn tax_summary(&self) -> Vec<super::tax::model::TaxSummaryLine> {
+        super::tax::model::summarise(
+            self.lines
+                .iter()
+                .map(|l| &l.tax)
+                .chain(std::iter::once(&self.tax.shipping)),
+        )
+    }
+
+    /// "INV-000042", once the order is paid.
+    pub fn invoice_label(&self) -> Option<String> {
+        self.tax.invoice_number.map(invoice_label)
     }
 
     pub fn shipping_price(&self) -> Money {
@@ -155,6 +194,10 @@ impl Order {
     pub fn reference(&self) -> String {
         short_reference(&self.public_id)
     }
+}
+
+pub fn invoice_label(number: i64) -> String {
+    format!("INV-{number:06}")
 }
 
 pub fn short_reference(public_id: &str) -> String {

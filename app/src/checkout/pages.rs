@@ -32,11 +32,35 @@ fn OrderLines(order: Order) -> impl IntoView {
                         <td class="num">{if order.shipping.price_cents == 0 { "Free".to_string() } else { order.shipping_price().format() }}</td>
                     </tr>
                 })}
+                <TaxRows order=order.clone()/>
                 <tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr>
             </tfoot>
         </table>
+        {(!order.tax.vat_id.is_empty()).then(|| view! {
+            <p class="order__vat">{format!("Your VAT / tax ID: {}", order.tax.vat_id)}</p>
+        })}
         {order.ships().then(|| view! { <ShipsTo order=order.clone()/> })}
     }
+}
+
+/// The order's tax rows ("Includes VAT 20%", or "Sales tax 7.25%" added on top), for a
+/// table's footer with the label spanning two columns.
+#[component]
+pub fn TaxRows(order: Order) -> impl IntoView {
+    let inclusive = order.tax.prices_include_tax;
+    let currency = order.total.currency;
+    order
+        .tax_summary()
+        .into_iter()
+        .map(|tax| {
+            view! {
+                <tr class="order-lines__tax">
+                    <th scope="row" colspan="2">{tax.label(inclusive)}</th>
+                    <td class="num">{crate::money::Money::new(tax.amount_cents, currency).format()}</td>
+                </tr>
+            }
+        })
+        .collect_view()
 }
 
 /// Where the order goes, and how it left once shipped.
@@ -268,6 +292,17 @@ fn OrderDetail(order: Order) -> impl IntoView {
         .then(|| order.provider_session.clone())
         .flatten()
         .map(|s| format!("/pay/demo/{s}"));
+    // A guest's signed link opens the invoice too.
+    let token = query_param("t");
+    let invoice_href = if token.is_empty() {
+        format!("/account/orders/{}/invoice", order.public_id)
+    } else {
+        format!(
+            "/account/orders/{}/invoice?t={}",
+            order.public_id,
+            crate::forms::url_encode(&token)
+        )
+    };
     view! {
         <section class="container order">
             <p class="admin-back"><a href="/account/orders">"← All orders"</a></p>
@@ -277,6 +312,9 @@ fn OrderDetail(order: Order) -> impl IntoView {
                 <div class="alert alert--error" role="alert">{order.payment_problem.clone()}</div>
             })}
             {pay_again.map(|href| view! { <p><a class="btn btn--primary" href=href>"Pay now"</a></p> })}
+            {order.invoice_label().map(|label| view! {
+                <p><a class="btn btn--small" href=invoice_href.clone()>{format!("Invoice {label}")}</a></p>
+            })}
             <OrderLines order=order.clone()/>
             <h2>"Timeline"</h2>
             <ol class="timeline">

@@ -3,6 +3,7 @@
 //! the customer's order pages.
 
 use super::model::{Order, OrderEvent, OrderLine, OrderStatus, OrderSummary};
+use super::tax::model::LineTax;
 use crate::db::{now_unix, Db};
 use crate::money::{Currency, Money};
 use sqlx::{AnyConnection, Row};
@@ -73,6 +74,8 @@ pub struct NewOrder<'a> {
     /// transaction, so the order keeps the price it was made with).
     pub address: &'a super::shipping::model::Address,
     pub shipping_rate: i64,
+    /// The buyer's VAT / tax ID, normalised ("" when none), for their invoice.
+    pub vat_id: &'a str,
 }
 
 pub async fn find_by_checkout_key(
@@ -101,11 +104,9 @@ struct CartRow {
     product_id: i64,
     slug: String,
     name: String,
-    price_cents: i64,
     currency: String,
     active: bool,
-    quantity: i64,
-    weight_grams: Option<i64>,
+    goods: super::shipping::model::Goods,
 }
 
 /// Makes an order of the owner's cart at today's prices and reserves its stock, all in one
@@ -119,12 +120,12 @@ pub async fn create_order(
     let mut tx = db.begin_write().await?;
     let rows = match new.quote {
         None => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, l.quantity \
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, p.tax_class, l.quantity \
              FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
         )
         .bind(new.owner),
         Some(quote) => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, l.quantity \
+            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, p.tax_class, l.quantity \
              FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
         )
         .bind(quote.quote_id),
@@ -136,15 +137,19 @@ pub async fn create_order(
     let mut lines = Vec::new();
     for r in rows {
         let status: String = r.try_get("status")?;
+        let tax_class: String = r.try_get("tax_class")?;
         lines.push(CartRow {
             product_id: r.try_get("id")?,
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
-            price_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount),
             currency: r.try_get("currency")?,
             active: status == "active",
-            quantity: r.try_get("quantity")?,
-            weight_grams: r.try_get("weight_grams")?,
+            goods: super::shipping::model::Goods {
+                unit_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount),
+                quantity: r.try_get("quantity")?,
+                weight_grams: r.try_get("weight_grams")?,
+                tax_class: crate::catalog::model::TaxClass::parse(&tax_class).unwrap_or_default(),
+            },
         });
     }
     if lines.is_empty() {
@@ -155,12 +160,8 @@ pub async fn create_order(
             name: line.name.clone(),
         }));
     }
-    let parcel = super::shipping::repo::parcel_of(
-        &lines
-            .iter()
-            .map(|l| (l.price_cents, l.quantity, l.weight_grams))
-            .collect::<Vec<_>>(),
-    );
+    let goods: Vec<super::shipping::model::Goods> = lines.iter().map(|l| l.goods).collect();
+    let parcel = super::shipping::model::parcel_of(&goods);
     let rates = super::shipping::repo::rates_for_country(&mut *tx, &new.address.country).await?;
     let shipping = match super::shipping::model::options_for(&rates, parcel) {
         Err(why) => {
@@ -175,6 +176,17 @@ pub async fn create_order(
             None => return Ok(Err(CheckoutRefusal::ShippingChanged)),
         },
     };
+    // Tax at today's rates for the address, kept on the order: a rate edited while it
+    // waits for payment does not change what it costs.
+    let tax_settings = super::tax::repo::settings(&mut *tx).await?;
+    let tax_rates = super::tax::repo::rates_for_country(&mut *tx, &new.address.country).await?;
+    let taxed = super::tax::model::tax_order(
+        tax_settings,
+        &tax_rates,
+        &new.address.region,
+        &super::shipping::model::taxables(&goods),
+        shipping.price_cents,
+    );
     let earlier: Vec<(i64, String, Option<String>)> = sqlx::query_as(
         "SELECT id, provider, provider_session FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
     )
@@ -202,7 +214,7 @@ pub async fn create_order(
     for line in &lines {
         let reserved =
             sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
-                .bind(line.quantity)
+                .bind(line.goods.quantity)
                 .bind(line.product_id)
                 .execute(&mut *tx)
                 .await?;
@@ -226,22 +238,22 @@ pub async fn create_order(
     } else {
         None
     };
-    let total: i64 = parcel.value_cents + shipping.price_cents;
     let address = new.address;
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (public_id, owner, user_id, email, status, currency, total_cents, provider, \
              provider_session, checkout_key, hold_until, created_at, updated_at, \
              ship_name, ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, \
-             ship_country, ship_phone, shipping_method, shipping_estimate, shipping_cents) \
+             ship_country, ship_phone, shipping_method, shipping_estimate, shipping_cents, \
+             prices_include_tax, tax_cents, shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id) \
          VALUES ($1, $2, $3, $4, 'pending_payment', $5, $6, $11, $7, $8, $9, $10, $10, \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
     )
     .bind(&public_id)
     .bind(new.owner)
     .bind(new.user_id)
     .bind(new.email)
     .bind(&lines[0].currency)
-    .bind(total)
+    .bind(taxed.total_cents)
     .bind(&session)
     .bind(new.checkout_key)
     .bind(new.hold_until)
@@ -259,19 +271,28 @@ pub async fn create_order(
     .bind(&shipping.name)
     .bind(&shipping.estimate)
     .bind(shipping.price_cents)
+    .bind(i64::from(taxed.inclusive))
+    .bind(taxed.tax_cents)
+    .bind(taxed.shipping.tax_cents)
+    .bind(taxed.shipping.rate_bp)
+    .bind(&taxed.shipping.name)
+    .bind(new.vat_id)
     .fetch_one(&mut *tx)
     .await?;
-    for line in &lines {
+    for (line, tax) in lines.iter().zip(&taxed.lines) {
         sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity, tax_cents, tax_bp, tax_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(order_id)
         .bind(line.product_id)
         .bind(&line.name)
         .bind(&line.slug)
-        .bind(line.price_cents)
-        .bind(line.quantity)
+        .bind(line.goods.unit_cents)
+        .bind(line.goods.quantity)
+        .bind(tax.tax_cents)
+        .bind(tax.rate_bp)
+        .bind(&tax.name)
         .execute(&mut *tx)
         .await?;
     }
@@ -383,6 +404,16 @@ pub async fn transition(
         return Ok(Err(IllegalTransition { from, to }));
     }
     record_order_event(conn, order_id, from.key(), to, reason).await?;
+    if to == OrderStatus::Paid {
+        // In this same transaction, so a payment that rolls back gives its number back.
+        let number = super::tax::repo::next_invoice_number(conn).await?;
+        sqlx::query("UPDATE orders SET invoice_number = $1, invoiced_at = $2 WHERE id = $3")
+            .bind(number)
+            .bind(now)
+            .bind(order_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     if from == OrderStatus::PendingPayment && to.releases_stock() {
         release_stock(conn, order_id).await?;
         sqlx::query(
@@ -584,6 +615,10 @@ pub struct ConfirmationFacts {
     pub shipping_method: String,
     pub shipping_cents: i64,
     pub ships_to: super::shipping::model::Address,
+    pub prices_include_tax: bool,
+    /// Every line's tax and the shipping's, to summarise.
+    pub taxes: Vec<LineTax>,
+    pub vat_id: String,
 }
 
 pub async fn confirmation_facts(
@@ -592,7 +627,8 @@ pub async fn confirmation_facts(
 ) -> Result<ConfirmationFacts, sqlx::Error> {
     let r = sqlx::query(
         "SELECT email, currency, shipping_method, shipping_cents, ship_name, ship_company, ship_line1, \
-                ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone \
+                ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone, \
+                prices_include_tax, shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id \
          FROM orders WHERE id = $1",
     )
     .bind(order_id)
@@ -600,15 +636,35 @@ pub async fn confirmation_facts(
     .await?;
     let email: String = r.try_get("email")?;
     let currency: String = r.try_get("currency")?;
-    let lines: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT name, quantity, unit_cents FROM order_lines WHERE order_id = $1 ORDER BY name",
+    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT name, quantity, unit_cents, tax_cents, tax_bp, tax_name FROM order_lines \
+         WHERE order_id = $1 ORDER BY name",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
+    let mut taxes: Vec<LineTax> = rows
+        .iter()
+        .map(|(_, _, _, tax_cents, rate_bp, name)| LineTax {
+            tax_cents: *tax_cents,
+            rate_bp: *rate_bp,
+            name: name.clone(),
+        })
+        .collect();
+    taxes.push(LineTax {
+        tax_cents: r.try_get("shipping_tax_cents")?,
+        rate_bp: r.try_get("shipping_tax_bp")?,
+        name: r.try_get("shipping_tax_name")?,
+    });
     Ok(ConfirmationFacts {
         email,
-        lines,
+        lines: rows
+            .into_iter()
+            .map(|(name, quantity, unit, ..)| (name, quantity, unit))
+            .collect(),
+        prices_include_tax: r.try_get::<i64, _>("prices_include_tax")? == 1,
+        taxes,
+        vat_id: r.try_get("vat_id")?,
         currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
         shipping_method: r.try_get("shipping_method")?,
         shipping_cents: r.try_get("shipping_cents")?,
@@ -688,7 +744,9 @@ pub async fn find_order(
         "SELECT id, public_id, owner, status, currency, total_cents, refunded_cents, email, payment_problem, \
                 provider_session, hold_until, created_at, ship_name, ship_company, ship_line1, ship_line2, \
                 ship_city, ship_region, ship_postal_code, ship_country, ship_phone, shipping_method, \
-                shipping_estimate, shipping_cents, carrier, tracking_number FROM orders WHERE public_id = $1",
+                shipping_estimate, shipping_cents, carrier, tracking_number, prices_include_tax, tax_cents, \
+                shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id, invoice_number, invoiced_at \
+         FROM orders WHERE public_id = $1",
     )
     .bind(public_id)
     .fetch_optional(db.pool())
@@ -705,7 +763,8 @@ pub async fn find_order(
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
     let status: String = r.try_get("status")?;
     let lines = sqlx::query(
-        "SELECT slug, name, unit_cents, quantity FROM order_lines WHERE order_id = $1 ORDER BY name",
+        "SELECT slug, name, unit_cents, quantity, tax_cents, tax_bp, tax_name FROM order_lines \
+         WHERE order_id = $1 ORDER BY name",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -717,6 +776,11 @@ pub async fn find_order(
             name: l.try_get("name")?,
             unit: Money::new(l.try_get("unit_cents")?, currency),
             quantity: l.try_get("quantity")?,
+            tax: LineTax {
+                tax_cents: l.try_get("tax_cents")?,
+                rate_bp: l.try_get("tax_bp")?,
+                name: l.try_get("tax_name")?,
+            },
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -755,6 +819,18 @@ pub async fn find_order(
             price_cents: r.try_get("shipping_cents")?,
             carrier: r.try_get("carrier")?,
             tracking_number: r.try_get("tracking_number")?,
+        },
+        tax: super::model::OrderTax {
+            prices_include_tax: r.try_get::<i64, _>("prices_include_tax")? == 1,
+            tax_cents: r.try_get("tax_cents")?,
+            shipping: LineTax {
+                tax_cents: r.try_get("shipping_tax_cents")?,
+                rate_bp: r.try_get("shipping_tax_bp")?,
+                name: r.try_get("shipping_tax_name")?,
+            },
+            vat_id: r.try_get("vat_id")?,
+            invoice_number: r.try_get("invoice_number")?,
+            invoiced_at: r.try_get("invoiced_at")?,
         },
     }))
 }

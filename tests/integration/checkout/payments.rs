@@ -234,7 +234,7 @@ async fn a_purchase_through_stripe(backend: Backend) {
         );
         assert_eq!(
             value("payment_intent_data[shipping][address][postal_code]"),
-            "94107"
+            "97201"
         );
         assert_eq!(
             value("payment_intent_data[shipping][address][country]"),

@@ -288,8 +288,9 @@ pub fn checkout_key(step: &Page) -> String {
     step.body[start..start + 32].to_string()
 }
 
-/// A US address as the checkout form posts it.
-pub const SHIP_TO: &str = "ship_name=Ada%20Lovelace&ship_line1=1%20Main%20St&ship_city=San%20Francisco&ship_region=CA&ship_postal_code=94107&ship_country=US";
+/// A US address as the checkout form posts it (Oregon has no sales tax, so totals here
+/// are goods and shipping; `checkout::taxes` covers taxed addresses).
+pub const SHIP_TO: &str = "ship_name=Ada%20Lovelace&ship_line1=1%20Main%20St&ship_city=Portland&ship_region=OR&ship_postal_code=97201&ship_country=US";
 
 /// The first shipping method the checkout step offers (its rate id).
 pub fn first_shipping_rate(step: &Page) -> String {

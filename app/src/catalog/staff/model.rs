@@ -44,6 +44,8 @@ pub struct ProductDraft {
     pub specs: String,
     /// Shipping weight in grams, as typed ("" when not weighed yet).
     pub weight: String,
+    /// The tax class's key ("standard", "reduced", "zero").
+    pub tax_class: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -107,6 +109,7 @@ pub struct ProductInput {
     /// Shipping weight in grams; `None` until someone weighs it (weight-based rates then
     /// cannot price it, flat and value rates still can).
     pub weight_grams: Option<i64>,
+    pub tax_class: crate::catalog::model::TaxClass,
 }
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -228,6 +231,16 @@ pub fn parse_product_form(
             )),
         }
     });
+    let tax_class = keep(&mut errors, {
+        let text = get("tax_class");
+        if text.trim().is_empty() {
+            Ok(crate::catalog::model::TaxClass::Standard)
+        } else {
+            crate::catalog::model::TaxClass::parse(&text).ok_or_else(|| {
+                AppError::invalid("tax_class", "Choose standard, reduced or zero rate.")
+            })
+        }
+    });
     match (
         name,
         slug,
@@ -240,6 +253,7 @@ pub fn parse_product_form(
         status,
         specs,
         weight_grams,
+        tax_class,
     ) {
         (
             Some(name),
@@ -253,6 +267,7 @@ pub fn parse_product_form(
             Some(status),
             Some(specs),
             Some(weight_grams),
+            Some(tax_class),
         ) if errors.is_empty() => Ok(ProductInput {
             slug,
             name,
@@ -265,6 +280,7 @@ pub fn parse_product_form(
             status,
             specs,
             weight_grams,
+            tax_class,
         }),
         _ => Err(AppError::Fields { errors }),
     }

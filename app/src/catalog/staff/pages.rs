@@ -145,6 +145,15 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
     let description_html = render_preview(&description);
     let chosen_category = typed_or(&feedback, "category_id", draft.category_id.to_string());
     let chosen_status = typed_or(&feedback, "status", draft.status.clone());
+    let chosen_tax_class = typed_or(
+        &feedback,
+        "tax_class",
+        if draft.tax_class.is_empty() {
+            "standard".to_string()
+        } else {
+            draft.tax_class.clone()
+        },
+    );
     let specs = typed_or(&feedback, "specs", draft.specs.clone());
     let specs_error = feedback.as_ref().and_then(|f| f.error("specs"));
     let category_error = feedback.as_ref().and_then(|f| f.error("category_id"));
@@ -162,7 +171,7 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
             <p class="admin-back"><a href="/admin/products">"← All products"</a>
                 {store_link.map(|href| view! { " · " <a href=href>"View in store"</a> })}</p>
             <SuccessAlert message=saved/>
-            <FormAlert feedback=feedback.clone() fields=&["name", "slug", "sku", "category_id", "summary", "description_md", "price", "compare_at", "stock", "status", "specs", "image", "image_alt", "weight"]/>
+            <FormAlert feedback=feedback.clone() fields=&["name", "slug", "sku", "category_id", "summary", "description_md", "price", "compare_at", "stock", "status", "specs", "image", "image_alt", "weight", "tax_class"]/>
             <form method="post" action=action enctype="multipart/form-data" class="admin-form" novalidate>
                 <div class="admin-form__grid">
                     <TextField feedback=feedback.clone() name="name" label="Name" value=draft.name.clone() required=true maxlength=120/>
@@ -183,6 +192,15 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                     <TextField feedback=feedback.clone() name="compare_at" label="Was price (optional)" value=draft.compare_at.clone() maxlength=14 hint="Shown struck through when higher than the price."/>
                     <TextField feedback=feedback.clone() name="weight" label="Shipping weight in grams (optional)" value=draft.weight.clone() maxlength=8
                         hint="Packed weight. Weight-based shipping rates need it; without it only flat and order-value rates can price this product."/>
+                    <div class="field">
+                        <label for="tax_class">"Tax class"</label>
+                        <select id="tax_class" name="tax_class" aria-describedby="tax_class-hint">
+                            {crate::catalog::model::TaxClass::ALL.iter().map(|c| view! {
+                                <option value=c.key() selected=chosen_tax_class == c.key()>{c.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="field__hint" id="tax_class-hint">"Which of the destination's rates applies (Admin → Taxes)."</p>
+                    </div>
                     {is_new.then(|| view! {
                         <TextField feedback=feedback.clone() name="stock" label="Starting stock" value="0" kind="number" maxlength=7/>
                     })}

@@ -62,7 +62,7 @@ pub async fn list_admin_products(
 pub async fn find_product_draft(db: &Db, id: i64) -> Result<Option<ProductDraft>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "SELECT id, slug, name, sku, category_id, summary, description_md, price_cents, compare_at_cents, stock, status,
-                weight_grams FROM products WHERE id = $1",
+                weight_grams, tax_class FROM products WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -91,6 +91,7 @@ pub async fn find_product_draft(db: &Db, id: i64) -> Result<Option<ProductDraft>
             .try_get::<Option<i64>, _>("weight_grams")?
             .map(|g| g.to_string())
             .unwrap_or_default(),
+        tax_class: row.try_get("tax_class")?,
     }))
 }
 
@@ -203,9 +204,10 @@ pub async fn create_product(
         },
     )
     .await?;
-    sqlx::query("UPDATE products SET weight_grams = $1 WHERE id = $2")
+    sqlx::query("UPDATE products SET weight_grams = $1, tax_class = $3 WHERE id = $2")
         .bind(input.weight_grams)
         .bind(id)
+        .bind(input.tax_class.key())
         .execute(&mut *tx)
         .await?;
     replace_specs(&mut tx, id, input).await?;
@@ -240,7 +242,7 @@ pub async fn update_product(
     }
     sqlx::query(
         "UPDATE products SET slug = $1, name = $2, sku = $3, category_id = $4, summary = $5, description_md = $6,
-            price_cents = $7, compare_at_cents = $8, status = $9, updated_at = $10, weight_grams = $12 WHERE id = $11",
+            price_cents = $7, compare_at_cents = $8, status = $9, updated_at = $10, weight_grams = $12, tax_class = $13 WHERE id = $11",
     )
     .bind(&input.slug)
     .bind(&input.name)
@@ -254,6 +256,7 @@ pub async fn update_product(
     .bind(now_unix())
     .bind(id)
     .bind(input.weight_grams)
+    .bind(input.tax_class.key())
     .execute(&mut *tx)
     .await?;
     let renamed = old_slug != input.slug;

@@ -22,10 +22,42 @@ fn estimate_for_cart(
 ) -> crate::cart::model::Estimate {
     Box::pin(async move {
         let country = model::country_or_default(&country);
-        let parcel = repo::cart_parcel(&db, &owner).await?;
+        let goods = repo::cart_goods(&db, &owner).await?;
+        let parcel = model::parcel_of(&goods);
         let rates = repo::rates_for_country(db.pool(), country.code).await?;
         let currency = crate::money::Currency::Usd;
-        let (from, estimate, problem) = match model::options_for(&rates, parcel) {
+        let tax_settings = crate::checkout::tax::repo::settings(db.pool()).await?;
+        let tax_rates =
+            crate::checkout::tax::repo::rates_for_country(db.pool(), country.code).await?;
+        let options = model::options_for(&rates, parcel);
+        let cheapest = options.as_ref().ok().map_or(0, |o| o[0].price_cents);
+        // Before an address the region is unknown: the country-wide rates apply, and where
+        // only regions have rates (US states) the cart says tax comes with the address.
+        let taxed = crate::checkout::tax::model::tax_order(
+            tax_settings,
+            &tax_rates,
+            "",
+            &model::taxables(&goods),
+            cheapest,
+        );
+        let taxes = taxed
+            .summary()
+            .into_iter()
+            .map(|t| {
+                (
+                    t.label(taxed.inclusive),
+                    crate::money::Money::new(t.amount_cents, currency),
+                )
+            })
+            .collect();
+        let has_regions = tax_rates.iter().any(|r| !r.region.is_empty());
+        let tax_note = (!tax_settings.prices_include_tax && has_regions).then(|| {
+            format!(
+                "Tax follows your {}: the exact amount comes with your address.",
+                country.region_label.to_lowercase()
+            )
+        });
+        let (from, estimate, problem) = match options {
             Ok(options) => {
                 let cheapest = &options[0];
                 (
@@ -45,6 +77,9 @@ fn estimate_for_cart(
             from,
             estimate,
             problem,
+            taxes,
+            prices_include_tax: tax_settings.prices_include_tax,
+            tax_note,
         })
     })
 }

@@ -369,6 +369,42 @@ pub struct Parcel {
     pub weight_grams: Option<i64>,
 }
 
+/// One kind of thing being bought, as shipping and tax see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Goods {
+    /// Today's unit price (less a quote's discount).
+    pub unit_cents: i64,
+    pub quantity: i64,
+    pub weight_grams: Option<i64>,
+    pub tax_class: crate::catalog::model::TaxClass,
+}
+
+impl Goods {
+    pub fn amount_cents(&self) -> i64 {
+        self.unit_cents * self.quantity
+    }
+}
+
+/// What the goods make as a parcel: a line without a weight leaves the parcel's weight
+/// unknown.
+pub fn parcel_of(goods: &[Goods]) -> Parcel {
+    Parcel {
+        value_cents: goods.iter().map(Goods::amount_cents).sum(),
+        weight_grams: goods
+            .iter()
+            .map(|g| g.weight_grams.map(|w| w * g.quantity))
+            .sum(),
+    }
+}
+
+/// The goods as tax sees them: (line amount, class).
+pub fn taxables(goods: &[Goods]) -> Vec<(i64, crate::catalog::model::TaxClass)> {
+    goods
+        .iter()
+        .map(|g| (g.amount_cents(), g.tax_class))
+        .collect()
+}
+
 /// A rate that applies to a parcel, with its price for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippingOption {

@@ -28,6 +28,9 @@ pub struct CheckoutOption {
     pub name: String,
     pub price: Money,
     pub estimate: String,
+    /// The order's tax and total with this method (shipping may be taxed too).
+    pub taxes: Vec<(String, Money)>,
+    pub total: Money,
 }
 
 /// What the checkout step shows.
@@ -47,6 +50,10 @@ pub struct CheckoutView {
     /// The address of this customer's last order, to start from.
     pub last_address: Option<Address>,
     pub hold_minutes: i64,
+    /// Prices include tax (the tax rows say "Includes …"); otherwise tax is added.
+    pub prices_include_tax: bool,
+    /// Why the tax shown may still change (a region the rates depend on not typed yet).
+    pub tax_note: Option<String>,
 }
 
 #[server(endpoint = "checkout-step")]
@@ -54,6 +61,7 @@ pub async fn load_checkout(
     quote: String,
     t: String,
     country_code: String,
+    region: String,
 ) -> Result<CheckoutView, AppError> {
     let db = crate::db::use_db()?;
     let request = crate::request::RequestContext::current();
@@ -63,7 +71,7 @@ pub async fn load_checkout(
     let country_code = super::model::country_or_default(&country_code)
         .code
         .to_string();
-    let (lines, parcel) = if quote.is_empty() {
+    let (lines, goods) = if quote.is_empty() {
         let Some(owner) = request.cart_owner() else {
             return Ok(empty_view(country_code, hold_minutes));
         };
@@ -76,7 +84,7 @@ pub async fn load_checkout(
                 subtotal: l.subtotal(),
             })
             .collect();
-        (lines, super::repo::cart_parcel(&db, &owner).await?)
+        (lines, super::repo::cart_goods(&db, &owner).await?)
     } else {
         let terms = crate::quotes::quote_access(&db, &request, &quote, &t).await?;
         let found = crate::quotes::load_quote(&db, &quote)
@@ -91,23 +99,61 @@ pub async fn load_checkout(
                 subtotal: Money::new(l.quoted_price.minor * l.quantity, l.quoted_price.currency),
             })
             .collect();
-        let parcel = super::repo::quote_parcel(&db, terms.quote_id, terms.discount_percent).await?;
-        (lines, parcel)
+        let goods = super::repo::quote_goods(&db, terms.quote_id, terms.discount_percent).await?;
+        (lines, goods)
     };
     if lines.is_empty() {
         return Ok(empty_view(country_code, hold_minutes));
     }
     let currency = lines[0].subtotal.currency;
+    let parcel = super::model::parcel_of(&goods);
     let rates = super::repo::rates_for_country(db.pool(), &country_code).await?;
+    let tax_settings = crate::checkout::tax::repo::settings(db.pool()).await?;
+    let tax_rates = crate::checkout::tax::repo::rates_for_country(db.pool(), &country_code).await?;
+    let region = region.trim().to_uppercase();
+    let taxables = super::model::taxables(&goods);
+    let taxed_with = |shipping_cents: i64| {
+        let taxed = crate::checkout::tax::model::tax_order(
+            tax_settings,
+            &tax_rates,
+            &region,
+            &taxables,
+            shipping_cents,
+        );
+        let rows = taxed
+            .summary()
+            .into_iter()
+            .map(|t| {
+                (
+                    t.label(taxed.inclusive),
+                    Money::new(t.amount_cents, currency),
+                )
+            })
+            .collect::<Vec<_>>();
+        (rows, Money::new(taxed.total_cents, currency))
+    };
+    let by_region = !tax_rates.is_empty() && tax_rates.iter().all(|r| !r.region.is_empty());
+    let tax_note = (by_region && region.is_empty()).then(|| {
+        let label = country(&country_code).map_or("region", |c| c.region_label);
+        format!(
+            "Tax depends on your {}: enter it and press \"Update shipping options\".",
+            label.to_lowercase()
+        )
+    });
     let (options, no_option) = match super::model::options_for(&rates, parcel) {
         Ok(options) => (
             options
                 .into_iter()
-                .map(|o| CheckoutOption {
-                    rate_id: o.rate_id,
-                    name: o.name,
-                    price: Money::new(o.price_cents, currency),
-                    estimate: o.estimate,
+                .map(|o| {
+                    let (taxes, total) = taxed_with(o.price_cents);
+                    CheckoutOption {
+                        rate_id: o.rate_id,
+                        name: o.name,
+                        price: Money::new(o.price_cents, currency),
+                        estimate: o.estimate,
+                        taxes,
+                        total,
+                    }
                 })
                 .collect(),
             None,
@@ -134,6 +180,8 @@ pub async fn load_checkout(
         token: t,
         last_address: super::repo::last_address(&db, &request.owners()).await?,
         hold_minutes,
+        prices_include_tax: tax_settings.prices_include_tax,
+        tax_note,
     })
 }
 
@@ -150,6 +198,8 @@ fn empty_view(country: String, hold_minutes: i64) -> CheckoutView {
         token: String::new(),
         last_address: None,
         hold_minutes,
+        prices_include_tax: false,
+        tax_note: None,
     }
 }
 
@@ -159,6 +209,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let quote = typed_or(&feedback, "quote", query_param("quote"));
     let token = typed_or(&feedback, "t", query_param("t"));
     let country = typed_or(&feedback, "ship_country", query_param("country"));
+    let region = typed_or(&feedback, "ship_region", String::new());
 
     view! {
         <Layout>
@@ -166,9 +217,10 @@ pub fn CheckoutPage() -> impl IntoView {
             <Meta name="robots" content="noindex"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading checkout…"</p> }>
                 {move || {
-                    let (quote, token, country) = (quote.clone(), token.clone(), country.clone());
+                    let (quote, token, country, region) =
+                        (quote.clone(), token.clone(), country.clone(), region.clone());
                     Suspend::new(async move {
-                        match load_checkout(quote, token, country).await {
+                        match load_checkout(quote, token, country, region).await {
                             Ok(step) => view! { <CheckoutStep step/> }.into_any(),
                             Err(error) => view! { <ErrorPage error/> }.into_any(),
                         }
@@ -189,6 +241,7 @@ const FIELDS: &[&str] = &[
     "ship_postal_code",
     "ship_country",
     "ship_phone",
+    "vat_id",
     "shipping_rate",
 ];
 
@@ -232,16 +285,17 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
             .unwrap_or_default(),
     );
     let can_pay = !step.options.is_empty();
-    let shipping_price = step
+    let chosen = step
         .options
         .iter()
         .find(|o| o.rate_id.to_string() == chosen_rate)
-        .or(step.options.first())
-        .map(|o| o.price);
-    let total = match (step.subtotal, shipping_price) {
-        (Some(sub), Some(ship)) => Some(Money::new(sub.minor + ship.minor, sub.currency)),
-        (sub, _) => sub,
-    };
+        .or(step.options.first());
+    let shipping_price = chosen.map(|o| o.price);
+    let total = chosen.map(|o| o.total).or(step.subtotal);
+    let taxes = chosen.map(|o| o.taxes.clone()).unwrap_or_default();
+    let no_tax_row = (!step.prices_include_tax && taxes.is_empty() && chosen.is_some())
+        .then(|| step.subtotal.map(|s| Money::new(0, s.currency)))
+        .flatten();
     let back = if step.quote.is_empty() {
         "/cart".to_string()
     } else {
@@ -278,6 +332,8 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
                         </div>
                         <CountrySelect feedback=feedback.clone() chosen=chosen_country/>
                         <TextField feedback=feedback.clone() name="ship_phone" label="Phone (optional, for the courier)" value=last.phone.clone() kind="tel" autocomplete="shipping tel" maxlength=30/>
+                        <TextField feedback=feedback.clone() name="vat_id" label="VAT / tax ID (optional, for a business invoice)" maxlength=30
+                            hint="Shown on your order and invoice, e.g. DE123456789. Add your company name above."/>
                         <button class="btn btn--small" type="submit" name="step" value="update" formnovalidate=true>
                             "Update shipping options"
                         </button>
@@ -316,9 +372,15 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
                         <dd>{step.subtotal.map(|s| s.format()).unwrap_or_default()}</dd>
                         <dt>"Shipping"</dt>
                         <dd>{shipping_price.map(|p| if p.minor == 0 { "Free".to_string() } else { p.format() }).unwrap_or_else(|| "—".into())}</dd>
+                        {taxes.into_iter().map(|(label, amount)| view! {
+                            <dt>{label}</dt>
+                            <dd>{amount.format()}</dd>
+                        }).collect_view()}
+                        {no_tax_row.map(|zero| view! { <dt>"Tax"</dt><dd>{zero.format()}</dd> })}
                         <dt class="cart__grand">"Total"</dt>
                         <dd class="cart__grand">{total.map(|t| t.format()).unwrap_or_default()}</dd>
                     </dl>
+                    {step.tax_note.clone().map(|note| view! { <p class="cart__note" role="status">{note}</p> })}
                     <button class="btn btn--primary btn--block" type="submit" name="step" value="pay" disabled=!can_pay>
                         "Continue to payment"
                     </button>

@@ -1,6 +1,6 @@
 //! SQL of shipping: a country's rates, and what a cart or quote weighs.
 
-use super::model::{Address, Parcel, RateBasis, ShippingRate};
+use super::model::{Address, Goods, RateBasis, ShippingRate};
 use crate::db::Db;
 use sqlx::Row;
 
@@ -43,54 +43,49 @@ fn rate_from_row(r: &sqlx::any::AnyRow) -> Result<ShippingRate, sqlx::Error> {
     })
 }
 
-/// What a list of (unit price, quantity, weight) lines makes as a parcel: a line without a
-/// weight leaves the parcel's weight unknown.
-pub fn parcel_of(lines: &[(i64, i64, Option<i64>)]) -> Parcel {
-    Parcel {
-        value_cents: lines.iter().map(|(price, qty, _)| price * qty).sum(),
-        weight_grams: lines
-            .iter()
-            .map(|(_, qty, weight)| weight.map(|w| w * qty))
-            .sum(),
-    }
+fn goods_from_rows(
+    rows: Vec<sqlx::any::AnyRow>,
+    discount_percent: i64,
+) -> Result<Vec<Goods>, sqlx::Error> {
+    rows.iter()
+        .map(|r| {
+            let class: String = r.try_get("tax_class")?;
+            Ok(Goods {
+                unit_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount_percent),
+                quantity: r.try_get("quantity")?,
+                weight_grams: r.try_get("weight_grams")?,
+                tax_class: crate::catalog::model::TaxClass::parse(&class).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
-/// The owner's cart as a parcel (active products, today's prices).
-pub async fn cart_parcel(db: &Db, owner: &str) -> Result<Parcel, sqlx::Error> {
-    let lines: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT p.price_cents, l.quantity, p.weight_grams FROM cart_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.owner = $1 AND p.status = 'active'",
+/// The owner's cart (active products, today's prices), in product order.
+pub async fn cart_goods(db: &Db, owner: &str) -> Result<Vec<Goods>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.price_cents, l.quantity, p.weight_grams, p.tax_class FROM cart_lines l \
+         JOIN products p ON p.id = l.product_id WHERE l.owner = $1 AND p.status = 'active' ORDER BY p.id",
     )
     .bind(owner)
     .fetch_all(db.pool())
     .await?;
-    Ok(parcel_of(&lines))
+    goods_from_rows(rows, 0)
 }
 
-/// A quote as a parcel (today's prices less its discount).
-pub async fn quote_parcel(
+/// A quote's lines (today's prices less its discount), in product order.
+pub async fn quote_goods(
     db: &Db,
     quote_id: i64,
     discount_percent: i64,
-) -> Result<Parcel, sqlx::Error> {
-    let lines: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT p.price_cents, l.quantity, p.weight_grams FROM quote_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1",
+) -> Result<Vec<Goods>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.price_cents, l.quantity, p.weight_grams, p.tax_class FROM quote_lines l \
+         JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
     )
     .bind(quote_id)
     .fetch_all(db.pool())
     .await?;
-    let discounted: Vec<(i64, i64, Option<i64>)> = lines
-        .into_iter()
-        .map(|(price, qty, weight)| {
-            (
-                crate::quotes::discounted(price, discount_percent),
-                qty,
-                weight,
-            )
-        })
-        .collect();
-    Ok(parcel_of(&discounted))
+    goods_from_rows(rows, discount_percent)
 }
 
 /// The address of the newest order these owners made, to start the next checkout from

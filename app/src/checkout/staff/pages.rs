@@ -172,16 +172,27 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     {order.ships().then(|| view! {
                         <tr><th scope="row" colspan="2">{format!("Shipping: {}", order.shipping.method)}</th><td class="num">{order.shipping_price().format()}</td></tr>
                     })}
+                    <crate::checkout::pages::TaxRows order=order.clone()/>
                     <tr><th scope="row" colspan="2">"Total"</th><td class="num">{order.total.format()}</td></tr>
                     {(order.refunded.minor > 0).then(|| view! {
                         <tr><th scope="row" colspan="2">"Refunded"</th><td class="num">{order.refunded.format()}</td></tr>
                     })}
                 </tfoot>
             </table>
+            {(!order.tax.vat_id.is_empty()).then(|| view! {
+                <p>{format!("Buyer's VAT / tax ID: {}", order.tax.vat_id)}</p>
+            })}
             {order.ships().then(|| view! {
                 <crate::checkout::pages::ShipsTo order=order.clone()/>
-                <p><a class="btn btn--small" href=format!("/admin/orders/{}/packing-slip", order.public_id)>"Print packing slip"</a></p>
             })}
+            <p class="order-desk__print">
+                {order.ships().then(|| view! {
+                    <a class="btn btn--small" href=format!("/admin/orders/{}/packing-slip", order.public_id)>"Print packing slip"</a>" "
+                })}
+                {order.invoice_label().map(|label| view! {
+                    <a class="btn btn--small" href=format!("/admin/orders/{}/invoice", order.public_id)>{format!("Invoice {label}")}</a>
+                })}
+            </p>
             <div class="order-actions">
                 {can_ship.then(|| {
                     let ships = order.ships();
