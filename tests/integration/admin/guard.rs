@@ -90,6 +90,16 @@ const TABLE: &[(Req, [u16; 5])] = &[
         Req::Post("/admin/shipping", "action=add_zone&name="),
         [404, 404, 403, 403, 422],
     ),
+    (Req::Get("/admin/taxes"), [404, 404, 403, 403, 200]),
+    (Req::Api("/api/admin/taxes", ""), [404, 404, 403, 403, 200]),
+    (
+        Req::Post("/admin/taxes", "action=put_rate&country=US&rate="),
+        [404, 404, 403, 403, 422],
+    ),
+    (
+        Req::Get("/admin/orders/nosuchorder/invoice"),
+        [404, 404, 404, 403, 404],
+    ),
     (Req::Get("/admin/audit"), [404, 404, 403, 403, 200]),
     (
         Req::Api("/api/admin/dashboard", ""),

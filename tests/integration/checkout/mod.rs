@@ -6,3 +6,4 @@ mod customer;
 mod payments;
 mod shipping;
 mod staff;
+mod taxes;
