@@ -32,6 +32,10 @@ async function shipTo(page, mode) {
   await page.getByLabel("State").fill("CA");
   await page.getByLabel("ZIP code").fill("94105");
   assert.equal(await page.getByLabel("Country").inputValue(), "US");
+  // California's sales tax shows once the state is known (the form keeps what was typed).
+  await page.getByRole("button", { name: "Update shipping options" }).click();
+  await page.getByText("Sales tax 7.25%").waitFor();
+  assert.equal(await page.getByLabel("Town or city").inputValue(), "San Francisco");
   assert.ok((await page.locator("input[name=shipping_rate]").count()) > 0, "shipping methods offered");
   if (mode) await shot(page, `checkout-step-${mode}`);
   await page.getByRole("button", { name: "Continue to payment" }).click();
@@ -84,7 +88,12 @@ async function guestPurchase(javaScriptEnabled) {
   assert.deepEqual(ordered.sort(), [first, second].sort());
   await page.getByRole("heading", { name: "Ships to" }).waitFor();
   assert.ok((await page.locator(".ships-to address").innerText()).includes("San Francisco CA 94105"));
+  await page.locator(".order-lines__tax", { hasText: "Sales tax 7.25%" }).waitFor();
   await shot(page, `order-${mode}-phone`);
+  await page.getByRole("link", { name: /^Invoice INV-\d{6}$/ }).click();
+  await page.waitForURL(/\/invoice$/);
+  await page.getByRole("heading", { name: /^Invoice INV-\d{6}$/ }).waitFor();
+  await shot(page, `invoice-${mode}-phone`);
   await page.goto(`${BASE}/cart`);
   await page.getByRole("heading", { name: "Your cart is empty" }).waitFor();
   assert.deepEqual(errors, [], "no script errors");

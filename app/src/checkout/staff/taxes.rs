@@ -210,9 +210,8 @@ fn parse_rate(fields: &std::collections::HashMap<String, String>) -> Result<TaxR
         errors.push(("country".into(), "Choose a country from the list.".into()));
     }
     let region = field(fields, "region").trim().to_uppercase();
-    if !region.is_empty()
-        && !(region.len() <= 3 && region.chars().all(|c| c.is_ascii_alphanumeric()))
-    {
+    let region_shaped = region.len() <= 3 && region.chars().all(|c| c.is_ascii_alphanumeric());
+    if !region_shaped {
         errors.push((
             "region".into(),
             "A region is its short code, like CA or ON.".into(),
