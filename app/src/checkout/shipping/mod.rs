@@ -40,16 +40,7 @@ fn estimate_for_cart(
             &model::taxables(&goods),
             cheapest,
         );
-        let taxes = taxed
-            .summary()
-            .into_iter()
-            .map(|t| {
-                (
-                    t.label(taxed.inclusive),
-                    crate::money::Money::new(t.amount_cents, currency),
-                )
-            })
-            .collect();
+        let taxes = taxed.rows(currency);
         let has_regions = tax_rates.iter().any(|r| !r.region.is_empty());
         let tax_note = (!tax_settings.prices_include_tax && has_regions).then(|| {
             format!(

@@ -120,17 +120,10 @@ pub async fn load_checkout(
             &taxables,
             shipping_cents,
         );
-        let rows = taxed
-            .summary()
-            .into_iter()
-            .map(|t| {
-                (
-                    t.label(taxed.inclusive),
-                    Money::new(t.amount_cents, currency),
-                )
-            })
-            .collect::<Vec<_>>();
-        (rows, Money::new(taxed.total_cents, currency))
+        (
+            taxed.rows(currency),
+            Money::new(taxed.total_cents, currency),
+        )
     };
     let by_region = !tax_rates.is_empty() && tax_rates.iter().all(|r| !r.region.is_empty());
     let tax_note = (by_region && region.is_empty()).then(|| {

@@ -91,7 +91,7 @@ fn ShippingDesk(zones: Vec<ZoneView>) -> impl IntoView {
 }
 
 /// The feedback, when it belongs to the form `action` (`zone` for a zone's forms).
-fn form_for(feedback: &Option<FormFeedback>, action: &str) -> Option<FormFeedback> {
+pub(super) fn form_for(feedback: &Option<FormFeedback>, action: &str) -> Option<FormFeedback> {
     feedback
         .clone()
         .filter(|f| f.value("action") == action || f.value("form") == action)

@@ -3,12 +3,13 @@
 //! Every change is audited; an order keeps the tax it was made with, so a rate edited
 //! while an order waits for payment changes nothing about that order.
 
+use super::shipping::form_for;
 use crate::admin::frame::{admin_error, AdminFrame};
 use crate::catalog::model::TaxClass;
 use crate::checkout::shipping::model::COUNTRIES;
 use crate::checkout::tax::model::{percent, InvoiceIssuer, TaxRate, TaxSettings};
 use crate::error::AppError;
-use crate::forms::{feedback_for, typed_or, FormFeedback};
+use crate::forms::{feedback_for, typed_or};
 use crate::ui::form::{FormAlert, SuccessAlert, TextField};
 use crate::ui::query_param;
 use leptos::prelude::*;
@@ -48,11 +49,6 @@ pub fn AdminTaxesPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The feedback, when it belongs to the form `action`.
-fn form_for(feedback: &Option<FormFeedback>, action: &str) -> Option<FormFeedback> {
-    feedback.clone().filter(|f| f.value("action") == action)
 }
 
 fn country_name(code: &str) -> &str {

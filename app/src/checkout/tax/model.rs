@@ -93,6 +93,19 @@ impl TaxedOrder {
         summarise(self.lines.iter().chain(std::iter::once(&self.shipping)))
     }
 
+    /// The summary as a customer reads it: (label, amount) rows in `currency`.
+    pub fn rows(&self, currency: crate::money::Currency) -> Vec<(String, crate::money::Money)> {
+        self.summary()
+            .into_iter()
+            .map(|t| {
+                (
+                    t.label(self.inclusive),
+                    crate::money::Money::new(t.amount_cents, currency),
+                )
+            })
+            .collect()
+    }
+
     /// The extra line a payment provider must charge on top of the lines and shipping as
     /// listed: the tax, when prices exclude it (none when they include it).
     pub fn tax_line_to_charge(&self) -> Option<i64> {
