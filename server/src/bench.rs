@@ -20,11 +20,16 @@ pub async fn bench_checkout(config: &Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     crate::seed::seed_demo_store(&db).await?;
-    let product: i64 =
-        sqlx::query_scalar("SELECT id FROM products WHERE status = 'active' ORDER BY id LIMIT 1")
-            .fetch_one(db.pool())
-            .await
-            .context("the demo store has an active product")?;
+    // A simple product (one variant), so every cart line and order is the same thing.
+    let product: (i64, i64) = sqlx::query_as(
+        "SELECT p.id, v.id FROM products p JOIN product_variants v ON v.product_id = p.id \
+         WHERE p.status = 'active' AND v.active = 1 \
+           AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id) \
+         ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .context("the demo store has a simple active product")?;
     let run = now_unix();
     println!("backend: {:?}", db.backend());
     webhook_ingest(&db, product, run, &config.public_url).await?;
@@ -32,16 +37,31 @@ pub async fn bench_checkout(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The benchmark's simple product gets `stock` units (its variant and its summary).
+async fn set_stock(db: &Db, (product, variant): (i64, i64), stock: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE product_variants SET stock = $1 WHERE id = $2")
+        .bind(stock)
+        .bind(variant)
+        .execute(db.pool())
+        .await?;
+    sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
+        .bind(stock)
+        .bind(product)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 async fn fill_carts(
     db: &Db,
-    product: i64,
+    (product, variant): (i64, i64),
     prefix: &str,
     count: usize,
 ) -> anyhow::Result<Vec<String>> {
     let mut owners = Vec::with_capacity(count);
     for i in 0..count {
         let owner = format!("v:{prefix}{i:08}");
-        app::cart::repo::set_line(db, &owner, product, 1).await?;
+        app::cart::repo::set_line(db, &owner, product, variant, 1).await?;
         owners.push(owner);
     }
     Ok(owners)
@@ -65,12 +85,13 @@ async fn bench_address(db: &Db) -> anyhow::Result<(Address, i64)> {
     Ok((address, rate.id))
 }
 
-async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> anyhow::Result<()> {
-    sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
-        .bind(ORDERS as i64 * 2)
-        .bind(product)
-        .execute(db.pool())
-        .await?;
+async fn webhook_ingest(
+    db: &Db,
+    product: (i64, i64),
+    run: i64,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    set_stock(db, product, ORDERS as i64 * 2).await?;
     let owners = fill_carts(db, product, &format!("hook{run}-"), ORDERS).await?;
     let (address, rate) = bench_address(db).await?;
     let mut orders = Vec::with_capacity(ORDERS);
@@ -145,12 +166,8 @@ async fn webhook_ingest(db: &Db, product: i64, run: i64, public_url: &str) -> an
     Ok(())
 }
 
-async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<()> {
-    sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
-        .bind(UNITS)
-        .bind(product)
-        .execute(db.pool())
-        .await?;
+async fn checkout_contention(db: &Db, product: (i64, i64), run: i64) -> anyhow::Result<()> {
+    set_stock(db, product, UNITS).await?;
     let owners = fill_carts(db, product, &format!("race{run}-"), RACERS).await?;
     let (address, rate) = bench_address(db).await?;
     let started = Instant::now();
@@ -183,7 +200,7 @@ async fn checkout_contention(db: &Db, product: i64, run: i64) -> anyhow::Result<
     }
     let seconds = started.elapsed().as_secs_f64();
     let left: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-        .bind(product)
+        .bind(product.0)
         .fetch_one(db.pool())
         .await?;
     println!(

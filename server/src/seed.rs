@@ -6,6 +6,7 @@ use crate::config::Config;
 use anyhow::Context;
 use app::catalog::model::{ProductImage, SearchParams, Spec};
 use app::catalog::repo::{self, NewCategory, NewProduct};
+use app::catalog::variants;
 use app::db::{now_unix, Db};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -290,15 +291,22 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
     }
     // Shipping weights by what things cost here: accessories and beans are light, grinders
     // heavier, espresso machines heavy (weight bands and freight rates then show in checkout).
-    sqlx::query(
-        "UPDATE products SET weight_grams = CASE \
+    for sql in [
+        "UPDATE product_variants SET weight_grams = CASE \
             WHEN price_cents < 5000 THEN 450 \
             WHEN price_cents < 30000 THEN 2600 \
             WHEN price_cents < 100000 THEN 7800 \
             ELSE 16500 END",
-    )
-    .execute(&mut *tx)
-    .await?;
+        "UPDATE products SET weight_grams = (SELECT weight_grams FROM product_variants v \
+            WHERE v.product_id = products.id ORDER BY v.id LIMIT 1)",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    for demo in DEMO_VARIANTS {
+        if let Some(id) = product_ids.get(demo.slug) {
+            seed_variants(&mut tx, *id, demo).await?;
+        }
+    }
     // Coffee is food: most countries tax it at their reduced rate (UK 5 %, DE 7 %, …).
     sqlx::query(
         "UPDATE products SET tax_class = 'reduced' WHERE category_id IN \
@@ -310,6 +318,108 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
     Ok(SeedOutcome::Seeded {
         products: store.products.len(),
     })
+}
+
+/// A demo product with options: its options and, per variant (in the grid's order), the
+/// price as a multiple of the product's (in percent), the stock and the weight in grams.
+struct DemoVariants {
+    slug: &'static str,
+    options: &'static [(&'static str, &'static [&'static str])],
+    variants: &'static [(i64, i64, i64)],
+}
+
+/// What the issue asked the demo to show: beans by grind and size, a grinder by burr set,
+/// a machine by voltage. The cheapest beans stay simple products.
+const DEMO_VARIANTS: &[DemoVariants] = &[
+    DemoVariants {
+        slug: "house-espresso-blend",
+        options: &[
+            ("Grind", &["Whole bean", "Espresso", "Filter"]),
+            ("Size", &["250 g", "1 kg"]),
+        ],
+        variants: &[
+            (100, 24, 280),
+            (340, 12, 1050),
+            (100, 14, 280),
+            (340, 0, 1050),
+            (100, 8, 280),
+            (340, 4, 1050),
+        ],
+    },
+    DemoVariants {
+        slug: "ethiopia-yirgacheffe-washed",
+        options: &[
+            ("Grind", &["Whole bean", "Filter"]),
+            ("Size", &["250 g", "1 kg"]),
+        ],
+        variants: &[
+            (100, 10, 280),
+            (340, 6, 1050),
+            (100, 7, 280),
+            (340, 3, 1050),
+        ],
+    },
+    DemoVariants {
+        slug: "colombia-huila-honey",
+        options: &[("Grind", &["Whole bean", "Espresso", "Filter"])],
+        variants: &[(100, 16, 280), (100, 9, 280), (100, 9, 280)],
+    },
+    DemoVariants {
+        slug: "kestrel-64-flat-burr-grinder",
+        options: &[("Burr set", &["Stock steel", "Red speed (coated)"])],
+        variants: &[(100, 13, 2600), (123, 6, 2650)],
+    },
+    DemoVariants {
+        slug: "vessa-classic-single-boiler",
+        options: &[("Voltage", &["120 V", "230 V"])],
+        variants: &[(100, 12, 7800), (100, 10, 7800)],
+    },
+];
+
+async fn seed_variants(
+    tx: &mut sqlx::AnyConnection,
+    product_id: i64,
+    demo: &DemoVariants,
+) -> anyhow::Result<()> {
+    let options: Vec<variants::ProductOption> = demo
+        .options
+        .iter()
+        .map(|(name, values)| variants::ProductOption {
+            name: name.to_string(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        })
+        .collect();
+    variants::repo::save_options_in(tx, product_id, &options).await?;
+    let base: i64 = sqlx::query_scalar("SELECT price_cents FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM product_variants WHERE product_id = $1 AND active = 1 ORDER BY position",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    anyhow::ensure!(
+        ids.len() == demo.variants.len(),
+        "{}: grid and demo rows differ",
+        demo.slug
+    );
+    for (id, (percent, stock, grams)) in ids.iter().zip(demo.variants) {
+        // Whole cents ending in 00: a 1 kg bag of an $18.00 blend is $61.00, not $61.20.
+        let price = (base * percent / 100) / 100 * 100;
+        sqlx::query(
+            "UPDATE product_variants SET price_cents = $1, stock = $2, weight_grams = $3 WHERE id = $4",
+        )
+        .bind(price)
+        .bind(stock)
+        .bind(grams)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    variants::repo::sync_product_summary(tx, product_id).await?;
+    Ok(())
 }
 
 /// Words mixed into generated products so bulk search has realistic variety.

@@ -318,6 +318,14 @@ pub fn router(state: AppState) -> Router {
             "/admin/products/{id}/status",
             post(catalog_staff::post_product_status),
         )
+        .route(
+            "/admin/products/{id}/options",
+            post(catalog_staff::post_product_options),
+        )
+        .route(
+            "/admin/products/{id}/variants",
+            post(catalog_staff::post_product_variants),
+        )
         .route("/admin/categories", post(catalog_staff::post_categories))
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(content_staff::post_personas))

@@ -21,6 +21,10 @@ pub struct ProductCard {
     pub image_url: String,
     pub image_alt: String,
     pub category_name: String,
+    /// The dearest variant's price when the variants' prices differ ("$18.00 – $61.00").
+    pub price_to: Option<Money>,
+    /// Options to choose on the product page before it can go in the cart.
+    pub has_options: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

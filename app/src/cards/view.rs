@@ -4,6 +4,7 @@ use super::model::{
     stock_state, CategoryRef, ContentCard, ProductCard, StockState, MAX_LINE_QUANTITY,
 };
 use crate::forms::{feedback_for, typed_or};
+use crate::money::Money;
 use crate::ui::compare_tray::current_tray;
 use crate::ui::{CompareToggle, Price};
 use leptos::prelude::*;
@@ -31,15 +32,42 @@ pub fn ProductCardView(card: ProductCard, in_tray: bool, back: String) -> impl I
                 <h3 class="card__title"><a href=href>{card.name.clone()}</a></h3>
                 <p class="card__summary">{card.summary.clone()}</p>
                 <div class="card__meta">
-                    <Price price=card.price compare_at=card.compare_at/>
+                    <PriceOrRange price=card.price compare_at=card.compare_at price_to=card.price_to/>
                     <StockBadge stock=card.stock/>
                 </div>
                 <div class="card__actions">
-                    <AddToCart slug=card.slug.clone() stock=card.stock back=back.clone() compact=true name=card.name.clone()/>
+                    {if card.has_options {
+                        let label = format!("Choose options for {}", card.name);
+                        view! {
+                            <a class="btn btn--small card__choose" href=format!("/products/{}", card.slug) aria-label=label>"Choose options"</a>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <AddToCart slug=card.slug.clone() stock=card.stock back=back.clone() compact=true name=card.name.clone()/>
+                        }.into_any()
+                    }}
                     <CompareToggle slug=card.slug.clone() name=card.name.clone() selected=in_tray back=back/>
                 </div>
             </div>
         </article>
+    }
+}
+
+/// A product's price, or "From $18.00 to $61.00" when its variants cost different amounts.
+#[component]
+pub fn PriceOrRange(
+    price: Money,
+    compare_at: Option<Money>,
+    price_to: Option<Money>,
+) -> impl IntoView {
+    match price_to {
+        None => view! { <Price price compare_at/> }.into_any(),
+        Some(to) => view! {
+            <p class="price price--range">
+                <span class="price__now">{format!("{} – {}", price.format(), to.format())}</span>
+            </p>
+        }
+        .into_any(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The cart's form posts. Each works without JavaScript: 303 back on success, the page
 //! again with the message (and the typed quantity) on a mistake.
 
-use super::model::parse_quantity;
+use super::model::{line_form, parse_quantity};
 use super::repo;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error_on, PageContext};
@@ -12,7 +12,8 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use std::collections::HashMap;
 
-/// POST /cart/add: `slug`, `quantity` (default 1), `back` (where the form was).
+/// POST /cart/add: `slug`, `variant` (needed when the product has options), `quantity`
+/// (default 1), `back` (where the form was).
 pub async fn post_add(State(ctx): State<PageContext>, request: Request) -> Response {
     let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
@@ -47,19 +48,26 @@ async fn add_to_cart(
         .await?
         .filter(|p| p.active)
         .ok_or(AppError::NotFound)?;
-    let wanted = repo::line_quantity(&ctx.db, &owner, product.id).await? + quantity;
-    if product.stock == 0 {
+    let variant = chosen_variant(ctx, product.id, fields).await?;
+    if !variant.active {
+        return Err(AppError::invalid(
+            "quantity",
+            "That choice is no longer sold. Pick another.",
+        ));
+    }
+    let wanted = repo::line_quantity(&ctx.db, &owner, variant.id).await? + quantity;
+    if variant.stock == 0 {
         return Err(AppError::invalid(
             "quantity",
             "Sold out for now. Save it for later, or ask us when it's back.",
         ));
     }
-    if wanted > product.stock {
+    if wanted > variant.stock {
         return Err(AppError::invalid(
             "quantity",
             format!(
                 "Only {} left{}.",
-                product.stock,
+                variant.stock,
                 if wanted > quantity {
                     " (some are already in your cart)"
                 } else {
@@ -69,7 +77,7 @@ async fn add_to_cart(
         ));
     }
     let wanted = wanted.min(super::model::MAX_LINE_QUANTITY);
-    repo::set_line(&ctx.db, &owner, product.id, wanted).await?;
+    repo::set_line(&ctx.db, &owner, product.id, variant.id, wanted).await?;
     crate::journey::record(
         &ctx.db,
         &crate::request::RequestContext::of(parts),
@@ -81,7 +89,37 @@ async fn add_to_cart(
     Ok(product.name)
 }
 
-/// POST /cart/update: `slug`, `quantity` (0 removes the line).
+/// The variant a form names (`variant`), which must be the product's; a form without one
+/// means the product's only variant, and a product with options asks for a choice.
+async fn chosen_variant(
+    ctx: &PageContext,
+    product_id: i64,
+    fields: &HashMap<String, String>,
+) -> Result<repo::BuyableVariant, AppError> {
+    let id = match field(fields, "variant").trim() {
+        "" => match crate::catalog::variants::repo::only_variant(&ctx.db, product_id).await? {
+            Some(id) => id,
+            None => {
+                let names: Vec<String> =
+                    crate::catalog::variants::repo::options_of(&ctx.db, product_id)
+                        .await?
+                        .into_iter()
+                        .map(|o| o.name.to_lowercase())
+                        .collect();
+                return Err(AppError::invalid(
+                    "quantity",
+                    format!("Choose the {} first.", names.join(" and ")),
+                ));
+            }
+        },
+        typed => typed.parse::<i64>().map_err(|_| AppError::NotFound)?,
+    };
+    repo::find_variant(&ctx.db, product_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// POST /cart/update: `slug`, `variant`, `quantity` (0 removes the line).
 pub async fn post_update(State(ctx): State<PageContext>, request: Request) -> Response {
     let (parts, fields) = match read_form(request).await {
         Ok(read) => read,
@@ -90,7 +128,7 @@ pub async fn post_update(State(ctx): State<PageContext>, request: Request) -> Re
     match update_line(&ctx, &parts, &fields).await {
         Ok(done) => see_other(&format!("/cart?{done}")),
         Err(error) => {
-            let form = format!("cart-line-{}", field(&fields, "slug"));
+            let form = line_form(&field(&fields, "slug"), field(&fields, "variant").trim());
             show_error_on(&ctx, parts, Some("/cart"), &form, fields, error).await
         }
     }
@@ -113,19 +151,20 @@ async fn update_line(
     let product = repo::find_buyable(&ctx.db, &field(fields, "slug"))
         .await?
         .ok_or(AppError::NotFound)?;
-    if quantity > 0 && !product.active {
+    let variant = chosen_variant(ctx, product.id, fields).await?;
+    if quantity > 0 && !(product.active && variant.active) {
         return Err(AppError::invalid(
             "quantity",
             "This product is no longer sold; remove it from your cart.",
         ));
     }
-    if quantity > product.stock {
+    if quantity > variant.stock {
         return Err(AppError::invalid(
             "quantity",
-            format!("Only {} left.", product.stock),
+            format!("Only {} left.", variant.stock),
         ));
     }
-    repo::set_line(&ctx.db, &owner, product.id, quantity).await?;
+    repo::set_line(&ctx.db, &owner, product.id, variant.id, quantity).await?;
     Ok(if quantity == 0 {
         "removed=1"
     } else {

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 pub struct CartLine {
     pub slug: String,
     pub name: String,
+    /// The variant the line holds, and its values as people read them ("" for a simple
+    /// product).
+    pub variant_id: i64,
+    pub variant_title: String,
+    pub sku: String,
     pub image_url: Option<String>,
     pub image_alt: String,
     pub unit: Money,
@@ -19,6 +24,14 @@ pub struct CartLine {
 }
 
 impl CartLine {
+    /// "Kestrel 64 (230 V)", or the product's name for a simple product.
+    pub fn display_name(&self) -> String {
+        match self.variant_title.is_empty() {
+            true => self.name.clone(),
+            false => format!("{} ({})", self.name, self.variant_title),
+        }
+    }
+
     pub fn subtotal(&self) -> Money {
         Money::new(self.unit.minor * self.quantity, self.unit.currency)
     }
@@ -103,6 +116,11 @@ pub fn cart_total(lines: &[CartLine]) -> Option<Money> {
     ))
 }
 
+/// The form a cart line's mistake is shown on (one per variant in the cart).
+pub fn line_form(slug: &str, variant: &str) -> String {
+    format!("cart-line-{slug}-{variant}")
+}
+
 /// Reads a quantity field. `allow_zero` is for the cart page, where 0 removes the line.
 pub fn parse_quantity(text: &str, allow_zero: bool) -> Result<i64, String> {
     let lowest = if allow_zero { 0 } else { 1 };
@@ -129,6 +147,9 @@ mod tests {
         CartLine {
             slug: "kestrel-64".into(),
             name: "Kestrel 64".into(),
+            variant_id: 1,
+            variant_title: String::new(),
+            sku: "K64".into(),
             image_url: None,
             image_alt: String::new(),
             unit: Money::new(12_50, Currency::Usd),

@@ -114,16 +114,25 @@ fn CartView(cart: CartView) -> impl IntoView {
 
 #[component]
 fn CartLineRow(line: CartLine) -> impl IntoView {
-    let form = format!("cart-line-{}", line.slug);
-    let feedback = feedback_for(&form);
+    let form = super::model::line_form(&line.slug, &line.variant_id.to_string());
+    // A form that named no variant (a simple product's, from an older page) reports there.
+    let feedback = feedback_for(&form).or_else(|| {
+        line.variant_title
+            .is_empty()
+            .then(|| feedback_for(&super::model::line_form(&line.slug, "")))
+            .flatten()
+    });
     let error = feedback
         .as_ref()
         .and_then(|f| f.error("quantity"))
         .or_else(|| line.problem());
     let invalid = error.is_some();
     let quantity = typed_or(&feedback, "quantity", line.quantity.to_string());
-    let field_id = format!("line-qty-{}", line.slug);
-    let href = format!("/products/{}", line.slug);
+    let field_id = format!("line-qty-{}-{}", line.slug, line.variant_id);
+    let href = match line.variant_title.is_empty() {
+        true => format!("/products/{}", line.slug),
+        false => format!("/products/{}?variant={}", line.slug, line.variant_id),
+    };
     view! {
         <li class="cart-line" class=("cart-line--problem", invalid)>
             {line.image_url.clone().map(|src| view! {
@@ -131,9 +140,13 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
             })}
             <div class="cart-line__body">
                 <h2 class="cart-line__name"><a href=href>{line.name.clone()}</a></h2>
+                {(!line.variant_title.is_empty()).then(|| view! {
+                    <p class="cart-line__variant">{line.variant_title.clone()}<span class="cart-line__sku">{format!(" · SKU {}", line.sku)}</span></p>
+                })}
                 <p class="cart-line__unit">{format!("{} each", line.unit.format())}</p>
                 <form class="cart-line__form" method="post" action="/cart/update">
                     <input type="hidden" name="slug" value=line.slug.clone()/>
+                    <input type="hidden" name="variant" value=line.variant_id.to_string()/>
                     <label for=field_id.clone()>"Quantity"</label>
                     <input id=field_id name="quantity" type="number" inputmode="numeric" min="0" max=MAX_LINE_QUANTITY.to_string()
                         value=quantity aria-invalid=invalid.then_some("true")/>

@@ -9,12 +9,11 @@ use sqlx::Row;
 pub struct Buyable {
     pub id: i64,
     pub name: String,
-    pub stock: i64,
     pub active: bool,
 }
 
 pub async fn find_buyable(db: &Db, slug: &str) -> Result<Option<Buyable>, sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT id, name, stock, status FROM products WHERE slug = $1")
+    let Some(row) = sqlx::query("SELECT id, name, status FROM products WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db.pool())
         .await?
@@ -25,16 +24,41 @@ pub async fn find_buyable(db: &Db, slug: &str) -> Result<Option<Buyable>, sqlx::
     Ok(Some(Buyable {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        stock: row.try_get("stock")?,
         active: status == "active",
     }))
 }
 
-pub async fn line_quantity(db: &Db, owner: &str, product_id: i64) -> Result<i64, sqlx::Error> {
+/// One of the product's variants: its stock and whether it is still for sale.
+pub struct BuyableVariant {
+    pub id: i64,
+    pub stock: i64,
+    pub active: bool,
+}
+
+pub async fn find_variant(
+    db: &Db,
+    product_id: i64,
+    variant_id: i64,
+) -> Result<Option<BuyableVariant>, sqlx::Error> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, stock, active FROM product_variants WHERE id = $1 AND product_id = $2",
+    )
+    .bind(variant_id)
+    .bind(product_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id, stock, active)| BuyableVariant {
+        id,
+        stock,
+        active: active == 1,
+    }))
+}
+
+pub async fn line_quantity(db: &Db, owner: &str, variant_id: i64) -> Result<i64, sqlx::Error> {
     Ok(
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND product_id = $2")
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND variant_id = $2")
             .bind(owner)
-            .bind(product_id)
+            .bind(variant_id)
             .fetch_optional(db.pool())
             .await?
             .unwrap_or(0),
@@ -46,22 +70,24 @@ pub async fn set_line(
     db: &Db,
     owner: &str,
     product_id: i64,
+    variant_id: i64,
     quantity: i64,
 ) -> Result<(), sqlx::Error> {
     if quantity <= 0 {
-        sqlx::query("DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2")
+        sqlx::query("DELETE FROM cart_lines WHERE owner = $1 AND variant_id = $2")
             .bind(owner)
-            .bind(product_id)
+            .bind(variant_id)
             .execute(db.pool())
             .await?;
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (owner, product_id) DO UPDATE SET quantity = excluded.quantity",
+        "INSERT INTO cart_lines (owner, product_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (owner, variant_id) DO UPDATE SET quantity = excluded.quantity",
     )
     .bind(owner)
     .bind(product_id)
+    .bind(variant_id)
     .bind(quantity.min(MAX_LINE_QUANTITY))
     .bind(now_unix())
     .execute(db.pool())
@@ -69,13 +95,16 @@ pub async fn set_line(
     Ok(())
 }
 
-/// The lines with today's name, price, stock and first picture, oldest first.
+/// The lines with today's name, variant, price, stock and picture (the variant's own, else
+/// the product's first), oldest first.
 pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Error> {
     sqlx::query(
-        "SELECT p.slug, p.name, p.price_cents, p.currency, p.stock, p.status, l.quantity, \
+        "SELECT p.slug, p.name, p.currency, p.status, v.id AS variant_id, v.sku, v.option1, v.option2, v.option3, \
+                v.price_cents, v.stock, v.active, v.image_url AS variant_image, l.quantity, \
                 (SELECT url FROM product_images i WHERE i.product_id = p.id ORDER BY position, id LIMIT 1) AS image_url, \
                 (SELECT alt FROM product_images i WHERE i.product_id = p.id ORDER BY position, id LIMIT 1) AS image_alt \
-         FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY l.added_at, p.id",
+         FROM cart_lines l JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
+         WHERE l.owner = $1 ORDER BY l.added_at, p.id, v.position",
     )
     .bind(owner)
     .fetch_all(db.pool())
@@ -85,19 +114,32 @@ pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Err
         let currency: String = r.try_get("currency")?;
         let status: String = r.try_get("status")?;
         let image_url: Option<String> = r.try_get("image_url")?;
+        let variant_image: String = r.try_get("variant_image")?;
         let slug: String = r.try_get("slug")?;
+        let values = [
+            r.try_get::<String, _>("option1")?,
+            r.try_get::<String, _>("option2")?,
+            r.try_get::<String, _>("option3")?,
+        ];
+        let image_url = match variant_image.is_empty() {
+            false => variant_image,
+            true => image_url.unwrap_or_else(|| format!("/media/demo/{slug}.svg")),
+        };
         Ok(CartLine {
-            image_url: Some(image_url.unwrap_or_else(|| format!("/media/demo/{slug}.svg"))),
+            image_url: Some(image_url),
             image_alt: r.try_get::<Option<String>, _>("image_alt")?.unwrap_or_default(),
             slug,
             name: r.try_get("name")?,
+            variant_id: r.try_get("variant_id")?,
+            variant_title: crate::catalog::variants::variant_title(&values),
+            sku: r.try_get("sku")?,
             unit: Money::new(
                 r.try_get("price_cents")?,
                 Currency::parse(&currency).unwrap_or(Currency::Usd),
             ),
             quantity: r.try_get("quantity")?,
             stock: r.try_get("stock")?,
-            active: status == "active",
+            active: status == "active" && r.try_get::<i64, _>("active")? == 1,
         })
     })
     .collect()
@@ -113,26 +155,27 @@ pub async fn count_items(db: &Db, owner: &str) -> Result<i64, sqlx::Error> {
     Ok(total.unwrap_or(0))
 }
 
-/// A guest's lines join the account's cart at sign-in; a product in both keeps the larger
+/// A guest's lines join the account's cart at sign-in; a variant in both keeps the larger
 /// quantity (the customer meant one of them, not the sum).
 pub async fn merge_carts(db: &Db, from: &str, to: &str) -> Result<(), sqlx::Error> {
     if from == to {
         return Ok(());
     }
     let mut tx = db.begin_write().await?;
-    let guest: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1")
+    let guest: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT product_id, variant_id, quantity FROM cart_lines WHERE owner = $1")
             .bind(from)
             .fetch_all(&mut *tx)
             .await?;
-    for (product_id, quantity) in guest {
+    for (product_id, variant_id, quantity) in guest {
         sqlx::query(
-            "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (owner, product_id) DO UPDATE SET quantity = \
+            "INSERT INTO cart_lines (owner, product_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (owner, variant_id) DO UPDATE SET quantity = \
                  CASE WHEN cart_lines.quantity < excluded.quantity THEN excluded.quantity ELSE cart_lines.quantity END",
         )
         .bind(to)
         .bind(product_id)
+        .bind(variant_id)
         .bind(quantity)
         .bind(now_unix())
         .execute(&mut *tx)

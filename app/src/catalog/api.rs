@@ -175,8 +175,14 @@ fn category_page_info(categories: &[CategoryRow], row: &CategoryRow) -> Category
     }
 }
 
+/// A product page. `variant` is the `?variant=` id ("" when none); `picked` the option
+/// form's values (`?option1=…`), used when no variant is named.
 #[server]
-pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
+pub async fn load_product(
+    slug: String,
+    variant: String,
+    picked: Vec<String>,
+) -> Result<ProductDetail, AppError> {
     if !crate::slug::is_valid_slug(&slug) {
         return Err(AppError::NotFound);
     }
@@ -191,12 +197,22 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         };
     };
     // Independent reads, side by side.
-    let (categories, images, specs, related) = tokio::try_join!(
+    let (categories, images, specs, related, options) = tokio::try_join!(
         repo::list_categories(&db),
         repo::list_product_images(&db, product.id),
         repo::list_product_specs(&db, product.id),
         repo::list_related_products(&db, product.id),
+        super::variants::repo::options_of(&db, product.id),
     )?;
+    let variants = super::variants::repo::variants_of(&db, product.id, options.len()).await?;
+    let picked: Vec<String> = picked
+        .into_iter()
+        .take(options.len())
+        .map(|p| p.chars().take(super::variants::MAX_OPTION_TEXT).collect())
+        .collect();
+    let selected = super::variants::selected(&variants, variant.trim().parse().ok(), &picked);
+    let chosen = selected.map_or(picked, |v| v.values.clone());
+    let selected_variant = selected.map(|v| v.id);
     let crumbs = categories
         .iter()
         .find(|c| c.id == product.category_id)
@@ -247,6 +263,10 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, AppError> {
         summary: product.summary,
         sku: product.sku,
         stock: product.stock,
+        options,
+        variants,
+        selected_variant,
+        chosen,
     })
 }
 

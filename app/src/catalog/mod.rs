@@ -3,11 +3,13 @@
 
 pub mod api;
 pub mod compare;
+pub mod islands;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod staff;
+pub mod variants;
 
 /// The catalogue's pages: home, products, a product, a category, compare. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]

@@ -74,6 +74,13 @@ pub struct ProductDetail {
     pub learn: Vec<crate::cards::model::ContentCard>,
     /// Whether the visitor saved it for later.
     pub saved: bool,
+    /// Its options (none for a simple product) and variants for sale.
+    pub options: Vec<super::variants::ProductOption>,
+    pub variants: Vec<super::variants::Variant>,
+    /// The variant the page shows (`None`: the visitor picked a combination not made) and
+    /// the values shown as chosen.
+    pub selected_variant: Option<i64>,
+    pub chosen: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

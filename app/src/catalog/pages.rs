@@ -527,13 +527,20 @@ pub fn ProductPage() -> impl IntoView {
         .get_untracked()
         .get("slug")
         .unwrap_or_default();
+    let query = use_query_map().get_untracked();
+    let variant = query.get("variant").unwrap_or_default();
+    let picked: Vec<String> = (1..=crate::catalog::variants::MAX_OPTIONS)
+        .map(|n| query.get(&format!("option{n}")).unwrap_or_default())
+        .collect();
     view! {
         <Layout>
             <Suspense fallback=|| view! { <p class="loading">"Loading product…"</p> }>
                 {move || {
                     let slug = slug.clone();
+                    let variant = variant.clone();
+                    let picked = picked.clone();
                     Suspend::new(async move {
-                        match load_product(slug).await {
+                        match load_product(slug, variant, picked).await {
                             Ok(product) => view! { <ProductView product/> }.into_any(),
                             Err(error) => view! { <ErrorPage error/> }.into_any(),
                         }
@@ -544,32 +551,86 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
-fn product_json_ld(p: &ProductDetail) -> serde_json::Value {
-    let availability = match stock_state(p.stock) {
+fn availability(stock: i64) -> &'static str {
+    match stock_state(stock) {
         StockState::OutOfStock => "https://schema.org/OutOfStock",
         _ => "https://schema.org/InStock",
-    };
+    }
+}
+
+/// Schema.org for the product: a `Product` with one `Offer`, or for a product with options
+/// a `ProductGroup` whose `hasVariant` lists each variant with its own SKU and `Offer`.
+fn product_json_ld(p: &ProductDetail) -> serde_json::Value {
     let url = absolute_url(&format!("/products/{}", p.slug));
+    let images: Vec<String> = p.images.iter().map(|i| absolute_url(&i.url)).collect();
+    let properties: Vec<serde_json::Value> = p
+        .specs
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "@type": "PropertyValue", "name": s.name, "value": s.value, "unitText": s.unit,
+            })
+        })
+        .collect();
+    let category = p.breadcrumbs.last().map(|c| c.name.clone());
+    if p.options.is_empty() {
+        return serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": p.name,
+            "description": p.summary,
+            "sku": p.sku,
+            "url": url,
+            "image": images,
+            "category": category,
+            "additionalProperty": properties,
+            "offers": {
+                "@type": "Offer",
+                "url": url,
+                "price": p.price.decimal(),
+                "priceCurrency": p.price.currency.code(),
+                "availability": availability(p.stock),
+                "itemCondition": "https://schema.org/NewCondition",
+            }
+        });
+    }
+    let variants: Vec<serde_json::Value> = p
+        .variants
+        .iter()
+        .map(|v| {
+            let variant_url = format!("{url}?variant={}", v.id);
+            serde_json::json!({
+                "@type": "Product",
+                "name": format!("{} ({})", p.name, v.title()),
+                "sku": v.sku,
+                "url": variant_url,
+                "image": if v.image_url.is_empty() { images.first().cloned() } else { Some(absolute_url(&v.image_url)) },
+                "additionalProperty": p.options.iter().zip(&v.values).map(|(o, value)| serde_json::json!({
+                    "@type": "PropertyValue", "name": o.name, "value": value,
+                })).collect::<Vec<_>>(),
+                "offers": {
+                    "@type": "Offer",
+                    "url": variant_url,
+                    "price": v.price.decimal(),
+                    "priceCurrency": v.price.currency.code(),
+                    "availability": availability(v.stock),
+                    "itemCondition": "https://schema.org/NewCondition",
+                }
+            })
+        })
+        .collect();
     serde_json::json!({
         "@context": "https://schema.org",
-        "@type": "Product",
+        "@type": "ProductGroup",
         "name": p.name,
         "description": p.summary,
-        "sku": p.sku,
+        "productGroupID": p.sku,
         "url": url,
-        "image": p.images.iter().map(|i| absolute_url(&i.url)).collect::<Vec<_>>(),
-        "category": p.breadcrumbs.last().map(|c| c.name.clone()),
-        "additionalProperty": p.specs.iter().map(|s| serde_json::json!({
-            "@type": "PropertyValue", "name": s.name, "value": s.value, "unitText": s.unit,
-        })).collect::<Vec<_>>(),
-        "offers": {
-            "@type": "Offer",
-            "url": url,
-            "price": p.price.decimal(),
-            "priceCurrency": p.price.currency.code(),
-            "availability": availability,
-            "itemCondition": "https://schema.org/NewCondition",
-        }
+        "image": images,
+        "category": category,
+        "additionalProperty": properties,
+        "variesBy": p.options.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+        "hasVariant": variants,
     })
 }
 
@@ -586,6 +647,17 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     );
     crumbs.push((p.name.clone(), path.clone()));
     let main_image = p.images.first().cloned();
+    let product_src = main_image
+        .as_ref()
+        .map(|i| i.url.clone())
+        .unwrap_or_default();
+    // A variant with its own picture shows it first.
+    let shown_src = p
+        .selected_variant
+        .and_then(|id| p.variants.iter().find(|v| v.id == id))
+        .map(|v| v.image_url.clone())
+        .filter(|src| !src.is_empty())
+        .unwrap_or_else(|| product_src.clone());
     let related = p.related.clone();
     let learn = p.learn.clone();
     view! {
@@ -604,7 +676,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <div class="gallery">
                     {main_image.map(|img| view! {
                         <figure class="gallery__main">
-                            <img src=img.url alt=img.alt width="800" height="600"/>
+                            <img src=shown_src alt=img.alt data-product-src=product_src width="800" height="600"/>
                         </figure>
                     })}
                     {(p.images.len() > 1).then(|| view! {
@@ -619,12 +691,31 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <p class="eyebrow">{p.breadcrumbs.last().map(|c| c.name.clone())}</p>
                     <h1>{p.name.clone()}</h1>
                     <p class="lead">{p.summary.clone()}</p>
-                    <div class="product__price">
-                        <Price price=p.price compare_at=p.compare_at/>
-                        <StockBadge stock=p.stock/>
-                    </div>
-                    <p class="product__sku">"SKU " {p.sku.clone()}</p>
-                    <crate::cards::AddToCart slug=p.slug.clone() stock=p.stock back=path.clone()/>
+                    {if p.options.is_empty() {
+                        view! {
+                            <div class="product__price">
+                                <Price price=p.price compare_at=p.compare_at/>
+                                <StockBadge stock=p.stock/>
+                            </div>
+                            <p class="product__sku">"SKU " {p.sku.clone()}</p>
+                            <crate::cards::AddToCart slug=p.slug.clone() stock=p.stock back=path.clone()/>
+                        }.into_any()
+                    } else {
+                        let feedback = crate::forms::feedback_for(&format!("cart-add-{}", p.slug));
+                        let error = feedback.as_ref().and_then(|f| f.error("quantity"));
+                        let quantity = crate::forms::typed_or(&feedback, "quantity", "1");
+                        view! {
+                            <super::islands::VariantPicker
+                                slug=p.slug.clone()
+                                options=p.options.clone()
+                                variants=p.variants.clone()
+                                chosen=p.chosen.clone()
+                                back=path.clone()
+                                error=error
+                                quantity=quantity
+                            />
+                        }.into_any()
+                    }}
                     <div class="product__actions">
                         <CompareToggle slug=p.slug.clone() name=p.name.clone() selected=in_tray back=path.clone()/>
                         <crate::journey::pages::SaveToggle kind="product" slug=p.slug.clone() saved=p.saved back=path.clone()/>
@@ -780,7 +871,7 @@ fn CompareTableView(table: CompareTable) -> impl IntoView {
                                     <img src=p.image_url.clone() alt="" width="160" height="120"/>
                                     <span>{p.name.clone()}</span>
                                 </a>
-                                <Price price=p.price compare_at=p.compare_at/>
+                                <crate::cards::PriceOrRange price=p.price compare_at=p.compare_at price_to=p.price_to/>
                                 <StockBadge stock=p.stock/>
                             </th>
                         }).collect_view()}

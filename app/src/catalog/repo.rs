@@ -38,6 +38,8 @@ pub struct ProductCardRow {
     pub image_url: String,
     pub image_alt: String,
     pub category_name: String,
+    pub max_price_cents: Option<i64>,
+    pub option_count: i64,
 }
 
 impl ProductCardRow {
@@ -53,6 +55,11 @@ impl ProductCardRow {
             image_url: self.image_url,
             image_alt: self.image_alt,
             category_name: self.category_name,
+            price_to: self
+                .max_price_cents
+                .filter(|max| *max > self.price_cents)
+                .map(|max| Money::new(max, currency)),
+            has_options: self.option_count > 0,
         }
     }
 }
@@ -88,7 +95,9 @@ const CARD_COLUMNS: &str = "p.id, p.slug, p.name, p.summary, p.price_cents, p.co
     p.currency, p.stock, \
     COALESCE((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1), '') AS image_url, \
     COALESCE((SELECT i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1), '') AS image_alt, \
-    c.name AS category_name";
+    c.name AS category_name, \
+    (SELECT MAX(v.price_cents) FROM product_variants v WHERE v.product_id = p.id AND v.active = 1) AS max_price_cents, \
+    (SELECT COUNT(*) FROM product_options o WHERE o.product_id = p.id) AS option_count";
 
 /// The category tree, without product counts (`direct_count` is 0): what breadcrumbs,
 /// scoping and pictures need, at the cost of one cheap query.
@@ -456,10 +465,14 @@ fn build_filter(
             .filter(|(n, _)| n == name)
             .map(|(_, v)| format!("${}", filter.push(Bind::Text(v.clone()))))
             .collect();
+        // A facet is a categorical spec or an option (Grind: Espresso): a product matches
+        // when it has the spec, or makes a variant with the value.
+        let values = values.join(", ");
         filter.conditions.push(format!(
-            "EXISTS (SELECT 1 FROM product_specs s WHERE s.product_id = p.id AND s.name = ${name_param} \
-             AND s.value IN ({}))",
-            values.join(", ")
+            "(EXISTS (SELECT 1 FROM product_specs s WHERE s.product_id = p.id AND s.name = ${name_param} \
+             AND s.value IN ({values})) \
+             OR EXISTS (SELECT 1 FROM product_options o JOIN product_option_values ov ON ov.option_id = o.id \
+             WHERE o.product_id = p.id AND o.name = ${name_param} AND ov.value IN ({values})))",
         ));
     }
     filter
@@ -584,11 +597,16 @@ pub async fn search_products(
     );
     let category_sql =
         format!("{filtered} SELECT category_id, COUNT(*) FROM filtered GROUP BY category_id");
-    // Facets are the categorical specs (numbers are compared, not filtered by value).
+    // Facets are the categorical specs (numbers are compared, not filtered by value) and
+    // the options' values, each counting the products that have it once.
     let spec_sql = format!(
-        "{filtered} SELECT s.name, s.value, COUNT(*) FROM product_specs s \
-         JOIN filtered f ON f.id = s.product_id WHERE s.value_num IS NULL \
-         GROUP BY s.name, s.value ORDER BY s.name, s.value"
+        "{filtered} SELECT name, value, COUNT(*) FROM ( \
+             SELECT s.product_id, s.name, s.value FROM product_specs s \
+             JOIN filtered f ON f.id = s.product_id WHERE s.value_num IS NULL \
+             UNION \
+             SELECT o.product_id, o.name, ov.value FROM product_options o \
+             JOIN product_option_values ov ON ov.option_id = o.id JOIN filtered f ON f.id = o.product_id \
+         ) facet_rows GROUP BY name, value ORDER BY name, value"
     );
 
     // Independent reads: run them side by side on separate pooled connections (WAL lets
@@ -765,7 +783,7 @@ pub async fn insert_product(
     p: &NewProduct<'_>,
 ) -> Result<i64, sqlx::Error> {
     let now = p.created_at.unwrap_or_else(now_unix);
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO products (slug, name, summary, description_md, price_cents, compare_at_cents, \
             currency, sku, stock, status, featured, category_id, accent_color, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
@@ -784,8 +802,18 @@ pub async fn insert_product(
     .bind(p.category_id)
     .bind(p.accent_color)
     .bind(now)
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *conn)
+    .await?;
+    super::variants::repo::insert_implicit_variant(
+        conn,
+        id,
+        p.sku,
+        p.price_cents,
+        p.compare_at_cents,
+        p.stock,
+    )
+    .await?;
+    Ok(id)
 }
 
 pub async fn insert_product_spec(

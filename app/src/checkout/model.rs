@@ -84,6 +84,9 @@ impl OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub slug: String,
+    /// The variant's SKU when it was ordered (for the packing slip).
+    pub sku: String,
+    /// The product's name with the variant's values: "Kestrel 64 (230 V)".
     pub name: String,
     pub unit: Money,
     pub quantity: i64,

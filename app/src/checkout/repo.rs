@@ -100,13 +100,39 @@ pub async fn find_by_checkout_key(
     .transpose()
 }
 
+/// What an order line is made of: the variant's price, stock, weight and values with its
+/// product's name and tax class.
+const LINE_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.currency, p.status, p.tax_class, \
+    v.id AS variant_id, v.sku, v.option1, v.option2, v.option3, v.price_cents, v.weight_grams, \
+    v.active AS variant_active, l.quantity";
+const LINE_JOINS: &str =
+    "JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id";
+
+/// An order line's name as every page, email, invoice and the provider show it:
+/// "Kestrel 64 (230 V)", or the product's name for a simple product.
+const LINE_DISPLAY_NAME: &str =
+    "CASE WHEN variant_title = '' THEN name ELSE name || ' (' || variant_title || ')' END";
+
 struct CartRow {
     product_id: i64,
+    variant_id: i64,
+    variant_title: String,
+    sku: String,
     slug: String,
     name: String,
     currency: String,
     active: bool,
     goods: super::shipping::model::Goods,
+}
+
+impl CartRow {
+    /// "Kestrel 64 (230 V)" for a variant, the product's name for a simple product.
+    fn display_name(&self) -> String {
+        match self.variant_title.is_empty() {
+            true => self.name.clone(),
+            false => format!("{} ({})", self.name, self.variant_title),
+        }
+    }
 }
 
 /// Makes an order of the owner's cart at today's prices and reserves its stock, all in one
@@ -118,17 +144,15 @@ pub async fn create_order(
     new: &NewOrder<'_>,
 ) -> Result<Result<StartedOrder, CheckoutRefusal>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    let from_cart = format!(
+        "{LINE_COLUMNS} FROM cart_lines l {LINE_JOINS} WHERE l.owner = $1 ORDER BY p.id, v.id"
+    );
+    let from_quote = format!(
+        "{LINE_COLUMNS} FROM quote_lines l {LINE_JOINS} WHERE l.quote_id = $1 ORDER BY p.id, v.id"
+    );
     let rows = match new.quote {
-        None => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, p.tax_class, l.quantity \
-             FROM cart_lines l JOIN products p ON p.id = l.product_id WHERE l.owner = $1 ORDER BY p.id",
-        )
-        .bind(new.owner),
-        Some(quote) => sqlx::query(
-            "SELECT p.id, p.slug, p.name, p.price_cents, p.currency, p.status, p.weight_grams, p.tax_class, l.quantity \
-             FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
-        )
-        .bind(quote.quote_id),
+        None => sqlx::query(&from_cart).bind(new.owner),
+        Some(quote) => sqlx::query(&from_quote).bind(quote.quote_id),
     }
     .fetch_all(&mut *tx)
     .await?;
@@ -138,12 +162,20 @@ pub async fn create_order(
     for r in rows {
         let status: String = r.try_get("status")?;
         let tax_class: String = r.try_get("tax_class")?;
+        let values = [
+            r.try_get::<String, _>("option1")?,
+            r.try_get::<String, _>("option2")?,
+            r.try_get::<String, _>("option3")?,
+        ];
         lines.push(CartRow {
             product_id: r.try_get("id")?,
+            variant_id: r.try_get("variant_id")?,
+            variant_title: crate::catalog::variants::variant_title(&values),
+            sku: r.try_get("sku")?,
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
             currency: r.try_get("currency")?,
-            active: status == "active",
+            active: status == "active" && r.try_get::<i64, _>("variant_active")? == 1,
             goods: super::shipping::model::Goods {
                 unit_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount),
                 quantity: r.try_get("quantity")?,
@@ -157,7 +189,7 @@ pub async fn create_order(
     }
     if let Some(line) = lines.iter().find(|l| !l.active) {
         return Ok(Err(CheckoutRefusal::NoLongerSold {
-            name: line.name.clone(),
+            name: line.display_name(),
         }));
     }
     let goods: Vec<super::shipping::model::Goods> = lines.iter().map(|l| l.goods).collect();
@@ -209,26 +241,28 @@ pub async fn create_order(
         )
         .await?;
     }
-    // Lines are reserved in product-id order, so two checkouts never wait on each other
-    // in opposite orders (PostgreSQL row locks).
+    // Lines are reserved in (product, variant) order and each product's summary follows its
+    // variants, so two checkouts always take row locks in the same order (PostgreSQL).
     for line in &lines {
-        let reserved =
-            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
-                .bind(line.goods.quantity)
-                .bind(line.product_id)
-                .execute(&mut *tx)
-                .await?;
+        let reserved = sqlx::query(
+            "UPDATE product_variants SET stock = stock - $1 WHERE id = $2 AND stock >= $1",
+        )
+        .bind(line.goods.quantity)
+        .bind(line.variant_id)
+        .execute(&mut *tx)
+        .await?;
         if reserved.rows_affected() != 1 {
-            let left: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-                .bind(line.product_id)
+            let left: i64 = sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
+                .bind(line.variant_id)
                 .fetch_one(&mut *tx)
                 .await?;
             // Dropping the transaction rolls back every reservation made so far.
             return Ok(Err(CheckoutRefusal::SoldOut {
-                name: line.name.clone(),
+                name: line.display_name(),
                 left,
             }));
         }
+        crate::catalog::variants::repo::sync_product_summary(&mut tx, line.product_id).await?;
     }
     let now = now_unix();
     let public_id = crate::token::new_id();
@@ -281,8 +315,9 @@ pub async fn create_order(
     .await?;
     for (line, tax) in lines.iter().zip(&taxed.lines) {
         sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity, tax_cents, tax_bp, tax_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity, tax_cents, tax_bp, tax_name, \
+                 variant_id, variant_title, sku) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(order_id)
         .bind(line.product_id)
@@ -293,6 +328,9 @@ pub async fn create_order(
         .bind(tax.tax_cents)
         .bind(tax.rate_bp)
         .bind(&tax.name)
+        .bind(line.variant_id)
+        .bind(&line.variant_title)
+        .bind(&line.sku)
         .execute(&mut *tx)
         .await?;
     }
@@ -427,18 +465,20 @@ pub async fn transition(
 }
 
 async fn release_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), sqlx::Error> {
-    let lines: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+    let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, variant_id, quantity FROM order_lines WHERE order_id = $1 \
+         ORDER BY product_id, variant_id",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
-    for (product_id, quantity) in lines {
-        sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+    for (product_id, variant_id, quantity) in lines {
+        sqlx::query("UPDATE product_variants SET stock = stock + $1 WHERE id = $2")
             .bind(quantity)
-            .bind(product_id)
+            .bind(variant_id)
             .execute(&mut *conn)
             .await?;
+        crate::catalog::variants::repo::sync_product_summary(&mut *conn, product_id).await?;
     }
     Ok(())
 }
@@ -590,14 +630,14 @@ pub async fn raise_refunded_amount(
     Ok(changed.rows_affected() == 1)
 }
 
-/// Takes the paid products out of the owner's cart (inside the payment's transaction).
+/// Takes the paid variants out of the owner's cart (inside the payment's transaction).
 pub async fn remove_paid_lines_from_cart(
     conn: &mut AnyConnection,
     order_id: i64,
     owner: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "DELETE FROM cart_lines WHERE owner = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
+        "DELETE FROM cart_lines WHERE owner = $1 AND variant_id IN (SELECT variant_id FROM order_lines WHERE order_id = $2)",
     )
     .bind(owner)
     .bind(order_id)
@@ -636,10 +676,10 @@ pub async fn confirmation_facts(
     .await?;
     let email: String = r.try_get("email")?;
     let currency: String = r.try_get("currency")?;
-    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT name, quantity, unit_cents, tax_cents, tax_bp, tax_name FROM order_lines \
-         WHERE order_id = $1 ORDER BY name",
-    )
+    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT {LINE_DISPLAY_NAME} AS name, quantity, unit_cents, tax_cents, tax_bp, tax_name \
+         FROM order_lines WHERE order_id = $1 ORDER BY name"
+    ))
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -762,10 +802,10 @@ pub async fn find_order(
     let currency: String = r.try_get("currency")?;
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
     let status: String = r.try_get("status")?;
-    let lines = sqlx::query(
-        "SELECT slug, name, unit_cents, quantity, tax_cents, tax_bp, tax_name FROM order_lines \
-         WHERE order_id = $1 ORDER BY name",
-    )
+    let lines = sqlx::query(&format!(
+        "SELECT slug, sku, unit_cents, quantity, tax_cents, tax_bp, tax_name, \
+                {LINE_DISPLAY_NAME} AS name FROM order_lines WHERE order_id = $1 ORDER BY name"
+    ))
     .bind(id)
     .fetch_all(db.pool())
     .await?
@@ -773,6 +813,7 @@ pub async fn find_order(
     .map(|l| {
         Ok(OrderLine {
             slug: l.try_get("slug")?,
+            sku: l.try_get("sku")?,
             name: l.try_get("name")?,
             unit: Money::new(l.try_get("unit_cents")?, currency),
             quantity: l.try_get("quantity")?,

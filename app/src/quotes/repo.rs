@@ -9,7 +9,8 @@ use crate::db::{now_unix, Db};
 use crate::money::{Currency, Money};
 use sqlx::{AnyConnection, Row};
 
-/// Stores a quote; false when a product is not for sale (nothing is stored then).
+/// Stores a quote of `(variant id, quantity)` lines; `None` when a variant is not for sale
+/// (nothing is stored then).
 pub async fn create_quote(
     db: &Db,
     ticket_id: i64,
@@ -19,13 +20,15 @@ pub async fn create_quote(
 ) -> Result<Option<String>, sqlx::Error> {
     let public_id = crate::token::new_id();
     let mut tx = db.begin_write().await?;
-    for (product_id, _) in lines {
-        let active: Option<String> =
-            sqlx::query_scalar("SELECT status FROM products WHERE id = $1")
-                .bind(product_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if active.as_deref() != Some("active") {
+    for (variant_id, _) in lines {
+        let for_sale: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM product_variants v JOIN products p ON p.id = v.product_id \
+             WHERE v.id = $1 AND v.active = 1 AND p.status = 'active'",
+        )
+        .bind(variant_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if for_sale == 0 {
             return Ok(None);
         }
     }
@@ -40,13 +43,16 @@ pub async fn create_quote(
     .bind(now_unix())
     .fetch_one(&mut *tx)
     .await?;
-    for (product_id, quantity) in lines {
-        sqlx::query("INSERT INTO quote_lines (quote_id, product_id, quantity) VALUES ($1, $2, $3)")
-            .bind(quote_id)
-            .bind(product_id)
-            .bind(quantity)
-            .execute(&mut *tx)
-            .await?;
+    for (variant_id, quantity) in lines {
+        sqlx::query(
+            "INSERT INTO quote_lines (quote_id, product_id, variant_id, quantity) \
+             SELECT $1, product_id, id, $3 FROM product_variants WHERE id = $2",
+        )
+        .bind(quote_id)
+        .bind(variant_id)
+        .bind(quantity)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Some(public_id))
@@ -94,8 +100,10 @@ pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx:
         return Ok(None);
     };
     let rows = sqlx::query(
-        "SELECT p.slug, p.name, p.price_cents, p.currency, p.status, p.stock, l.quantity \
-         FROM quote_lines l JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.name",
+        "SELECT p.slug, p.name, v.option1, v.option2, v.option3, v.price_cents, p.currency, p.status, \
+                v.stock, v.active, l.quantity \
+         FROM quote_lines l JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
+         WHERE l.quote_id = $1 ORDER BY p.name, v.position",
     )
     .bind(quote_id)
     .fetch_all(db.pool())
@@ -106,13 +114,24 @@ pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx:
         let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
         let price: i64 = r.try_get("price_cents")?;
         let status: String = r.try_get("status")?;
+        let title = crate::catalog::variants::variant_title(&[
+            r.try_get::<String, _>("option1")?,
+            r.try_get::<String, _>("option2")?,
+            r.try_get::<String, _>("option3")?,
+        ]);
+        let name: String = r.try_get("name")?;
         lines.push(QuoteLine {
             slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
+            name: match title.is_empty() {
+                true => name,
+                false => format!("{name} ({title})"),
+            },
             quantity: r.try_get("quantity")?,
             list_price: Money::new(price, currency),
             quoted_price: Money::new(discounted(price, discount), currency),
-            available: status == "active" && r.try_get::<i64, _>("stock")? > 0,
+            available: status == "active"
+                && r.try_get::<i64, _>("active")? == 1
+                && r.try_get::<i64, _>("stock")? > 0,
         });
     }
     let currency = lines
@@ -199,10 +218,13 @@ pub async fn win_ticket_of_paid_order(
     Ok(())
 }
 
-/// Products a quote may hold (for sale now), by name.
+/// Variants a quote may hold (for sale now), by product name: each is offered as
+/// "Product (Variant)".
 pub async fn quote_products(db: &Db) -> Result<Vec<QuoteProduct>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, name, price_cents, currency FROM products WHERE status = 'active' ORDER BY name LIMIT 500",
+        "SELECT v.id, p.name, v.option1, v.option2, v.option3, v.price_cents, p.currency \
+         FROM product_variants v JOIN products p ON p.id = v.product_id \
+         WHERE p.status = 'active' AND v.active = 1 ORDER BY p.name, v.position LIMIT 500",
     )
     .fetch_all(db.pool())
     .await?;
@@ -211,9 +233,18 @@ pub async fn quote_products(db: &Db) -> Result<Vec<QuoteProduct>, sqlx::Error> {
             let currency: String = r.try_get("currency")?;
             let currency =
                 crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::Usd);
+            let title = crate::catalog::variants::variant_title(&[
+                r.try_get::<String, _>("option1")?,
+                r.try_get::<String, _>("option2")?,
+                r.try_get::<String, _>("option3")?,
+            ]);
+            let name: String = r.try_get("name")?;
             Ok(QuoteProduct {
                 id: r.try_get("id")?,
-                name: r.try_get("name")?,
+                name: match title.is_empty() {
+                    true => name,
+                    false => format!("{name} ({title})"),
+                },
                 price: crate::money::Money::new(r.try_get("price_cents")?, currency).format(),
             })
         })

@@ -144,6 +144,14 @@ const TABLE: &[(Req, [u16; 5])] = &[
         [404, 404, 403, 400, 400],
     ),
     (
+        Req::Post("/admin/products/1/options", "option_values_1=a"),
+        [404, 404, 403, 422, 422],
+    ),
+    (
+        Req::Post("/admin/products/1/variants", "rows=1&variant_1_id=x"),
+        [404, 404, 403, 422, 422],
+    ),
+    (
         Req::Post("/admin/categories", "action=create&name="),
         [404, 404, 403, 422, 422],
     ),

@@ -3,3 +3,4 @@
 
 mod customer;
 mod staff;
+mod variants;

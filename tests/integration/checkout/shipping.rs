@@ -12,13 +12,19 @@ on_both_backends!(
     an_address_no_zone_covers_gets_a_clear_message,
 );
 
+/// A simple product's weight (its one variant's, which shipping reads, and the summary).
 async fn set_weight(app: &TestApp, id: i64, grams: Option<i64>) {
-    sqlx::query("UPDATE products SET weight_grams = $1 WHERE id = $2")
-        .bind(grams)
-        .bind(id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    for sql in [
+        "UPDATE product_variants SET weight_grams = $1 WHERE product_id = $2",
+        "UPDATE products SET weight_grams = $1 WHERE id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(grams)
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
 }
 
 /// The rate id of the method called `name` on a checkout step (its radio's value).

@@ -23,11 +23,16 @@ const TO_LONDON: &str = "ship_name=Ada%20Lovelace&ship_company=Analytical%20Engi
 
 async fn set_weight_and_price(app: &TestApp, id: i64, cents: i64) {
     app.set_price(id, cents).await;
-    sqlx::query("UPDATE products SET weight_grams = 600, tax_class = 'standard' WHERE id = $1")
-        .bind(id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    for sql in [
+        "UPDATE products SET weight_grams = 600, tax_class = 'standard' WHERE id = $1",
+        "UPDATE product_variants SET weight_grams = 600 WHERE product_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
 }
 
 async fn set_tax_class(app: &TestApp, id: i64, class: &str) {

@@ -110,24 +110,54 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sets a simple product's stock (its one variant's, and the product's summary).
     pub async fn set_stock(&self, id: i64, stock: i64) {
-        sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
-            .bind(stock)
-            .bind(id)
-            .execute(self.db.pool())
-            .await
-            .unwrap();
+        for sql in [
+            "UPDATE product_variants SET stock = $1 WHERE product_id = $2",
+            "UPDATE products SET stock = $1 WHERE id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(stock)
+                .bind(id)
+                .execute(self.db.pool())
+                .await
+                .unwrap();
+        }
     }
 
-    /// Changes a product's price behind the store's back (as staff would, between a
-    /// customer's visits).
+    /// Changes a simple product's price behind the store's back (as staff would, between
+    /// a customer's visits).
     pub async fn set_price(&self, id: i64, cents: i64) {
-        sqlx::query("UPDATE products SET price_cents = $1 WHERE id = $2")
-            .bind(cents)
-            .bind(id)
-            .execute(self.db.pool())
-            .await
-            .unwrap();
+        for sql in [
+            "UPDATE product_variants SET price_cents = $1 WHERE product_id = $2",
+            "UPDATE products SET price_cents = $1 WHERE id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(cents)
+                .bind(id)
+                .execute(self.db.pool())
+                .await
+                .unwrap();
+        }
+    }
+
+    /// The variants of a product for sale, in the grid's order: (id, SKU, stock).
+    pub async fn variants_of(&self, product_id: i64) -> Vec<(i64, String, i64)> {
+        sqlx::query_as(
+            "SELECT id, sku, stock FROM product_variants WHERE product_id = $1 AND active = 1 \
+             ORDER BY position, id",
+        )
+        .bind(product_id)
+        .fetch_all(self.db.pool())
+        .await
+        .unwrap()
+    }
+
+    /// A simple product's one variant.
+    pub async fn variant_of(&self, product_id: i64) -> i64 {
+        let variants = self.variants_of(product_id).await;
+        assert_eq!(variants.len(), 1, "product {product_id} has options");
+        variants[0].0
     }
 
     /// Takes a product off sale behind the store's back.

@@ -491,7 +491,7 @@ impl Visitor {
         .await
     }
 
-    /// Sends a quote for `lines` of (product id, quantity) at `discount` percent (as typed).
+    /// Sends a quote for `lines` of (variant id, quantity) at `discount` percent (as typed).
     pub async fn send_quote(&self, ticket: &str, lines: &[(i64, i64)], discount: &str) -> Page {
         let lines: String = lines
             .iter()

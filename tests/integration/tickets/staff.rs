@@ -138,6 +138,7 @@ async fn a_paid_quote_wins_the_ticket(backend: Backend) {
     let (_, products) = demo_subjects(&app).await;
     let product_id = app.product_id(&products[0].0).await;
     let price = app.price_of(product_id).await;
+    let variant_id = app.variant_of(product_id).await;
     let customer = app.visitor();
     let (public_id, page) = customer
         .ask(
@@ -147,13 +148,13 @@ async fn a_paid_quote_wins_the_ticket(backend: Backend) {
         )
         .await;
     let sales = app.sign_in_as_staff("sales").await;
-    let greedy = sales.send_quote(&public_id, &[(product_id, 2)], "15").await;
+    let greedy = sales.send_quote(&public_id, &[(variant_id, 2)], "15").await;
     assert_eq!(greedy.status, 422, "sales may give up to 10%");
     assert!(greedy.body.contains("from 0 to 10%"));
     let empty = sales.send_quote(&public_id, &[], "5").await;
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("Add at least one product"));
-    let sent = sales.send_quote(&public_id, &[(product_id, 2)], "10").await;
+    let sent = sales.send_quote(&public_id, &[(variant_id, 2)], "10").await;
     assert_eq!(sent.status, 303, "{}", sent.body);
 
     // The customer finds the quote on their page (live, as a reply) and by email.

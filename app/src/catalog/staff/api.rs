@@ -36,16 +36,22 @@ pub async fn load_admin_product(id: i64) -> Result<ProductEditData, AppError> {
             categories,
             images: Vec::new(),
             adjustments: Vec::new(),
+            options: Vec::new(),
+            variants: Vec::new(),
         });
     }
     let draft = repo::find_product_draft(&db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let options = crate::catalog::variants::repo::options_of(&db, id).await?;
+    let variants = crate::catalog::variants::repo::variants_of(&db, id, options.len()).await?;
     Ok(ProductEditData {
         draft,
         categories,
         images: repo::list_images(&db, id).await?,
         adjustments: repo::list_stock_adjustments(&db, id).await?,
+        options,
+        variants,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::admin::media::{identify_image, store_upload, UploadFolder, MAX_IMAGE_
 use crate::admin::media::{read_upload_form, refuse, Fields};
 use crate::catalog::staff::model::{parse_product_form, PRODUCT_STATUSES};
 use crate::catalog::staff::repo::ProductWriteError;
+use crate::catalog::variants;
 use crate::error::AppError;
 use crate::forms::{field, read_form, see_other, show_error, show_error_on, PageContext};
 use crate::request::{Area, CurrentUser};
@@ -214,10 +215,18 @@ pub async fn post_product_stock(
                 "Say why (up to 200 characters), e.g. \"Delivery from supplier\".",
             ));
         }
-        let Some(stock) = repo::adjust_stock(&ctx.db, id, delta, &reason, actor.id).await? else {
+        let variant_id = match field(&fields, "variant").trim() {
+            "" => variants::repo::only_variant(&ctx.db, id).await?,
+            typed => typed.parse::<i64>().ok(),
+        }
+        .ok_or_else(|| AppError::invalid("variant", "Choose the variant whose stock changed."))?;
+        let Some(stock) =
+            variants::repo::adjust_variant_stock(&ctx.db, id, variant_id, delta, &reason, actor.id)
+                .await?
+        else {
             return Err(AppError::invalid(
                 "delta",
-                "Stock can't go below zero, and the product must exist.",
+                "Stock can't go below zero, and the variant must be for sale.",
             ));
         };
         audit::record(
@@ -226,7 +235,7 @@ pub async fn post_product_stock(
             "product.stock",
             "product",
             id,
-            &format!("{delta:+} ({reason}) → {stock}"),
+            &format!("variant {variant_id}: {delta:+} ({reason}) → {stock}"),
         )
         .await?;
         Ok(())
@@ -414,6 +423,120 @@ fn is_in_subtree(tree: &[super::model::CategoryNode], root: i64, candidate: i64)
         }
     }
     false
+}
+
+/// POST /admin/products/{id}/options: the product's options (up to three, each with its
+/// values); saving brings the variant grid in line (new combinations added, dropped ones
+/// retired).
+pub async fn post_product_options(
+    State(ctx): State<PageContext>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let result = async {
+        let actor = require(&crate::request::RequestContext::of(&parts), Area::Catalog)?;
+        repo::find_product_draft(&ctx.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let options = variants::parse_options(|name| field(&fields, name))
+            .map_err(|e| AppError::invalid(&e.field, e.message))?;
+        let change = variants::repo::save_options(&ctx.db, id, &options).await?;
+        let described: Vec<String> = options
+            .iter()
+            .map(|o| format!("{}: {}", o.name, o.values.join(", ")))
+            .collect();
+        audit::record(
+            &ctx.db,
+            &actor,
+            "product.options",
+            "product",
+            id,
+            &format!(
+                "{}; {} added, {} kept, {} retired",
+                if described.is_empty() {
+                    "no options".to_string()
+                } else {
+                    described.join("; ")
+                },
+                change.added,
+                change.kept,
+                change.retired
+            ),
+        )
+        .await?;
+        Ok(change)
+    }
+    .await;
+    match result {
+        Ok(change) => see_other(&format!(
+            "/admin/products/{id}?saved=options&added={}&retired={}&retired_stock={}#variants",
+            change.added, change.retired, change.retired_stock
+        )),
+        Err(error) => {
+            let page = format!("/admin/products/{id}");
+            show_error_on(&ctx, parts, Some(&page), "options", fields, error).await
+        }
+    }
+}
+
+/// POST /admin/products/{id}/variants: the variant table (SKU, price, was price, weight,
+/// picture per variant), saved whole or not at all.
+pub async fn post_product_variants(
+    State(ctx): State<PageContext>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let result = async {
+        let actor = require(&crate::request::RequestContext::of(&parts), Area::Catalog)?;
+        let images: Vec<String> = repo::list_images(&ctx.db, id)
+            .await?
+            .into_iter()
+            .map(|(url, _)| url)
+            .collect();
+        let rows = field(&fields, "rows").trim().parse::<usize>().unwrap_or(0);
+        let edits = super::model::parse_variant_table(|name| field(&fields, name), rows, &images)?;
+        match variants::repo::update_variants(&ctx.db, id, &edits).await? {
+            Ok(()) => {}
+            Err(variants::repo::VariantWriteError::SkuTaken(sku)) => {
+                let row = edits.iter().position(|e| e.sku == sku).unwrap_or(0) + 1;
+                return Err(AppError::invalid(
+                    &format!("variant_{row}_sku"),
+                    format!("Another product already uses the SKU {sku}."),
+                ));
+            }
+            Err(variants::repo::VariantWriteError::Unknown) => return Err(AppError::NotFound),
+        }
+        let detail: Vec<String> = edits
+            .iter()
+            .map(|e| format!("{} {}", e.sku, crate::money::minor_to_plain(e.price_cents)))
+            .collect();
+        audit::record(
+            &ctx.db,
+            &actor,
+            "product.variants",
+            "product",
+            id,
+            &detail.join(", "),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&format!("/admin/products/{id}?saved=variants#variants")),
+        Err(error) => {
+            let page = format!("/admin/products/{id}");
+            show_error_on(&ctx, parts, Some(&page), "variants", fields, error).await
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod variants;
 
 /// Product and category management. (`app.rs` puts every feature's pages in the one route table.)
 #[leptos::component(transparent)]

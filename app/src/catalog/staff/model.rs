@@ -50,6 +50,8 @@ pub struct ProductDraft {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StockAdjustment {
+    /// The variant's values ("" for a simple product's only variant).
+    pub variant: String,
     pub delta: i64,
     pub reason: String,
     pub actor_email: Option<String>,
@@ -62,6 +64,9 @@ pub struct ProductEditData {
     pub categories: Vec<CategoryOption>,
     pub images: Vec<(String, String)>,
     pub adjustments: Vec<StockAdjustment>,
+    /// Its options and variants for sale (one implicit variant for a simple product).
+    pub options: Vec<crate::catalog::variants::ProductOption>,
+    pub variants: Vec<crate::catalog::variants::Variant>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -283,6 +288,101 @@ pub fn parse_product_form(
             tax_class,
         }),
         _ => Err(AppError::Fields { errors }),
+    }
+}
+
+/// Reads the variant table: rows `variant_{n}_id`, `_sku`, `_price`, `_compare_at`,
+/// `_weight`, `_image` for n in 1..=rows. Every row's mistakes are reported at once, each
+/// on its own field. `images` are the product's pictures, the only ones a variant may use.
+pub fn parse_variant_table(
+    get: impl Fn(&str) -> String,
+    rows: usize,
+    images: &[String],
+) -> Result<Vec<crate::catalog::variants::VariantEdit>, crate::error::AppError> {
+    use crate::error::AppError;
+    let mut errors = Vec::new();
+    let mut edits = Vec::new();
+    for n in 1..=rows.min(crate::catalog::variants::MAX_VARIANTS) {
+        let field = |name: &str| format!("variant_{n}_{name}");
+        let Ok(id) = get(&field("id")).trim().parse::<i64>() else {
+            errors.push((
+                field("sku"),
+                "This row lost its variant; reload the page.".into(),
+            ));
+            continue;
+        };
+        let sku = get(&field("sku")).trim().to_string();
+        if sku.is_empty()
+            || sku.chars().count() > 64
+            || !sku
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errors.push((
+                field("sku"),
+                "Give a SKU of up to 64 letters, digits, hyphens and underscores.".into(),
+            ));
+        }
+        let price = keep(
+            &mut errors,
+            parse_money_field(&get(&field("price")), &field("price"), true),
+        )
+        .flatten();
+        let was = keep(
+            &mut errors,
+            parse_money_field(&get(&field("compare_at")), &field("compare_at"), false),
+        )
+        .flatten();
+        if let (Some(was), Some(price)) = (was, price) {
+            if was <= price {
+                errors.push((
+                    field("compare_at"),
+                    "The \"was\" price must be higher than the price, or left empty.".into(),
+                ));
+            }
+        }
+        let weight_text = get(&field("weight"));
+        let weight = match weight_text.trim() {
+            "" => None,
+            text => match text.parse::<i64>() {
+                Ok(grams) if (1..=1_000_000).contains(&grams) => Some(grams),
+                _ => {
+                    errors.push((
+                        field("weight"),
+                        "Whole grams from 1 to 1000000, or empty.".into(),
+                    ));
+                    None
+                }
+            },
+        };
+        let image = get(&field("image")).trim().to_string();
+        if !image.is_empty() && !images.contains(&image) {
+            errors.push((
+                field("image"),
+                "Choose one of the product's pictures.".into(),
+            ));
+        }
+        if let Some(price) = price {
+            if edits
+                .iter()
+                .any(|e: &crate::catalog::variants::VariantEdit| e.sku.eq_ignore_ascii_case(&sku))
+            {
+                errors.push((field("sku"), format!("{sku} is used by another row.")));
+            }
+            edits.push(crate::catalog::variants::VariantEdit {
+                id,
+                sku,
+                price_cents: price,
+                compare_at_cents: was,
+                weight_grams: weight,
+                image_url: image,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(edits)
+    } else {
+        Err(AppError::Fields { errors })
     }
 }
 

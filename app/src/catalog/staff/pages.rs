@@ -128,6 +128,8 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
         categories,
         images,
         adjustments,
+        options,
+        variants,
     } = data;
     let feedback = feedback_for("product");
     let is_new = draft.id.is_none();
@@ -234,6 +236,9 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                     <button class="btn btn--primary" type="submit">{if is_new { "Create product" } else { "Save changes" }}</button>
                 </div>
             </form>
+            {product_id.map(|id| view! {
+                <super::variants::VariantsSection id options=options.clone() variants=variants.clone() images=images.clone()/>
+            })}
             {(!images.is_empty()).then(|| view! {
                 <section class="admin-section">
                     <h2>"Pictures"</h2>
@@ -242,7 +247,7 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                     }).collect_view()}</ul>
                 </section>
             })}
-            {product_id.map(|id| view! { <StockAndStatus id stock=draft.stock status=draft.status.clone() adjustments/> })}
+            {product_id.map(|id| view! { <StockAndStatus id stock=draft.stock status=draft.status.clone() adjustments variants=if options.is_empty() { Vec::new() } else { variants }/> })}
         </AdminFrame>
     }
 }
@@ -253,16 +258,34 @@ fn StockAndStatus(
     stock: i64,
     status: String,
     adjustments: Vec<super::model::StockAdjustment>,
+    /// A product with options adjusts one variant at a time (empty for a simple product).
+    variants: Vec<crate::catalog::variants::Variant>,
 ) -> impl IntoView {
     let stock_feedback = feedback_for("stock");
+    let chosen_variant = typed_or(&stock_feedback, "variant", String::new());
+    let variant_error = stock_feedback.as_ref().and_then(|f| f.error("variant"));
     let status_feedback = feedback_for("status");
     view! {
         <section class="admin-section admin-columns">
             <div class="panel">
                 <h2>"Stock"</h2>
                 <p class="stock-now">{format!("{stock} in stock")}</p>
-                <FormAlert feedback=stock_feedback.clone() fields=&["delta", "reason"]/>
+                <FormAlert feedback=stock_feedback.clone() fields=&["delta", "reason", "variant"]/>
                 <form method="post" action=format!("/admin/products/{id}/stock") class="stack">
+                    {(!variants.is_empty()).then(|| view! {
+                        <div class="field" class=("field--invalid", variant_error.is_some())>
+                            <label for="stock-variant">"Variant"</label>
+                            <select id="stock-variant" name="variant" required>
+                                <option value="" selected=chosen_variant.is_empty()>"Choose a variant"</option>
+                                {variants.iter().map(|v| view! {
+                                    <option value=v.id.to_string() selected=chosen_variant == v.id.to_string()>
+                                        {format!("{} ({} in stock)", v.title(), v.stock)}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                            {variant_error.clone().map(|m| view! { <p class="field__error">{m}</p> })}
+                        </div>
+                    })}
                     <TextField feedback=stock_feedback.clone() name="delta" label="Change by" kind="number" hint="Positive to add, negative to remove." id_prefix="stock-" maxlength=8/>
                     <TextField feedback=stock_feedback.clone() name="reason" label="Reason" maxlength=200 id_prefix="stock-"/>
                     <button class="btn btn--small" type="submit">"Adjust stock"</button>
@@ -270,7 +293,8 @@ fn StockAndStatus(
                 {(!adjustments.is_empty()).then(|| view! {
                     <h3>"Recent adjustments"</h3>
                     <ul class="log">{adjustments.into_iter().map(|a| view! {
-                        <li><strong>{format!("{:+}", a.delta)}</strong>" "{a.reason}<br/>
+                        <li><strong>{format!("{:+}", a.delta)}</strong>" "
+                        {(!a.variant.is_empty()).then(|| format!("{}: ", a.variant))}{a.reason}<br/>
                         <small>{format!("{} · {}", a.actor_email.unwrap_or_else(|| "former staff".into()), format_time(a.created_at))}</small></li>
                     }).collect_view()}</ul>
                 })}

@@ -8,6 +8,7 @@ use crate::catalog::staff::model::{
     AdminProductItem, AdminProductList, CategoryNode, CategoryOption, ProductDraft, ProductInput,
     StockAdjustment,
 };
+use crate::catalog::variants::repo::update_implicit_variant;
 use crate::db::{now_unix, Db};
 use sqlx::{AnyConnection, Row};
 
@@ -100,8 +101,11 @@ pub async fn list_stock_adjustments(
     product_id: i64,
 ) -> Result<Vec<StockAdjustment>, sqlx::Error> {
     sqlx::query(
-        "SELECT a.delta, a.reason, u.email AS actor_email, a.created_at FROM stock_adjustments a
-         LEFT JOIN users u ON u.id = a.actor_id WHERE a.product_id = $1 ORDER BY a.id DESC LIMIT 20",
+        "SELECT a.delta, a.reason, u.email AS actor_email, a.created_at, \
+                COALESCE(v.option1, '') AS option1, COALESCE(v.option2, '') AS option2, COALESCE(v.option3, '') AS option3 \
+         FROM stock_adjustments a LEFT JOIN users u ON u.id = a.actor_id \
+         LEFT JOIN product_variants v ON v.id = a.variant_id \
+         WHERE a.product_id = $1 ORDER BY a.id DESC LIMIT 20",
     )
     .bind(product_id)
     .fetch_all(db.pool())
@@ -109,6 +113,11 @@ pub async fn list_stock_adjustments(
     .into_iter()
     .map(|r| {
         Ok(StockAdjustment {
+            variant: crate::catalog::variants::variant_title(&[
+                r.try_get::<String, _>("option1")?,
+                r.try_get::<String, _>("option2")?,
+                r.try_get::<String, _>("option3")?,
+            ]),
             delta: r.try_get("delta")?,
             reason: r.try_get("reason")?,
             actor_email: r.try_get("actor_email")?,
@@ -210,6 +219,15 @@ pub async fn create_product(
         .bind(input.tax_class.key())
         .execute(&mut *tx)
         .await?;
+    update_implicit_variant(
+        &mut tx,
+        id,
+        &input.sku,
+        input.price_cents,
+        input.compare_at_cents,
+        input.weight_grams,
+    )
+    .await?;
     replace_specs(&mut tx, id, input).await?;
     // Until staff upload a photo, the generated drawing keeps the store from showing a hole.
     sqlx::query(
@@ -258,6 +276,17 @@ pub async fn update_product(
     .bind(input.weight_grams)
     .bind(input.tax_class.key())
     .execute(&mut *tx)
+    .await?;
+    // A simple product's price, SKU and weight are its one variant's; with options they
+    // live on the variants, and the summary row takes them back from there.
+    update_implicit_variant(
+        &mut tx,
+        id,
+        &input.sku,
+        input.price_cents,
+        input.compare_at_cents,
+        input.weight_grams,
+    )
     .await?;
     let renamed = old_slug != input.slug;
     if renamed {
@@ -328,41 +357,6 @@ pub async fn list_images(db: &Db, product_id: i64) -> Result<Vec<(String, String
     .bind(product_id)
     .fetch_all(db.pool())
     .await
-}
-
-/// Changes stock by `delta` unless that would go below zero (one conditional UPDATE,
-/// safe against a concurrent checkout); records why. Returns the new stock.
-pub async fn adjust_stock(
-    db: &Db,
-    product_id: i64,
-    delta: i64,
-    reason: &str,
-    actor_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE products SET stock = stock + $1, updated_at = $2 WHERE id = $3 AND stock + $1 >= 0 RETURNING stock",
-    )
-    .bind(delta)
-    .bind(now_unix())
-    .bind(product_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = updated else {
-        return Ok(None);
-    };
-    sqlx::query(
-        "INSERT INTO stock_adjustments (product_id, delta, reason, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(product_id)
-    .bind(delta)
-    .bind(reason)
-    .bind(actor_id)
-    .bind(now_unix())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(row.try_get("stock")?))
 }
 
 pub async fn set_product_status(db: &Db, id: i64, status: &str) -> Result<bool, sqlx::Error> {

@@ -79,7 +79,7 @@ pub async fn load_checkout(
         let lines: Vec<CheckoutLine> = lines
             .iter()
             .map(|l| CheckoutLine {
-                name: l.name.clone(),
+                name: l.display_name(),
                 quantity: l.quantity,
                 subtotal: l.subtotal(),
             })

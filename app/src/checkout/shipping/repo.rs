@@ -60,11 +60,12 @@ fn goods_from_rows(
         .collect()
 }
 
-/// The owner's cart (active products, today's prices), in product order.
+/// The owner's cart (variants for sale, today's prices), in (product, variant) order.
 pub async fn cart_goods(db: &Db, owner: &str) -> Result<Vec<Goods>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.price_cents, l.quantity, p.weight_grams, p.tax_class FROM cart_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.owner = $1 AND p.status = 'active' ORDER BY p.id",
+        "SELECT v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM cart_lines l \
+         JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
+         WHERE l.owner = $1 AND p.status = 'active' AND v.active = 1 ORDER BY p.id, v.id",
     )
     .bind(owner)
     .fetch_all(db.pool())
@@ -72,15 +73,16 @@ pub async fn cart_goods(db: &Db, owner: &str) -> Result<Vec<Goods>, sqlx::Error>
     goods_from_rows(rows, 0)
 }
 
-/// A quote's lines (today's prices less its discount), in product order.
+/// A quote's lines (today's prices less its discount), in (product, variant) order.
 pub async fn quote_goods(
     db: &Db,
     quote_id: i64,
     discount_percent: i64,
 ) -> Result<Vec<Goods>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.price_cents, l.quantity, p.weight_grams, p.tax_class FROM quote_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.quote_id = $1 ORDER BY p.id",
+        "SELECT v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM quote_lines l \
+         JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
+         WHERE l.quote_id = $1 ORDER BY p.id, v.id",
     )
     .bind(quote_id)
     .fetch_all(db.pool())

@@ -294,10 +294,10 @@ fn PackingSlip(view: AdminOrderView) -> impl IntoView {
                     <p>{format!("Method: {} ({})", order.shipping.method, order.shipping.estimate)}</p>
                 </section>
                 <table class="order-lines">
-                    <thead><tr><th scope="col">"Item"</th><th scope="col" class="num">"Qty"</th><th scope="col">"Packed"</th></tr></thead>
+                    <thead><tr><th scope="col">"Item"</th><th scope="col">"SKU"</th><th scope="col" class="num">"Qty"</th><th scope="col">"Packed"</th></tr></thead>
                     <tbody>
                         {order.lines.iter().map(|l| view! {
-                            <tr><td>{l.name.clone()}</td><td class="num">{l.quantity}</td><td aria-hidden="true">"☐"</td></tr>
+                            <tr><td>{l.name.clone()}</td><td>{l.sku.clone()}</td><td class="num">{l.quantity}</td><td aria-hidden="true">"☐"</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
