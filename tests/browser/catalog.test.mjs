@@ -79,6 +79,43 @@ async function researchFlow(javaScriptEnabled) {
   await context.close();
 }
 
+// A product with options: the blend by grind and size. Hydrated, choosing updates the price
+// and the address in place; without JavaScript "Show this choice" reloads with the choice.
+async function variantFlow(javaScriptEnabled) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const mode = javaScriptEnabled ? "js" : "nojs";
+  await page.goto(`${BASE}/products/house-espresso-blend`);
+  if (javaScriptEnabled) await page.waitForSelector("html[data-hydrated=true]", { timeout: 20000 });
+  const price = page.locator(".variant-picker .price__now");
+  assert.equal((await price.innerText()).trim(), "$18.00");
+  await page.getByLabel("Size", { exact: true }).selectOption("1 kg");
+  if (javaScriptEnabled) {
+    await assertText(price, "$61.00");
+    await page.waitForURL(/\?variant=\d+$/);
+    assert.equal(await page.getByRole("button", { name: "Show this choice" }).isVisible(), false);
+    await page.getByLabel("Grind", { exact: true }).selectOption("Espresso");
+    await page.getByText("This choice is sold out for now").waitFor();
+    assert.match(await page.getByLabel("Grind", { exact: true }).locator("option:checked").innerText(), /Espresso/);
+    assert.equal(await page.getByLabel("Size", { exact: true }).locator("option", { hasText: "sold out" }).count(), 1, "1 kg is marked sold out");
+    await page.getByLabel("Grind", { exact: true }).selectOption("Filter");
+  } else {
+    await page.getByLabel("Grind", { exact: true }).selectOption("Filter");
+    await page.getByRole("button", { name: "Show this choice" }).click();
+    await page.waitForURL(/option1=Filter/);
+  }
+  await assertText(price, "$61.00");
+  await shot(page, `product-variants-${mode}-phone`);
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  await page.waitForURL(/\/cart\?added=/);
+  await page.getByText("Filter / 1 kg").waitFor();
+  await shot(page, `cart-variant-${mode}-phone`);
+  assert.deepEqual(errors, [], "no script errors");
+  await context.close();
+}
+
 async function assertText(locator, expected) {
   await locator.filter({ hasText: expected }).waitFor({ timeout: 10000 });
 }
@@ -89,6 +126,8 @@ async function desktopScreenshots() {
   for (const [name, path] of [
     ["home", "/"], ["listing", "/products"], ["category", "/categories/espresso"],
     ["product", "/products/aurelia-duo-dual-boiler"],
+    ["product-variants", "/products/house-espresso-blend"],
+    ["beans", "/categories/coffee-beans"],
     ["compare", "/compare?products=aurelia-duo-dual-boiler,petrel-compact-espresso,fenwick-e61-hx"],
     ["not-found", "/products/nope"],
   ]) {
@@ -106,5 +145,7 @@ async function desktopScreenshots() {
 
 await test("research flow, hydrated: search → product → compare two", () => researchFlow(true));
 await test("research flow, JavaScript off: search → product → compare two", () => researchFlow(false));
+await test("variants, hydrated: choosing updates price, stock and address in place", () => variantFlow(true));
+await test("variants, JavaScript off: the option form shows the choice", () => variantFlow(false));
 await test("pages render at desktop and phone widths", desktopScreenshots);
 await finish();
