@@ -108,6 +108,7 @@ async fn webhook_ingest(
             address: &address,
             shipping_rate: rate,
             vat_id: "",
+            save_address_for: None,
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -188,6 +189,7 @@ async fn checkout_contention(db: &Db, product: (i64, i64), run: i64) -> anyhow::
                 address: &address,
                 shipping_rate: rate,
                 vat_id: "",
+                save_address_for: None,
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

@@ -109,6 +109,7 @@ pub fn AccountPage() -> impl IntoView {
                     <p class="lead">{format!("Signed in as {}", user.email)}</p>
                     <nav class="account__links" aria-label="Your things">
                         <a class="btn btn--ghost" href="/account/orders">"Your orders"</a>
+                        <a class="btn btn--ghost" href="/account/addresses">"Your addresses"</a>
                         <a class="btn btn--ghost" href="/account/tickets">"Your conversations"</a>
                         {user.is_staff().then(|| view! { <a class="btn btn--ghost" href="/admin">"Open the admin panel"</a> })}
                     </nav>

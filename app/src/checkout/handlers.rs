@@ -64,6 +64,7 @@ pub async fn post_checkout(
                     address: &address,
                     rate: shipping_rate,
                     vat_id: &vat_id,
+                    save_address: field(&fields, "save_address") == "on",
                 };
                 start_order(
                     &ctx,
@@ -112,6 +113,8 @@ struct Shipping<'a> {
     address: &'a super::shipping::model::Address,
     rate: i64,
     vat_id: &'a str,
+    /// "Save this address in my account" was ticked (signed-in customers only).
+    save_address: bool,
 }
 
 async fn start_order(
@@ -136,6 +139,10 @@ async fn start_order(
         address: shipping.address,
         shipping_rate: shipping.rate,
         vat_id: shipping.vat_id,
+        save_address_for: user
+            .as_ref()
+            .filter(|_| shipping.save_address)
+            .map(|u| u.id),
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {
@@ -452,6 +459,47 @@ async fn deliver(ctx: &PageContext, event: &serde_json::Value) -> Result<(), App
                 "the demo provider's own event was refused"
             );
             Err(AppError::Internal)
+        }
+    }
+}
+
+/// POST /account/addresses/{id}/remove: takes an address out of the signed-in customer's
+/// book (after the page asked). Someone else's address is "not found".
+pub async fn post_remove_address(
+    State(ctx): State<PageContext>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    request: axum::extract::Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = crate::request::RequestContext::of(&parts).user else {
+        return see_other("/login?next=/account/addresses");
+    };
+    match super::shipping::repo::remove_saved_address(&ctx.db, user.id, id).await {
+        Ok(true) => see_other("/account/addresses?removed=1"),
+        Ok(false) => {
+            show_error_on(
+                &ctx,
+                parts,
+                Some("/account/addresses"),
+                "addresses",
+                fields,
+                AppError::NotFound,
+            )
+            .await
+        }
+        Err(error) => {
+            show_error_on(
+                &ctx,
+                parts,
+                Some("/account/addresses"),
+                "addresses",
+                fields,
+                error.into(),
+            )
+            .await
         }
     }
 }

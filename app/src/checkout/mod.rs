@@ -75,6 +75,10 @@ where
         .route("/admin/orders/{id}", post(staff::handlers::post_order))
         .route("/admin/shipping", post(staff::shipping::post_shipping))
         .route("/admin/taxes", post(staff::taxes::post_taxes))
+        .route(
+            "/account/addresses/{id}/remove",
+            post(handlers::post_remove_address),
+        )
 }
 
 /// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)
@@ -88,6 +92,7 @@ pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
         <Route path=path!("/pay/demo/:session") view=crate::checkout::pages::DemoPayPage ssr=SsrMode::Async/>
         <Route path=path!("/checkout/success") view=crate::checkout::pages::CheckoutSuccessPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders") view=crate::checkout::pages::OrdersPage ssr=SsrMode::Async/>
+        <Route path=path!("/account/addresses") view=crate::checkout::shipping::addresses::AddressBookPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id/invoice") view=crate::checkout::tax::invoice::InvoicePage ssr=SsrMode::Async/>
     }

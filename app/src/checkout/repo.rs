@@ -76,6 +76,8 @@ pub struct NewOrder<'a> {
     pub shipping_rate: i64,
     /// The buyer's VAT / tax ID, normalised ("" when none), for their invoice.
     pub vat_id: &'a str,
+    /// The signed-in customer whose address book keeps the address (when they asked).
+    pub save_address_for: Option<i64>,
 }
 
 pub async fn find_by_checkout_key(
@@ -348,6 +350,9 @@ pub async fn create_order(
     .await?;
     if let Some(quote) = new.quote {
         crate::quotes::link_order(&mut tx, quote.quote_id, order_id).await?;
+    }
+    if let Some(user_id) = new.save_address_for {
+        super::shipping::repo::save_address(&mut tx, user_id, address, now).await?;
     }
     if let Some(session) = &session {
         sqlx::query(

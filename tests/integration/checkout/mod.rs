@@ -2,6 +2,7 @@
 //! provider's card page, stock held, orders expiring), the payment side (webhooks, the
 //! reconciler, Stripe's API), and the staff side (the orders desk and refunds).
 
+mod addresses;
 mod customer;
 mod payments;
 mod shipping;

@@ -148,7 +148,7 @@ pub fn VariantsSection(
         }
     });
     view! {
-        <section class="admin-section" id="variants" aria-labelledby="variants-heading">
+        <section class="admin-section panel" id="variants" aria-labelledby="variants-heading">
             <h2 id="variants-heading">"Options and variants"</h2>
             {saved.map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
             <p class="field__hint">

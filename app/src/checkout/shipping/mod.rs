@@ -3,6 +3,7 @@
 //! gives the address and picks a method (`page.rs`, `GET /checkout`). The order keeps the
 //! address, the method and its price as they were when it was made.
 
+pub mod addresses;
 pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]

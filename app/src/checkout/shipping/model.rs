@@ -198,6 +198,16 @@ pub struct Address {
     pub phone: String,
 }
 
+/// An address in a customer's book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub id: i64,
+    pub address: Address,
+}
+
+/// How many addresses a customer's book keeps (the most recently used).
+pub const MAX_SAVED_ADDRESSES: i64 = 10;
+
 impl Address {
     /// The lines a label (and the order page) prints, in order, blanks left out.
     pub fn label_lines(&self) -> Vec<String> {

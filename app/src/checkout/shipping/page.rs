@@ -47,8 +47,12 @@ pub struct CheckoutView {
     /// A quote being checked out instead of the cart ("" for the cart), and its link token.
     pub quote: String,
     pub token: String,
-    /// The address of this customer's last order, to start from.
+    /// The address to start from: the saved one the customer picked, else their last
+    /// order's.
     pub last_address: Option<Address>,
+    /// A signed-in customer's address book (empty for guests), and whether they are one.
+    pub saved_addresses: Vec<super::model::SavedAddress>,
+    pub signed_in: bool,
     pub hold_minutes: i64,
     /// Prices include tax (the tax rows say "Includes …"); otherwise tax is added.
     pub prices_include_tax: bool,
@@ -62,12 +66,29 @@ pub async fn load_checkout(
     t: String,
     country_code: String,
     region: String,
+    address: String,
 ) -> Result<CheckoutView, AppError> {
     let db = crate::db::use_db()?;
     let request = crate::request::RequestContext::current();
     let hold_minutes = use_context::<crate::seo::SiteInfo>()
         .map(|site| site.checkout_hold_minutes)
         .unwrap_or(30);
+    // A signed-in customer's book, and the address they picked from it (someone else's id
+    // picks nothing).
+    let saved_addresses = match &request.user {
+        Some(user) => super::repo::saved_addresses(&db, user.id).await?,
+        None => Vec::new(),
+    };
+    let picked = address
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| saved_addresses.iter().find(|s| s.id == id))
+        .map(|s| s.address.clone());
+    let country_code = match (&picked, country_code.trim().is_empty()) {
+        (Some(address), true) => address.country.clone(),
+        _ => country_code,
+    };
     let country_code = super::model::country_or_default(&country_code)
         .code
         .to_string();
@@ -171,7 +192,12 @@ pub async fn load_checkout(
         checkout_key: crate::token::new_id(),
         quote,
         token: t,
-        last_address: super::repo::last_address(&db, &request.owners()).await?,
+        last_address: match picked {
+            Some(address) => Some(address),
+            None => super::repo::last_address(&db, &request.owners()).await?,
+        },
+        saved_addresses,
+        signed_in: request.user.is_some(),
         hold_minutes,
         prices_include_tax: tax_settings.prices_include_tax,
         tax_note,
@@ -190,6 +216,8 @@ fn empty_view(country: String, hold_minutes: i64) -> CheckoutView {
         quote: String::new(),
         token: String::new(),
         last_address: None,
+        saved_addresses: Vec::new(),
+        signed_in: false,
         hold_minutes,
         prices_include_tax: false,
         tax_note: None,
@@ -203,6 +231,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let token = typed_or(&feedback, "t", query_param("t"));
     let country = typed_or(&feedback, "ship_country", query_param("country"));
     let region = typed_or(&feedback, "ship_region", String::new());
+    let address = query_param("address");
 
     view! {
         <Layout>
@@ -210,10 +239,10 @@ pub fn CheckoutPage() -> impl IntoView {
             <Meta name="robots" content="noindex"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading checkout…"</p> }>
                 {move || {
-                    let (quote, token, country, region) =
-                        (quote.clone(), token.clone(), country.clone(), region.clone());
+                    let (quote, token, country, region, address) =
+                        (quote.clone(), token.clone(), country.clone(), region.clone(), address.clone());
                     Suspend::new(async move {
-                        match load_checkout(quote, token, country, region).await {
+                        match load_checkout(quote, token, country, region, address).await {
                             Ok(step) => view! { <CheckoutStep step/> }.into_any(),
                             Err(error) => view! { <ErrorPage error/> }.into_any(),
                         }
@@ -222,6 +251,47 @@ pub fn CheckoutPage() -> impl IntoView {
             </Suspense>
         </Layout>
     }
+}
+
+/// A signed-in customer's saved addresses as links that fill the form (no JavaScript
+/// needed); nothing for guests or an empty book.
+#[component]
+fn AddressBook(
+    saved: Vec<super::model::SavedAddress>,
+    quote: String,
+    token: String,
+) -> impl IntoView {
+    (!saved.is_empty()).then(|| {
+        let chosen = query_param("address");
+        let extra = if quote.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "&quote={}&t={}",
+                crate::forms::url_encode(&quote),
+                crate::forms::url_encode(&token)
+            )
+        };
+        view! {
+            <nav class="checkout__book panel" aria-labelledby="address-book-title">
+                <h2 id="address-book-title">"Your addresses"</h2>
+                <ul>
+                    {saved.into_iter().map(|s| {
+                        let href = format!("/checkout?address={}&country={}{extra}", s.id, s.address.country);
+                        let current = chosen == s.id.to_string();
+                        view! {
+                            <li>
+                                <a href=href aria-current=current.then_some("true")>
+                                    {s.address.label_lines().join(", ")}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p class="checkout__book-manage"><a href="/account/addresses">"Manage addresses"</a></p>
+            </nav>
+        }
+    })
 }
 
 const FIELDS: &[&str] = &[
@@ -307,6 +377,7 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
             <p class="checkout__back"><a href=back>"← Back"</a></p>
             <h1>"Where should we send it?"</h1>
             <FormAlert feedback=feedback.clone() fields=FIELDS/>
+            <AddressBook saved=step.saved_addresses.clone() quote=step.quote.clone() token=step.token.clone()/>
             <form class="checkout__layout" method="post" action="/checkout">
                 <input type="hidden" name="checkout_key" value=step.checkout_key.clone()/>
                 <input type="hidden" name="quote" value=step.quote.clone()/>
@@ -325,6 +396,13 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
                         </div>
                         <CountrySelect feedback=feedback.clone() chosen=chosen_country/>
                         <TextField feedback=feedback.clone() name="ship_phone" label="Phone (optional, for the courier)" value=last.phone.clone() kind="tel" autocomplete="shipping tel" maxlength=30/>
+                        {step.signed_in.then(|| {
+                            let save = feedback.as_ref().is_none_or(|f| f.value("save_address") == "on");
+                            view! {
+                                <label class="choice"><input type="checkbox" name="save_address" checked=save/>
+                                    " Save this address in my account"</label>
+                            }
+                        })}
                         <TextField feedback=feedback.clone() name="vat_id" label="VAT / tax ID (optional, for a business invoice)" maxlength=30
                             hint="Shown on your order and invoice, e.g. DE123456789. Add your company name above."/>
                         <button class="btn btn--small" type="submit" name="step" value="update" formnovalidate=true>

@@ -109,6 +109,98 @@ pub async fn last_address(db: &Db, owners: &[String]) -> Result<Option<Address>,
     row.as_ref().map(address_from_row).transpose()
 }
 
+const SAVED_COLUMNS: &str = "id, ship_name, ship_company, ship_line1, ship_line2, ship_city, \
+    ship_region, ship_postal_code, ship_country, ship_phone";
+
+/// A customer's saved addresses, the most recently used first.
+pub async fn saved_addresses(
+    db: &Db,
+    user_id: i64,
+) -> Result<Vec<super::model::SavedAddress>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {SAVED_COLUMNS} FROM saved_addresses WHERE user_id = $1 \
+         ORDER BY last_used_at DESC, id DESC LIMIT {}",
+        super::model::MAX_SAVED_ADDRESSES
+    ))
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(super::model::SavedAddress {
+            id: r.try_get("id")?,
+            address: address_from_row(r)?,
+        })
+    })
+    .collect()
+}
+
+/// One of the customer's saved addresses; `None` for anyone else's.
+pub async fn saved_address(db: &Db, user_id: i64, id: i64) -> Result<Option<Address>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {SAVED_COLUMNS} FROM saved_addresses WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(address_from_row).transpose()
+}
+
+/// Saves the address in the customer's book (inside the order's transaction): the same
+/// place again updates its name, company and phone and counts as used now. "Used" is kept
+/// strictly increasing per customer (one past the newest when two orders share a second),
+/// so the book's order is the order of use.
+pub async fn save_address(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    address: &Address,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO saved_addresses (user_id, ship_name, ship_company, ship_line1, ship_line2, ship_city, \
+             ship_region, ship_postal_code, ship_country, ship_phone, created_at, last_used_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             COALESCE((SELECT MAX(last_used_at) + 1 FROM saved_addresses WHERE user_id = $1 AND last_used_at >= $11), $11)) \
+         ON CONFLICT (user_id, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country) DO UPDATE SET \
+             ship_name = excluded.ship_name, ship_company = excluded.ship_company, \
+             ship_region = excluded.ship_region, ship_phone = excluded.ship_phone, last_used_at = excluded.last_used_at",
+    )
+    .bind(user_id)
+    .bind(&address.name)
+    .bind(&address.company)
+    .bind(&address.line1)
+    .bind(&address.line2)
+    .bind(&address.city)
+    .bind(&address.region)
+    .bind(&address.postal_code)
+    .bind(&address.country)
+    .bind(&address.phone)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    // The book keeps the newest few; older ones fall off rather than grow without bound.
+    sqlx::query(&format!(
+        "DELETE FROM saved_addresses WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM saved_addresses WHERE user_id = $1 ORDER BY last_used_at DESC, id DESC LIMIT {})",
+        super::model::MAX_SAVED_ADDRESSES
+    ))
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes one of the customer's saved addresses; false when it is not theirs (or gone).
+pub async fn remove_saved_address(db: &Db, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM saved_addresses WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// An order row's shipping address (its `ship_*` columns).
 pub fn address_from_row(r: &sqlx::any::AnyRow) -> Result<Address, sqlx::Error> {
     Ok(Address {
