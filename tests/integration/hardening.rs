@@ -841,6 +841,11 @@ async fn a_hostile_corpus_through_every_query_and_form(backend: Backend) {
             format!("/learn?q={v}&stage={s}&kind={s}&persona={s}"),
             format!("/categories/{s}"),
             format!("/products/{s}"),
+            format!(
+                "/products/house-espresso-blend?variant={s}&option1={v}&option2={s}&option3={s}"
+            ),
+            format!("/checkout?address={s}&country={s}"),
+            format!("/account/addresses?remove={s}"),
             format!("/compare?products={v}"),
             format!("/checkout/success?session_id={v}"),
             format!("/account/orders/{s}?t={v}"),
@@ -857,7 +862,15 @@ async fn a_hostile_corpus_through_every_query_and_form(backend: Backend) {
         for (path, form) in [
             ("/login", format!("email={v}&password={v}&next={v}")),
             ("/cart/add", format!("slug={v}&quantity={v}&back={v}")),
+            (
+                "/cart/add",
+                format!("slug=house-espresso-blend&variant={v}&quantity=1&back={v}"),
+            ),
             ("/cart/update", format!("slug={v}&quantity={v}")),
+            (
+                "/cart/update",
+                format!("slug=house-espresso-blend&variant={v}&quantity={v}"),
+            ),
             ("/compare/tray", format!("slug={v}&back={v}&action={v}")),
             ("/account/password-reset", format!("email={v}")),
             ("/journey/persona", format!("persona={v}&back={v}")),

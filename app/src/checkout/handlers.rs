@@ -477,29 +477,11 @@ pub async fn post_remove_address(
     let Some(user) = crate::request::RequestContext::of(&parts).user else {
         return see_other("/login?next=/account/addresses");
     };
-    match super::shipping::repo::remove_saved_address(&ctx.db, user.id, id).await {
-        Ok(true) => see_other("/account/addresses?removed=1"),
-        Ok(false) => {
-            show_error_on(
-                &ctx,
-                parts,
-                Some("/account/addresses"),
-                "addresses",
-                fields,
-                AppError::NotFound,
-            )
-            .await
-        }
-        Err(error) => {
-            show_error_on(
-                &ctx,
-                parts,
-                Some("/account/addresses"),
-                "addresses",
-                fields,
-                error.into(),
-            )
-            .await
-        }
-    }
+    let error = match super::shipping::repo::remove_saved_address(&ctx.db, user.id, id).await {
+        Ok(true) => return see_other("/account/addresses?removed=1"),
+        Ok(false) => AppError::NotFound,
+        Err(error) => error.into(),
+    };
+    let page = Some("/account/addresses");
+    show_error_on(&ctx, parts, page, "addresses", fields, error).await
 }

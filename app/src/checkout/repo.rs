@@ -275,7 +275,7 @@ pub async fn create_order(
         None
     };
     let address = new.address;
-    let order_id: i64 = sqlx::query_scalar(
+    let insert = sqlx::query(
         "INSERT INTO orders (public_id, owner, user_id, email, status, currency, total_cents, provider, \
              provider_session, checkout_key, hold_until, created_at, updated_at, \
              ship_name, ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, \
@@ -294,27 +294,20 @@ pub async fn create_order(
     .bind(new.checkout_key)
     .bind(new.hold_until)
     .bind(now)
-    .bind(new.provider)
-    .bind(&address.name)
-    .bind(&address.company)
-    .bind(&address.line1)
-    .bind(&address.line2)
-    .bind(&address.city)
-    .bind(&address.region)
-    .bind(&address.postal_code)
-    .bind(&address.country)
-    .bind(&address.phone)
-    .bind(&shipping.name)
-    .bind(&shipping.estimate)
-    .bind(shipping.price_cents)
-    .bind(i64::from(taxed.inclusive))
-    .bind(taxed.tax_cents)
-    .bind(taxed.shipping.tax_cents)
-    .bind(taxed.shipping.rate_bp)
-    .bind(&taxed.shipping.name)
-    .bind(new.vat_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    .bind(new.provider);
+    let order_id: i64 = super::shipping::repo::bind_address(insert, address)
+        .bind(&shipping.name)
+        .bind(&shipping.estimate)
+        .bind(shipping.price_cents)
+        .bind(i64::from(taxed.inclusive))
+        .bind(taxed.tax_cents)
+        .bind(taxed.shipping.tax_cents)
+        .bind(taxed.shipping.rate_bp)
+        .bind(&taxed.shipping.name)
+        .bind(new.vat_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
     for (line, tax) in lines.iter().zip(&taxed.lines) {
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity, tax_cents, tax_bp, tax_name, \

@@ -442,4 +442,41 @@ async fn bad_variant_input_is_refused_with_the_form_kept(backend: Backend) {
         )
         .await;
     assert_eq!(unknown.status, 404);
+
+    // Hostile values in every field of both forms and the stock form: refused or stored as
+    // text, never a 5xx or live markup.
+    let long = "x".repeat(10_000);
+    for value in [
+        "%00",
+        long.as_str(),
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%27%20OR%201%3D1%3B%20--",
+        "-1",
+        "99999999999999999999",
+    ] {
+        let page = options(&format!(
+            "option_name_1={value}&option_values_1={value}&option_name_2=B&option_values_2={value}"
+        ))
+        .await;
+        assert!(page.status < 500, "options {value:.20}: {}", page.status);
+        assert!(!page.body.contains("<script>alert(1)"));
+        let table = staff
+            .post_form(
+                &format!("/admin/products/{id}/variants"),
+                &format!(
+                    "rows={value}&variant_1_id={value}&variant_1_sku={value}&variant_1_price={value}\
+                     &variant_1_compare_at={value}&variant_1_weight={value}&variant_1_image={value}"
+                ),
+            )
+            .await;
+        assert!(table.status < 500, "variants {value:.20}: {}", table.status);
+        assert!(!table.body.contains("<script>alert(1)"));
+        let stock = staff
+            .post_form(
+                &format!("/admin/products/{id}/stock"),
+                &format!("variant={value}&delta={value}&reason={value}"),
+            )
+            .await;
+        assert!(stock.status < 500, "stock {value:.20}: {}", stock.status);
+    }
 }

@@ -241,13 +241,8 @@ pub async fn post_product_stock(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => see_other(&format!("/admin/products/{id}?saved=stock")),
-        Err(error) => {
-            let page = format!("/admin/products/{id}");
-            show_error_on(&ctx, parts, Some(&page), "stock", fields, error).await
-        }
-    }
+    let done = result.map(|()| "saved=stock".to_string());
+    back_to_product(&ctx, parts, fields, id, "stock", done).await
 }
 
 pub async fn post_product_status(
@@ -274,13 +269,8 @@ pub async fn post_product_status(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => see_other(&format!("/admin/products/{id}?saved=status")),
-        Err(error) => {
-            let page = format!("/admin/products/{id}");
-            show_error_on(&ctx, parts, Some(&page), "status", fields, error).await
-        }
-    }
+    let done = result.map(|()| "saved=status".to_string());
+    back_to_product(&ctx, parts, fields, id, "status", done).await
 }
 
 pub async fn post_categories(State(ctx): State<PageContext>, request: Request) -> Response {
@@ -471,16 +461,13 @@ pub async fn post_product_options(
         Ok(change)
     }
     .await;
-    match result {
-        Ok(change) => see_other(&format!(
-            "/admin/products/{id}?saved=options&added={}&retired={}&retired_stock={}#variants",
+    let done = result.map(|change| {
+        format!(
+            "saved=options&added={}&retired={}&retired_stock={}#variants",
             change.added, change.retired, change.retired_stock
-        )),
-        Err(error) => {
-            let page = format!("/admin/products/{id}");
-            show_error_on(&ctx, parts, Some(&page), "options", fields, error).await
-        }
-    }
+        )
+    });
+    back_to_product(&ctx, parts, fields, id, "options", done).await
 }
 
 /// POST /admin/products/{id}/variants: the variant table (SKU, price, was price, weight,
@@ -503,6 +490,11 @@ pub async fn post_product_variants(
             .collect();
         let rows = field(&fields, "rows").trim().parse::<usize>().unwrap_or(0);
         let edits = super::model::parse_variant_table(|name| field(&fields, name), rows, &images)?;
+        if edits.is_empty() {
+            return Err(AppError::bad_request(
+                "This table holds no variants. Reload the page and try again.",
+            ));
+        }
         match variants::repo::update_variants(&ctx.db, id, &edits).await? {
             Ok(()) => {}
             Err(variants::repo::VariantWriteError::SkuTaken(sku)) => {
@@ -530,11 +522,25 @@ pub async fn post_product_variants(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => see_other(&format!("/admin/products/{id}?saved=variants#variants")),
+    let done = result.map(|()| "saved=variants#variants".to_string());
+    back_to_product(&ctx, parts, fields, id, "variants", done).await
+}
+
+/// How each of the product page's smaller forms answers: 303 back to the product with
+/// `done` (its query and anchor), or the product page again with the mistake on `form`.
+async fn back_to_product(
+    ctx: &PageContext,
+    parts: Parts,
+    fields: HashMap<String, String>,
+    id: i64,
+    form: &str,
+    done: Result<String, AppError>,
+) -> Response {
+    match done {
+        Ok(done) => see_other(&format!("/admin/products/{id}?{done}")),
         Err(error) => {
             let page = format!("/admin/products/{id}");
-            show_error_on(&ctx, parts, Some(&page), "variants", fields, error).await
+            show_error_on(ctx, parts, Some(&page), form, fields, error).await
         }
     }
 }

@@ -157,7 +157,7 @@ pub async fn save_address(
     address: &Address,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO saved_addresses (user_id, ship_name, ship_company, ship_line1, ship_line2, ship_city, \
              ship_region, ship_postal_code, ship_country, ship_phone, created_at, last_used_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
@@ -166,19 +166,11 @@ pub async fn save_address(
              ship_name = excluded.ship_name, ship_company = excluded.ship_company, \
              ship_region = excluded.ship_region, ship_phone = excluded.ship_phone, last_used_at = excluded.last_used_at",
     )
-    .bind(user_id)
-    .bind(&address.name)
-    .bind(&address.company)
-    .bind(&address.line1)
-    .bind(&address.line2)
-    .bind(&address.city)
-    .bind(&address.region)
-    .bind(&address.postal_code)
-    .bind(&address.country)
-    .bind(&address.phone)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    .bind(user_id);
+    bind_address(insert, address)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     // The book keeps the newest few; older ones fall off rather than grow without bound.
     sqlx::query(&format!(
         "DELETE FROM saved_addresses WHERE user_id = $1 AND id NOT IN \
@@ -199,6 +191,25 @@ pub async fn remove_saved_address(db: &Db, user_id: i64, id: i64) -> Result<bool
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Binds an address's fields in the order of the `ship_*` columns (name, company, line 1,
+/// line 2, city, region, postal code, country, phone): the order's insert and the address
+/// book's both list them so.
+pub fn bind_address<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    address: &'q Address,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&address.name)
+        .bind(&address.company)
+        .bind(&address.line1)
+        .bind(&address.line2)
+        .bind(&address.city)
+        .bind(&address.region)
+        .bind(&address.postal_code)
+        .bind(&address.country)
+        .bind(&address.phone)
 }
 
 /// An order row's shipping address (its `ship_*` columns).
