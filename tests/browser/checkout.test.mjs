@@ -4,6 +4,9 @@
 import assert from "node:assert/strict";
 import { BASE, browser, finish, shot, test } from "./harness.mjs";
 
+const SALES_EMAIL = process.env.SALES_EMAIL ?? "sales@example.com";
+const PASSWORD = process.env.STAFF_PASSWORD ?? "correct horse battery staple";
+
 // Puts the nth product of the in-stock listing in the cart, from its product page or
 // straight from its card on the list.
 async function addFromListing(page, nth, { fromCard = false } = {}) {
@@ -114,7 +117,57 @@ async function desktopScreenshots() {
   await context.close();
 }
 
+// After a guest pays, a sales user prints the packing slip and marks the order shipped with
+// a carrier and tracking number; the guest's order page then offers "Track the parcel".
+async function staffShips() {
+  const shopper = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const shop = await shopper.newPage();
+  await addFromListing(shop, 0);
+  await shop.getByRole("button", { name: "Check out securely" }).click();
+  await shipTo(shop);
+  await shop.waitForURL(/\/pay\/demo\/cs_demo_/);
+  await pay(shop, "4242 4242 4242 4242");
+  await shop.getByRole("link", { name: "See your order" }).click();
+  await shop.waitForURL(/\/account\/orders\/[0-9a-f]{32}$/);
+  const orderUrl = shop.url();
+  const publicId = orderUrl.split("/").pop();
+
+  const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const desk = await staff.newPage();
+  const errors = [];
+  desk.on("pageerror", (e) => errors.push(e.message));
+  await desk.goto(`${BASE}/login`);
+  await desk.getByLabel("Email").fill(SALES_EMAIL);
+  await desk.getByLabel("Password").fill(PASSWORD);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await desk.waitForURL(/\/admin$/);
+  await desk.goto(`${BASE}/admin/orders/${publicId}`);
+  await desk.getByRole("link", { name: "Print packing slip" }).click();
+  await desk.waitForURL(/\/packing-slip$/);
+  await desk.getByRole("columnheader", { name: "SKU" }).waitFor();
+  assert.ok((await desk.locator(".packing-slip address").innerText()).includes("San Francisco CA 94105"));
+  await shot(desk, "packing-slip-desktop");
+  await desk.goBack();
+  await desk.getByRole("button", { name: "Mark as shipped" }).click();
+  await desk.getByText("Choose the carrier").first().waitFor();
+  await desk.getByLabel("Carrier").selectOption("UPS");
+  await desk.getByLabel("Tracking number").fill("1Z 999 AA1 01 2345 6784");
+  await desk.getByRole("button", { name: "Mark as shipped" }).click();
+  await desk.locator(".status", { hasText: /Shipped|Fulfilled/ }).first().waitFor();
+  await shot(desk, "order-desk-shipped-desktop");
+
+  await shop.goto(orderUrl);
+  const track = shop.getByRole("link", { name: "Track the parcel" });
+  await track.waitFor();
+  assert.equal(await track.getAttribute("href"), "https://www.ups.com/track?tracknum=1Z999AA10123456784");
+  await shot(shop, "order-shipped-phone");
+  assert.deepEqual(errors, [], "no script errors");
+  await staff.close();
+  await shopper.close();
+}
+
 await test("a guest is declined, keeps the cart, pays and sees the order, hydrated", () => guestPurchase(true));
 await test("the same with JavaScript off", () => guestPurchase(false));
 await test("cart and payment at desktop width", desktopScreenshots);
+await test("sales prints the packing slip and ships with tracking; the customer can track it", staffShips);
 await finish();
