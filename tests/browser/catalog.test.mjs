@@ -46,11 +46,11 @@ async function researchFlow(javaScriptEnabled) {
     // A marker on window survives only if the click did not load a new page.
     await page.evaluate(() => { window.__noReload = true; });
   }
-  await page.getByRole("button", { name: `Add ${productName} to comparison (up to 4)` }).click();
+  await page.getByRole("button", { name: `Compare ${productName} (up to 4)` }).click();
   await assertText(trayCount(page), "1");
   if (javaScriptEnabled) {
     assert.equal(await page.evaluate(() => window.__noReload), true, "hydrated click must not reload the page");
-    assert.equal(await page.getByRole("button", { name: `Remove ${productName} from comparison` }).getAttribute("aria-pressed"), "true");
+    assert.equal(await page.getByRole("button", { name: `Comparing ${productName}: remove from comparison` }).getAttribute("aria-pressed"), "true");
   }
 
   // A second product from another search.
@@ -58,7 +58,7 @@ async function researchFlow(javaScriptEnabled) {
   if (javaScriptEnabled) await page.waitForSelector("html[data-hydrated=true]");
   const second = page.locator(".card").filter({ hasNotText: productName }).first();
   const secondName = await second.locator(".card__title a").innerText();
-  await second.getByRole("button", { name: `Add ${secondName} to comparison (up to 4)` }).click();
+  await second.getByRole("button", { name: `Compare ${secondName} (up to 4)` }).click();
   await assertText(trayCount(page), "2");
 
   // Tray → comparison with both, specs aligned.

@@ -14,7 +14,7 @@ async function addFromListing(page, nth, { fromCard = false } = {}) {
   const link = page.locator(".card__title a").nth(nth);
   const name = await link.innerText();
   if (fromCard) {
-    await page.getByRole("button", { name: `Add ${name} to cart`, exact: true }).first().click();
+    await page.getByRole("button", { name: `Add to cart: ${name}`, exact: true }).first().click();
   } else {
     await link.click();
     await page.waitForURL(/\/products\/[a-z0-9-]+$/);

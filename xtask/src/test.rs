@@ -12,6 +12,8 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const PLAYWRIGHT_CORE_VERSION: &str = "1.64.1";
+/// The accessibility checker every screenshot runs (tests/browser/harness.mjs).
+const AXE_CORE_VERSION: &str = "4.14.1";
 const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn require_all() -> bool {
@@ -133,11 +135,15 @@ fn browser_tests(root: &Path) -> Result<()> {
     }
     ensure_node()?;
     let browser_dir = root.join("tests/browser");
-    if !browser_dir.join("node_modules/playwright-core").exists() {
+    let axe_ok = std::fs::read_to_string(browser_dir.join("node_modules/axe-core/package.json"))
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+    if !browser_dir.join("node_modules/playwright-core").exists() || !axe_ok {
+        // One install for both: a later `--no-save` install would prune the other.
         run_cmd(
             Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--no-save"])
                 .arg(format!("playwright-core@{PLAYWRIGHT_CORE_VERSION}"))
+                .arg(format!("axe-core@{AXE_CORE_VERSION}"))
                 .current_dir(&browser_dir),
         )?;
     }

@@ -37,7 +37,7 @@ pub fn ProductCardView(card: ProductCard, in_tray: bool, back: String) -> impl I
                 </div>
                 <div class="card__actions">
                     {if card.has_options {
-                        let label = format!("Choose options for {}", card.name);
+                        let label = format!("Choose options: {}", card.name);
                         view! {
                             <a class="btn btn--small card__choose" href=format!("/products/{}", card.slug) aria-label=label>"Choose options"</a>
                         }.into_any()
@@ -179,7 +179,8 @@ pub fn AddToCart(
         .into_any();
     }
     if compact {
-        let label = format!("Add {name} to cart");
+        // The visible words first, so people who speak the button's label are understood.
+        let label = format!("Add to cart: {name}");
         return view! {
             <form class="add-to-cart add-to-cart--card" method="post" action="/cart/add">
                 <input type="hidden" name="slug" value=slug/>

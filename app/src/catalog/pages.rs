@@ -446,7 +446,7 @@ fn FiltersPanel(results: SearchResults, base: String) -> impl IntoView {
     .url(&base);
     let hidden_q = params.q.clone();
     view! {
-        <aside class="filters" aria-label="Filters">
+        <aside class="filters" aria-label="Filters" tabindex="0">
             <details class="filters__details">
                 <summary>"Filters"</summary>
                 {params.has_filters().then(|| view! { <a class="filters__clear" href=clear_href>"Clear all filters"</a> })}

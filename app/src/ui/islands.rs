@@ -118,9 +118,9 @@ pub fn CompareToggle(slug: String, name: String, selected: bool, back: String) -
     };
     let label = move || {
         if selected.get() {
-            format!("Remove {name} from comparison")
+            format!("Comparing {name}: remove from comparison")
         } else {
-            format!("Add {name} to comparison (up to {MAX_COMPARE})")
+            format!("Compare {name} (up to {MAX_COMPARE})")
         }
     };
     view! {
@@ -226,8 +226,10 @@ pub fn SearchBox(initial: String, input_id: String, action: String) -> impl Into
             </button>
             <ul id=list_id role="listbox" class="search__suggestions" hidden=move || !open()>
                 <For each=move || suggestions.get() key=|s| s.slug.clone() let:s>
-                    <li role="option">
-                        <a href=format!("/products/{}", s.slug)>
+                    // The link is the option (a link inside an option would nest two
+                    // interactive roles).
+                    <li role="none">
+                        <a role="option" aria-selected="false" href=format!("/products/{}", s.slug)>
                             <span>{s.name.clone()}</span>
                             <span class="search__suggestion-price">{s.price.format()}</span>
                         </a>

@@ -76,7 +76,7 @@ async fn product_cards_on_list_pages_add_to_the_cart(backend: Backend) {
     let guest = app.visitor();
     let search = format!("/products?q={}", urlencode(&name));
     let list = guest.get(&search).await;
-    let card_button = format!("aria-label=\"Add {name} to cart\"");
+    let card_button = format!("aria-label=\"Add to cart: {name}\"");
     assert!(
         list.body.contains(&card_button),
         "the card has an add-to-cart button"

@@ -237,9 +237,9 @@ async fn listings_and_facets_know_the_variants(backend: Backend) {
     );
     assert!(list
         .body
-        .contains("Choose options for Storefront House Espresso Blend"));
+        .contains("Choose options: Storefront House Espresso Blend"));
     assert!(
-        list.body.contains("Add Night Shift Dark Roast to cart"),
+        list.body.contains("Add to cart: Night Shift Dark Roast"),
         "a simple product keeps its button"
     );
     let ground = app.get("/products?spec=Grind:Espresso").await;
