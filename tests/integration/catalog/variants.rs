@@ -13,6 +13,7 @@ on_both_backends!(
     listings_and_facets_know_the_variants,
     staff_define_options_and_edit_the_variant_grid,
     bad_variant_input_is_refused_with_the_form_kept,
+    a_hundred_buyers_race_for_ten_units_of_one_variant,
 );
 
 /// The demo blend: Grind (Whole bean, Espresso, Filter) × Size (250 g, 1 kg), seeded with
@@ -479,4 +480,61 @@ async fn bad_variant_input_is_refused_with_the_form_kept(backend: Backend) {
             .await;
         assert!(stock.status < 500, "stock {value:.20}: {}", stock.status);
     }
+}
+
+async fn a_hundred_buyers_race_for_ten_units_of_one_variant(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let variants = blend_variants(&app).await;
+    let (contested, others) = (variants[1].0, &variants[2..]);
+    let untouched: Vec<i64> = {
+        let mut stock = Vec::new();
+        for (id, ..) in others {
+            stock.push(variant_stock(&app, *id).await);
+        }
+        stock
+    };
+    set_variant_stock(&app, contested, 100).await;
+    let buyers: Vec<Visitor> = (0..100).map(|_| app.visitor()).collect();
+    for chunk in buyers.chunks(25) {
+        let adds = chunk.iter().map(|b| add_variant(b, BLEND, contested, 1));
+        for added in futures::future::join_all(adds).await {
+            assert_eq!(added.status, 303);
+        }
+    }
+    // Ten left by the time they press the button.
+    set_variant_stock(&app, contested, 10).await;
+    let keys: Vec<String> = (0..100)
+        .map(|i| format!("{:032x}", 0xBEA5_u128 * 1_000 + i))
+        .collect();
+    let checkouts = buyers
+        .iter()
+        .zip(&keys)
+        .map(|(b, key)| b.start_checkout(key));
+    let results = futures::future::join_all(checkouts).await;
+    let reserved = results.iter().filter(|r| r.status == 303).count();
+    let sold_out = results
+        .iter()
+        .filter(|r| {
+            r.status == 409
+                && r.body
+                    .contains("(Whole bean / 1 kg) sold out while you were shopping")
+        })
+        .count();
+    assert_eq!(reserved, 10, "exactly the variant's stock was reserved");
+    assert_eq!(sold_out, 90, "everyone else heard that variant sold out");
+    assert_eq!(variant_stock(&app, contested).await, 0, "never below zero");
+    let mut now = Vec::new();
+    for (id, ..) in others {
+        now.push(variant_stock(&app, *id).await);
+    }
+    assert_eq!(now, untouched, "the other variants are untouched");
+    let product = app.product_id(BLEND).await;
+    let sum: i64 = untouched.iter().sum::<i64>() + variant_stock(&app, variants[0].0).await;
+    assert_eq!(
+        app.stock_of(product).await,
+        sum,
+        "the summary is the variants' sum"
+    );
 }
