@@ -168,6 +168,12 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
     let store_link =
         (!is_new && draft.status == "active").then(|| format!("/products/{}", draft.slug));
     let product_id = draft.id;
+    // With options the variants carry the prices; the product shows the cheapest.
+    let price_hint = if options.is_empty() {
+        "Like 249 or 249.99"
+    } else {
+        "The cheapest variant's price: change prices per variant under \"Options and variants\"."
+    };
     view! {
         <AdminFrame title=title current="/admin/products">
             <p class="admin-back"><a href="/admin/products">"← All products"</a>
@@ -190,7 +196,7 @@ fn ProductForm(data: ProductEditData) -> impl IntoView {
                         </select>
                         {category_error.map(|m| view! { <p class="field__error">{m}</p> })}
                     </div>
-                    <TextField feedback=feedback.clone() name="price" label="Price (USD)" value=draft.price.clone() required=true maxlength=14 hint="Like 249 or 249.99"/>
+                    <TextField feedback=feedback.clone() name="price" label="Price (USD)" value=draft.price.clone() required=true maxlength=14 hint=price_hint/>
                     <TextField feedback=feedback.clone() name="compare_at" label="Was price (optional)" value=draft.compare_at.clone() maxlength=14 hint="Shown struck through when higher than the price."/>
                     <TextField feedback=feedback.clone() name="weight" label="Shipping weight in grams (optional)" value=draft.weight.clone() maxlength=8
                         hint="Packed weight. Weight-based shipping rates need it; without it only flat and order-value rates can price this product."/>
