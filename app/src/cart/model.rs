@@ -26,10 +26,7 @@ pub struct CartLine {
 impl CartLine {
     /// "Kestrel 64 (230 V)", or the product's name for a simple product.
     pub fn display_name(&self) -> String {
-        match self.variant_title.is_empty() {
-            true => self.name.clone(),
-            false => format!("{} ({})", self.name, self.variant_title),
-        }
+        crate::catalog::variants::name_with_variant(&self.name, &self.variant_title)
     }
 
     pub fn subtotal(&self) -> Money {

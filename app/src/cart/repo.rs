@@ -116,11 +116,6 @@ pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Err
         let image_url: Option<String> = r.try_get("image_url")?;
         let variant_image: String = r.try_get("variant_image")?;
         let slug: String = r.try_get("slug")?;
-        let values = [
-            r.try_get::<String, _>("option1")?,
-            r.try_get::<String, _>("option2")?,
-            r.try_get::<String, _>("option3")?,
-        ];
         let image_url = match variant_image.is_empty() {
             false => variant_image,
             true => image_url.unwrap_or_else(|| format!("/media/demo/{slug}.svg")),
@@ -131,7 +126,7 @@ pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Err
             slug,
             name: r.try_get("name")?,
             variant_id: r.try_get("variant_id")?,
-            variant_title: crate::catalog::variants::variant_title(&values),
+            variant_title: crate::catalog::variants::repo::title_of_row(&r)?,
             sku: r.try_get("sku")?,
             unit: Money::new(
                 r.try_get("price_cents")?,

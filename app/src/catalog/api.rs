@@ -197,14 +197,13 @@ pub async fn load_product(
         };
     };
     // Independent reads, side by side.
-    let (categories, images, specs, related, options) = tokio::try_join!(
+    let (categories, images, specs, related, (options, variants)) = tokio::try_join!(
         repo::list_categories(&db),
         repo::list_product_images(&db, product.id),
         repo::list_product_specs(&db, product.id),
         repo::list_related_products(&db, product.id),
-        super::variants::repo::options_of(&db, product.id),
+        super::variants::repo::options_and_variants(&db, product.id),
     )?;
-    let variants = super::variants::repo::variants_of(&db, product.id, options.len()).await?;
     let picked: Vec<String> = picked
         .into_iter()
         .take(options.len())

@@ -601,7 +601,7 @@ fn product_json_ld(p: &ProductDetail) -> serde_json::Value {
             let variant_url = format!("{url}?variant={}", v.id);
             serde_json::json!({
                 "@type": "Product",
-                "name": format!("{} ({})", p.name, v.title()),
+                "name": super::variants::name_with_variant(&p.name, &v.title()),
                 "sku": v.sku,
                 "url": variant_url,
                 "image": if v.image_url.is_empty() { images.first().cloned() } else { Some(absolute_url(&v.image_url)) },

@@ -110,11 +110,6 @@ const LINE_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.currency, p.status, p
 const LINE_JOINS: &str =
     "JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id";
 
-/// An order line's name as every page, email, invoice and the provider show it:
-/// "Kestrel 64 (230 V)", or the product's name for a simple product.
-const LINE_DISPLAY_NAME: &str =
-    "CASE WHEN variant_title = '' THEN name ELSE name || ' (' || variant_title || ')' END";
-
 struct CartRow {
     product_id: i64,
     variant_id: i64,
@@ -130,10 +125,7 @@ struct CartRow {
 impl CartRow {
     /// "Kestrel 64 (230 V)" for a variant, the product's name for a simple product.
     fn display_name(&self) -> String {
-        match self.variant_title.is_empty() {
-            true => self.name.clone(),
-            false => format!("{} ({})", self.name, self.variant_title),
-        }
+        crate::catalog::variants::name_with_variant(&self.name, &self.variant_title)
     }
 }
 
@@ -164,15 +156,10 @@ pub async fn create_order(
     for r in rows {
         let status: String = r.try_get("status")?;
         let tax_class: String = r.try_get("tax_class")?;
-        let values = [
-            r.try_get::<String, _>("option1")?,
-            r.try_get::<String, _>("option2")?,
-            r.try_get::<String, _>("option3")?,
-        ];
         lines.push(CartRow {
             product_id: r.try_get("id")?,
             variant_id: r.try_get("variant_id")?,
-            variant_title: crate::catalog::variants::variant_title(&values),
+            variant_title: crate::catalog::variants::repo::title_of_row(&r)?,
             sku: r.try_get("sku")?,
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
@@ -674,16 +661,16 @@ pub async fn confirmation_facts(
     .await?;
     let email: String = r.try_get("email")?;
     let currency: String = r.try_get("currency")?;
-    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT {LINE_DISPLAY_NAME} AS name, quantity, unit_cents, tax_cents, tax_bp, tax_name \
-         FROM order_lines WHERE order_id = $1 ORDER BY name"
-    ))
+    let rows: Vec<(String, String, i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT name, variant_title, quantity, unit_cents, tax_cents, tax_bp, tax_name \
+         FROM order_lines WHERE order_id = $1 ORDER BY name, variant_title",
+    )
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
     let mut taxes: Vec<LineTax> = rows
         .iter()
-        .map(|(_, _, _, tax_cents, rate_bp, name)| LineTax {
+        .map(|(_, _, _, _, tax_cents, rate_bp, name)| LineTax {
             tax_cents: *tax_cents,
             rate_bp: *rate_bp,
             name: name.clone(),
@@ -698,7 +685,10 @@ pub async fn confirmation_facts(
         email,
         lines: rows
             .into_iter()
-            .map(|(name, quantity, unit, ..)| (name, quantity, unit))
+            .map(|(name, title, quantity, unit, ..)| {
+                let name = crate::catalog::variants::name_with_variant(&name, &title);
+                (name, quantity, unit)
+            })
             .collect(),
         prices_include_tax: r.try_get::<i64, _>("prices_include_tax")? == 1,
         taxes,
@@ -800,10 +790,10 @@ pub async fn find_order(
     let currency: String = r.try_get("currency")?;
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
     let status: String = r.try_get("status")?;
-    let lines = sqlx::query(&format!(
-        "SELECT slug, sku, unit_cents, quantity, tax_cents, tax_bp, tax_name, \
-                {LINE_DISPLAY_NAME} AS name FROM order_lines WHERE order_id = $1 ORDER BY name"
-    ))
+    let lines = sqlx::query(
+        "SELECT slug, sku, name, variant_title, unit_cents, quantity, tax_cents, tax_bp, tax_name \
+         FROM order_lines WHERE order_id = $1 ORDER BY name, variant_title",
+    )
     .bind(id)
     .fetch_all(db.pool())
     .await?
@@ -812,7 +802,10 @@ pub async fn find_order(
         Ok(OrderLine {
             slug: l.try_get("slug")?,
             sku: l.try_get("sku")?,
-            name: l.try_get("name")?,
+            name: crate::catalog::variants::name_with_variant(
+                &l.try_get::<String, _>("name")?,
+                &l.try_get::<String, _>("variant_title")?,
+            ),
             unit: Money::new(l.try_get("unit_cents")?, currency),
             quantity: l.try_get("quantity")?,
             tax: LineTax {

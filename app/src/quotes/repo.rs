@@ -114,18 +114,12 @@ pub async fn load_quote(db: &Db, public_id: &str) -> Result<Option<Quote>, sqlx:
         let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
         let price: i64 = r.try_get("price_cents")?;
         let status: String = r.try_get("status")?;
-        let title = crate::catalog::variants::variant_title(&[
-            r.try_get::<String, _>("option1")?,
-            r.try_get::<String, _>("option2")?,
-            r.try_get::<String, _>("option3")?,
-        ]);
-        let name: String = r.try_get("name")?;
         lines.push(QuoteLine {
             slug: r.try_get("slug")?,
-            name: match title.is_empty() {
-                true => name,
-                false => format!("{name} ({title})"),
-            },
+            name: crate::catalog::variants::name_with_variant(
+                &r.try_get::<String, _>("name")?,
+                &crate::catalog::variants::repo::title_of_row(&r)?,
+            ),
             quantity: r.try_get("quantity")?,
             list_price: Money::new(price, currency),
             quoted_price: Money::new(discounted(price, discount), currency),
@@ -233,18 +227,12 @@ pub async fn quote_products(db: &Db) -> Result<Vec<QuoteProduct>, sqlx::Error> {
             let currency: String = r.try_get("currency")?;
             let currency =
                 crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::Usd);
-            let title = crate::catalog::variants::variant_title(&[
-                r.try_get::<String, _>("option1")?,
-                r.try_get::<String, _>("option2")?,
-                r.try_get::<String, _>("option3")?,
-            ]);
-            let name: String = r.try_get("name")?;
             Ok(QuoteProduct {
                 id: r.try_get("id")?,
-                name: match title.is_empty() {
-                    true => name,
-                    false => format!("{name} ({title})"),
-                },
+                name: crate::catalog::variants::name_with_variant(
+                    &r.try_get::<String, _>("name")?,
+                    &crate::catalog::variants::repo::title_of_row(r)?,
+                ),
                 price: crate::money::Money::new(r.try_get("price_cents")?, currency).format(),
             })
         })

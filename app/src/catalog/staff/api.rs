@@ -43,8 +43,7 @@ pub async fn load_admin_product(id: i64) -> Result<ProductEditData, AppError> {
     let draft = repo::find_product_draft(&db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let options = crate::catalog::variants::repo::options_of(&db, id).await?;
-    let variants = crate::catalog::variants::repo::variants_of(&db, id, options.len()).await?;
+    let (options, variants) = crate::catalog::variants::repo::options_and_variants(&db, id).await?;
     Ok(ProductEditData {
         draft,
         categories,

@@ -113,11 +113,7 @@ pub async fn list_stock_adjustments(
     .into_iter()
     .map(|r| {
         Ok(StockAdjustment {
-            variant: crate::catalog::variants::variant_title(&[
-                r.try_get::<String, _>("option1")?,
-                r.try_get::<String, _>("option2")?,
-                r.try_get::<String, _>("option3")?,
-            ]),
+            variant: crate::catalog::variants::repo::title_of_row(&r)?,
             delta: r.try_get("delta")?,
             reason: r.try_get("reason")?,
             actor_email: r.try_get("actor_email")?,

@@ -70,6 +70,16 @@ pub fn variant_title<S: AsRef<str>>(values: &[S]) -> String {
         .join(" / ")
 }
 
+/// A product's name with its variant's values, as carts, orders, emails, invoices, quotes
+/// and the payment provider show it: "Kestrel 64 (230 V)"; the bare name for a simple
+/// product.
+pub fn name_with_variant(name: &str, title: &str) -> String {
+    match title.is_empty() {
+        true => name.to_string(),
+        false => format!("{name} ({title})"),
+    }
+}
+
 /// Why the staff's option form can't be used, for the field it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptionsError {
@@ -260,13 +270,6 @@ pub fn selected<'a>(
         .or_else(|| variants.first())
 }
 
-/// The lowest and highest price among the variants (equal for a simple product).
-pub fn price_range(variants: &[Variant]) -> Option<(Money, Money)> {
-    let low = variants.iter().map(|v| v.price).min()?;
-    let high = variants.iter().map(|v| v.price).max()?;
-    Some((low, high))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +366,11 @@ mod tests {
         assert_eq!(sku_for("BEAN-ETH", &grid[1]), "BEAN-ETH-WHOLE-1KG");
         assert_eq!(sku_for("X", &[]), "X");
         assert_eq!(variant_title(&grid[1]), "Whole / 1 kg");
+        assert_eq!(
+            name_with_variant("Blend", "Whole / 1 kg"),
+            "Blend (Whole / 1 kg)"
+        );
+        assert_eq!(name_with_variant("Blend", ""), "Blend");
     }
 
     #[test]
@@ -402,7 +410,5 @@ mod tests {
         assert!(selected(&variants, None, &["Espresso".into(), "1 kg".into()]).is_none());
         let sold_out_first = vec![variant(5, &["A"], 0), variant(6, &["B"], 2)];
         assert_eq!(selected(&sold_out_first, None, &[]).unwrap().id, 6);
-        let (low, high) = price_range(&variants).unwrap();
-        assert_eq!((low.minor, high.minor), (1001, 1003));
     }
 }

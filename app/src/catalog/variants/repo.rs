@@ -34,6 +34,16 @@ pub async fn options_of(db: &Db, product_id: i64) -> Result<Vec<ProductOption>, 
     Ok(options.into_iter().map(|(_, o)| o).collect())
 }
 
+/// The values of the variant a row names, as people read them ("Espresso / 1 kg"), from
+/// its `option1`–`option3` columns ("" for a simple product's variant).
+pub fn title_of_row(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
+    Ok(super::variant_title(&[
+        row.try_get::<String, _>("option1")?,
+        row.try_get::<String, _>("option2")?,
+        row.try_get::<String, _>("option3")?,
+    ]))
+}
+
 fn variant_from_row(row: &sqlx::any::AnyRow, option_count: usize) -> Result<Variant, sqlx::Error> {
     let currency: String = row.try_get("currency")?;
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
@@ -56,25 +66,28 @@ fn variant_from_row(row: &sqlx::any::AnyRow, option_count: usize) -> Result<Vari
     })
 }
 
-/// The product's variants for sale, in the grid's order, each with as many values as the
-/// product has options.
-pub async fn variants_of(
+/// The product's options and its variants for sale, in the grid's order, each variant with
+/// as many values as the product has options. The two reads run side by side.
+pub async fn options_and_variants(
     db: &Db,
     product_id: i64,
-    option_count: usize,
-) -> Result<Vec<Variant>, sqlx::Error> {
-    sqlx::query(
-        "SELECT v.id, v.sku, v.option1, v.option2, v.option3, v.price_cents, v.compare_at_cents, \
-                v.stock, v.weight_grams, v.image_url, p.currency \
-         FROM product_variants v JOIN products p ON p.id = v.product_id \
-         WHERE v.product_id = $1 AND v.active = 1 ORDER BY v.position, v.id",
-    )
-    .bind(product_id)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|row| variant_from_row(row, option_count))
-    .collect()
+) -> Result<(Vec<ProductOption>, Vec<Variant>), sqlx::Error> {
+    let (options, rows) = tokio::try_join!(
+        options_of(db, product_id),
+        sqlx::query(
+            "SELECT v.id, v.sku, v.option1, v.option2, v.option3, v.price_cents, v.compare_at_cents, \
+                    v.stock, v.weight_grams, v.image_url, p.currency \
+             FROM product_variants v JOIN products p ON p.id = v.product_id \
+             WHERE v.product_id = $1 AND v.active = 1 ORDER BY v.position, v.id",
+        )
+        .bind(product_id)
+        .fetch_all(db.pool()),
+    )?;
+    let variants = rows
+        .iter()
+        .map(|row| variant_from_row(row, options.len()))
+        .collect::<Result<_, _>>()?;
+    Ok((options, variants))
 }
 
 /// The variant a form meant when it named none: the product's only one for sale (a
@@ -163,22 +176,6 @@ pub async fn update_implicit_variant(
     .execute(&mut *conn)
     .await?;
     sync_product_summary(conn, product_id).await
-}
-
-/// Whether another variant (of any product) already uses the SKU.
-pub async fn sku_taken(
-    conn: &mut AnyConnection,
-    sku: &str,
-    except_product: i64,
-) -> Result<bool, sqlx::Error> {
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM product_variants WHERE sku = $1 AND product_id <> $2",
-    )
-    .bind(sku)
-    .bind(except_product)
-    .fetch_one(conn)
-    .await?;
-    Ok(taken > 0)
 }
 
 /// What saving the options did to the grid.

@@ -135,18 +135,6 @@ pub async fn saved_addresses(
     .collect()
 }
 
-/// One of the customer's saved addresses; `None` for anyone else's.
-pub async fn saved_address(db: &Db, user_id: i64, id: i64) -> Result<Option<Address>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {SAVED_COLUMNS} FROM saved_addresses WHERE id = $1 AND user_id = $2"
-    ))
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(db.pool())
-    .await?;
-    row.as_ref().map(address_from_row).transpose()
-}
-
 /// Saves the address in the customer's book (inside the order's transaction): the same
 /// place again updates its name, company and phone and counts as used now. "Used" is kept
 /// strictly increasing per customer (one past the newest when two orders share a second),
