@@ -10,6 +10,7 @@ use crate::checkout::staff::CheckoutStaffPages;
 use crate::checkout::CheckoutPages;
 use crate::content::staff::ContentStaffPages;
 use crate::content::ContentPages;
+use crate::discounts::DiscountPages;
 use crate::journey::JourneyPages;
 use crate::tickets::staff::TicketStaffPages;
 use crate::tickets::TicketPages;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <CartPages/>
                 <CheckoutPages/>
                 <CheckoutStaffPages/>
+                <DiscountPages/>
                 <TicketPages/>
                 <TicketStaffPages/>
                 <AccountPages/>

@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod content;
+pub mod discounts;
 pub mod email;
 pub mod error;
 pub mod forms;

@@ -133,6 +133,8 @@ pub enum Area {
     Shipping,
     /// The tax setting, tax rates and the invoice issuer (admins only, as shipping).
     Taxes,
+    /// Discount codes (marketing makes the offers; admins too).
+    Discounts,
 }
 
 impl StaffRole {
@@ -170,7 +172,10 @@ impl StaffRole {
         match self {
             StaffRole::Admin => true,
             StaffRole::Marketing => {
-                matches!(area, Dashboard | Catalog | Content | Personas | Analytics)
+                matches!(
+                    area,
+                    Dashboard | Catalog | Content | Personas | Analytics | Discounts
+                )
             }
             StaffRole::Sales => {
                 matches!(area, Dashboard | Tickets | Orders | Customers | Analytics)

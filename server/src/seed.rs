@@ -314,10 +314,99 @@ async fn seed_demo_catalogue(db: &Db) -> anyhow::Result<SeedOutcome> {
     )
     .execute(&mut *tx)
     .await?;
+    seed_discount_codes(&mut tx, &category_ids, now).await?;
     tx.commit().await?;
     Ok(SeedOutcome::Seeded {
         products: store.products.len(),
     })
+}
+
+/// The demo's discount codes: a newsletter welcome (once per customer), free shipping over
+/// $75, money off grinders (the category and its subcategories), and a spring code that
+/// has not started yet.
+async fn seed_discount_codes(
+    tx: &mut sqlx::AnyConnection,
+    category_ids: &HashMap<&str, i64>,
+    now: i64,
+) -> anyhow::Result<()> {
+    let grinders = ["grinders", "home-grinders", "commercial-grinders"]
+        .iter()
+        .filter_map(|slug| category_ids.get(slug))
+        .map(|id| format!("c:{id}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    struct DemoCode<'a> {
+        code: &'a str,
+        note: &'a str,
+        kind: &'a str,
+        value: i64,
+        minimum: i64,
+        covers: &'a str,
+        starts_at: Option<i64>,
+        per_customer: Option<i64>,
+    }
+    let plain = DemoCode {
+        code: "",
+        note: "",
+        kind: "percent",
+        value: 0,
+        minimum: 0,
+        covers: "",
+        starts_at: None,
+        per_customer: None,
+    };
+    let codes = [
+        DemoCode {
+            code: "WELCOME10",
+            note: "Newsletter welcome",
+            value: 10,
+            per_customer: Some(1),
+            ..plain
+        },
+        DemoCode {
+            code: "FREESHIP75",
+            note: "Free standard shipping over $75",
+            kind: "free_shipping",
+            minimum: 7_500,
+            ..plain
+        },
+        DemoCode {
+            code: "GRINDER25",
+            note: "$25 off a grinder over $150",
+            kind: "fixed",
+            value: 2_500,
+            minimum: 15_000,
+            covers: &grinders,
+            ..plain
+        },
+        DemoCode {
+            code: "SPRING-2027",
+            note: "Spring sale",
+            value: 15,
+            // 1 March 2027, 09:00 UTC.
+            starts_at: Some(1_803_891_600),
+            ..plain
+        },
+    ];
+    for demo in codes {
+        sqlx::query(
+            "INSERT INTO discount_codes (code, note, kind, value, min_subtotal_cents, applies_to, starts_at, \
+                 per_customer_limit, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9)",
+        )
+        .bind(demo.code)
+        .bind(demo.note)
+        .bind(demo.kind)
+        .bind(demo.value)
+        .bind(demo.minimum)
+        .bind(demo.covers)
+        .bind(demo.starts_at)
+        .bind(demo.per_customer)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// A demo product with options: its options and, per variant (in the grid's order), the

@@ -17,6 +17,7 @@ const ORDER: &[&str] = &[
     "journey",
     "catalog",
     "content",
+    "discounts",
     "cart",
     "quotes",
     "checkout",

@@ -14,6 +14,7 @@ mod cart;
 mod catalog;
 mod checkout;
 mod content;
+mod discounts;
 mod journey;
 mod tickets;
 

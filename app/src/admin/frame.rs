@@ -8,7 +8,7 @@ use crate::seo::PageMeta;
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
 
-const NAV: [(&str, &str, Area); 12] = [
+const NAV: [(&str, &str, Area); 13] = [
     ("/admin", "Dashboard", Area::Dashboard),
     ("/admin/tickets", "Tickets", Area::Tickets),
     ("/admin/orders", "Orders", Area::Orders),
@@ -18,6 +18,7 @@ const NAV: [(&str, &str, Area); 12] = [
     ("/admin/personas", "Personas", Area::Personas),
     ("/admin/shipping", "Shipping", Area::Shipping),
     ("/admin/taxes", "Taxes", Area::Taxes),
+    ("/admin/discounts", "Discounts", Area::Discounts),
     ("/admin/staff", "Staff", Area::Staff),
     ("/admin/outbox", "Email outbox", Area::Outbox),
     ("/admin/audit", "Audit log", Area::Audit),

@@ -18,6 +18,7 @@ pub async fn load_cart(country: String) -> Result<CartView, AppError> {
             payment_problem: None,
             hold_minutes,
             shipping: None,
+            code: None,
         });
     };
     let lines = super::repo::list_lines(&db, &owner).await?;
@@ -31,8 +32,20 @@ pub async fn load_cart(country: String) -> Result<CartView, AppError> {
             .ok(),
         _ => None,
     };
+    let currency = lines
+        .first()
+        .map_or(crate::money::Currency::Usd, |l| l.unit.currency);
+    let code = crate::discounts::code_for_cart(
+        &db,
+        &owner,
+        &super::model::discount_lines(&lines),
+        currency,
+    )
+    .await?
+    .map(|(code, outcome)| crate::discounts::cart_code(&code, &outcome, currency));
     Ok(CartView {
         shipping,
+        code,
         total: super::model::cart_total(&lines),
         lines,
         payment_problem,

@@ -171,3 +171,87 @@ async fn update_line(
         "updated=1"
     })
 }
+
+/// POST /cart/code: `code` and `action` ("apply", or "remove"). One code per cart; a code
+/// is held only when it applies to the cart as it is now, and the cart says why not
+/// otherwise.
+pub async fn post_code(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match apply_code(&ctx, &parts, &fields).await {
+        Ok(done) => see_other(&format!("/cart?{done}")),
+        Err(error) => show_error_on(&ctx, parts, Some("/cart"), "cart-code", fields, error).await,
+    }
+}
+
+async fn apply_code(
+    ctx: &PageContext,
+    parts: &Parts,
+    fields: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    use crate::discounts::model::{normalize_code, NotApplicable};
+    let owner = crate::request::RequestContext::of(parts)
+        .cart_owner()
+        .ok_or_else(|| AppError::bad_request("Please enable cookies to use the cart."))?;
+    if field(fields, "action") == "remove" {
+        crate::discounts::repo::drop_code(ctx.db.pool(), &owner).await?;
+        return Ok("code_removed=1".into());
+    }
+    let typed = field(fields, "code");
+    if typed.trim().is_empty() {
+        return Err(AppError::invalid("code", "Enter the code you were given."));
+    }
+    if typed
+        .split([',', ' ', ';', '+'])
+        .filter(|t| !t.is_empty())
+        .count()
+        > 1
+    {
+        return Err(AppError::invalid(
+            "code",
+            "One code per order: enter just one.",
+        ));
+    }
+    let unknown = || AppError::invalid("code", NotApplicable::Unknown.message());
+    let text = normalize_code(&typed).ok_or_else(unknown)?;
+    let code = crate::discounts::repo::find_code(ctx.db.pool(), &text)
+        .await?
+        .ok_or_else(unknown)?;
+    if let Some(held) = crate::discounts::repo::held_code(ctx.db.pool(), &owner).await? {
+        if held.id != code.id {
+            return Err(AppError::invalid(
+                "code",
+                format!(
+                    "Your cart already uses {}. One code per order: remove it first to use {}.",
+                    held.code, code.code
+                ),
+            ));
+        }
+    }
+    let lines = repo::list_lines(&ctx.db, &owner).await?;
+    if lines.is_empty() {
+        return Err(AppError::invalid(
+            "code",
+            "Add something to your cart first, then enter the code.",
+        ));
+    }
+    let currency = lines[0].unit.currency;
+    let uses = crate::discounts::repo::customer_uses(ctx.db.pool(), code.id, &owner).await?;
+    let outcome = crate::discounts::model::evaluate(
+        &code,
+        &super::model::discount_lines(&lines),
+        currency,
+        crate::db::now_unix(),
+        uses,
+    );
+    if let Err(why) = outcome {
+        return Err(AppError::invalid("code", why.message()));
+    }
+    crate::discounts::repo::hold_code(&ctx.db, &owner, code.id).await?;
+    Ok(format!(
+        "code_applied={}",
+        crate::forms::url_encode(&code.code)
+    ))
+}

@@ -55,6 +55,7 @@ where
     axum::Router::new()
         .route("/cart/add", post(handlers::post_add))
         .route("/cart/update", post(handlers::post_update))
+        .route("/cart/code", post(handlers::post_code))
 }
 
 /// The cart. (`app.rs` puts every feature's pages in the one route table.)

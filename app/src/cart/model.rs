@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CartLine {
+    /// The product and its category, for what a discount code covers.
+    pub product_id: i64,
+    pub category_id: i64,
     pub slug: String,
     pub name: String,
     /// The variant the line holds, and its values as people read them ("" for a simple
@@ -61,6 +64,8 @@ pub struct CartView {
     pub hold_minutes: i64,
     /// What shipping to the visitor's country would cost, before any address is typed.
     pub shipping: Option<ShippingEstimate>,
+    /// The discount code the cart holds: what it takes off, or why it does not apply now.
+    pub code: Option<crate::discounts::model::CartCode>,
 }
 
 /// The cheapest way to ship the cart to a country, as the cart shows it.
@@ -102,6 +107,27 @@ impl CartView {
     pub fn can_check_out(&self) -> bool {
         !self.lines.is_empty() && self.lines.iter().all(|l| l.problem().is_none())
     }
+
+    /// What the items come to after the code's saving.
+    pub fn total_after_discount(&self) -> Option<Money> {
+        let saving = self.code.as_ref().map_or(0, |c| c.saving.minor);
+        self.total
+            .map(|total| Money::new(total.minor - saving, total.currency))
+    }
+}
+
+/// The cart's lines as the discount engine reads them (lines no longer sold count for
+/// nothing: they must leave the cart before checkout anyway).
+pub fn discount_lines(lines: &[CartLine]) -> Vec<crate::discounts::model::DiscountLine> {
+    lines
+        .iter()
+        .map(|l| crate::discounts::model::DiscountLine {
+            product_id: l.product_id,
+            variant_id: l.variant_id,
+            category_id: l.category_id,
+            amount_cents: if l.active { l.subtotal().minor } else { 0 },
+        })
+        .collect()
 }
 
 /// Sums the lines; all catalogue prices share one currency.
@@ -142,6 +168,8 @@ mod tests {
 
     fn line(quantity: i64, stock: i64, active: bool) -> CartLine {
         CartLine {
+            product_id: 1,
+            category_id: 1,
             slug: "kestrel-64".into(),
             name: "Kestrel 64".into(),
             variant_id: 1,
@@ -191,6 +219,7 @@ mod tests {
             payment_problem: None,
             hold_minutes: 30,
             shipping: None,
+            code: None,
         };
         assert_eq!(view.item_count(), 3);
         assert!(view.can_check_out());

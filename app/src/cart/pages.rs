@@ -32,6 +32,13 @@ fn notice() -> Option<String> {
     if query_param("removed") == "1" {
         return Some("Removed from your cart.".into());
     }
+    let code = query_param("code_applied");
+    if !code.is_empty() {
+        return Some(format!("Code {code} applied."));
+    }
+    if query_param("code_removed") == "1" {
+        return Some("Code removed.".into());
+    }
     (query_param("updated") == "1").then(|| "Quantity updated.".to_string())
 }
 
@@ -48,6 +55,7 @@ fn CartView(cart: CartView) -> impl IntoView {
             <section class="container cart">
                 <h1>"Your cart"</h1>
                 {notice().map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
+                {feedback_for("cart-code").and_then(|f| f.error("code")).map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
                 <div class="empty-state">
                     <h2>"Your cart is empty"</h2>
                     <p>"Find what fits you in the catalogue, or start with a guide if you're still deciding."</p>
@@ -60,6 +68,15 @@ fn CartView(cart: CartView) -> impl IntoView {
     let can_check_out = cart.can_check_out();
     let count = cart.item_count();
     let total = cart.total.map(|t| t.format()).unwrap_or_default();
+    let after_discount = cart
+        .total_after_discount()
+        .map(|t| t.format())
+        .unwrap_or_default();
+    let code = cart.code.clone();
+    let free_shipping = code
+        .as_ref()
+        .filter(|c| c.free_shipping)
+        .map(|c| c.code.clone());
     view! {
         <section class="container cart">
             <h1>"Your cart"</h1>
@@ -80,22 +97,28 @@ fn CartView(cart: CartView) -> impl IntoView {
                     <dl class="cart__totals">
                         <dt>{format!("{count} {}", if count == 1 { "item" } else { "items" })}</dt>
                         <dd>{total.clone()}</dd>
+                        {code.clone().filter(|c| c.problem.is_none() && c.saving.minor > 0).map(|c| view! {
+                            <dt>{format!("Code {} ({})", c.code, c.description)}</dt>
+                            <dd class="cart__saving">{format!("−{}", c.saving.format())}</dd>
+                        })}
                         <dt>"Shipping"</dt>
-                        <dd>{match &cart.shipping {
-                            Some(estimate) => match (&estimate.from, &estimate.problem) {
+                        <dd>{match (&cart.shipping, &free_shipping) {
+                            (_, Some(code)) => format!("Free with {code}"),
+                            (Some(estimate), None) => match (&estimate.from, &estimate.problem) {
                                 (Some(from), _) if from.minor == 0 => "Free".to_string(),
                                 (Some(from), _) => format!("from {}", from.format()),
                                 (None, _) => "—".to_string(),
                             },
-                            None => "At the next step, for your address".to_string(),
+                            (None, None) => "At the next step, for your address".to_string(),
                         }}</dd>
                         {cart.shipping.iter().flat_map(|e| e.taxes.clone()).map(|(label, amount)| view! {
                             <dt>{format!("{label} (estimate)")}</dt>
                             <dd>{amount.format()}</dd>
                         }).collect_view()}
                         <dt class="cart__grand">"Items total"</dt>
-                        <dd class="cart__grand">{total}</dd>
+                        <dd class="cart__grand">{after_discount}</dd>
                     </dl>
+                    <CodeForm code/>
                     {cart.shipping.clone().map(|estimate| view! { <ShippingEstimateNote estimate/> })}
                     <form method="get" action="/checkout">
                         <button class="btn btn--primary btn--block" type="submit" disabled=!can_check_out>
@@ -110,6 +133,52 @@ fn CartView(cart: CartView) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The discount code box: enter one (works without JavaScript), or the one held with
+/// what it does — or why it does not apply to the cart as it is now — and "Remove".
+#[component]
+fn CodeForm(code: Option<crate::discounts::model::CartCode>) -> impl IntoView {
+    let feedback = feedback_for("cart-code");
+    let error = feedback.as_ref().and_then(|f| f.error("code"));
+    let typed = typed_or(&feedback, "code", String::new());
+    let invalid = error.is_some();
+    let held_error = error.clone();
+    let held = code.map(|c| {
+        let status = match &c.problem {
+            Some(problem) => view! {
+                <p class="cart__code-problem" role="status"><strong>{c.code.clone()}</strong>" doesn't apply now: "{problem.clone()}</p>
+            }.into_any(),
+            None => view! {
+                <p class="cart__code-held" role="status"><strong>{c.code.clone()}</strong>{format!(" applied: {}.", c.description)}</p>
+            }.into_any(),
+        };
+        view! {
+            <form method="post" action="/cart/code" class="cart__code">
+                {status}
+                {held_error.map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
+                <input type="hidden" name="action" value="remove"/>
+                <button class="btn btn--small btn--quiet" type="submit">{format!("Remove code {}", c.code)}</button>
+            </form>
+        }
+    });
+    view! {
+        {match held {
+            Some(held) => held.into_any(),
+            None => view! {
+                <form method="post" action="/cart/code" class="cart__code">
+                    <label for="cart-code">"Discount code"</label>
+                    <div class="cart__code-row">
+                        <input id="cart-code" name="code" type="text" value=typed maxlength="64" autocomplete="off"
+                            autocapitalize="characters" spellcheck="false"
+                            aria-invalid=invalid.then_some("true") aria-describedby=invalid.then_some("cart-code-error")/>
+                        <button class="btn btn--small" type="submit" name="action" value="apply">"Apply"</button>
+                    </div>
+                    {error.map(|m| view! { <p class="field__error" id="cart-code-error" role="alert">{m}</p> })}
+                </form>
+            }.into_any(),
+        }}
+    }
 }
 
 #[component]

@@ -99,7 +99,7 @@ pub async fn set_line(
 /// the product's first), oldest first.
 pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Error> {
     sqlx::query(
-        "SELECT p.slug, p.name, p.currency, p.status, v.id AS variant_id, v.sku, v.option1, v.option2, v.option3, \
+        "SELECT p.id AS product_id, p.category_id, p.slug, p.name, p.currency, p.status, v.id AS variant_id, v.sku, v.option1, v.option2, v.option3, \
                 v.price_cents, v.stock, v.active, v.image_url AS variant_image, l.quantity, \
                 (SELECT url FROM product_images i WHERE i.product_id = p.id ORDER BY position, id LIMIT 1) AS image_url, \
                 (SELECT alt FROM product_images i WHERE i.product_id = p.id ORDER BY position, id LIMIT 1) AS image_alt \
@@ -121,6 +121,8 @@ pub async fn list_lines(db: &Db, owner: &str) -> Result<Vec<CartLine>, sqlx::Err
             true => image_url.unwrap_or_else(|| format!("/media/demo/{slug}.svg")),
         };
         Ok(CartLine {
+            product_id: r.try_get("product_id")?,
+            category_id: r.try_get("category_id")?,
             image_url: Some(image_url),
             image_alt: r.try_get::<Option<String>, _>("image_alt")?.unwrap_or_default(),
             slug,
@@ -180,6 +182,7 @@ pub async fn merge_carts(db: &Db, from: &str, to: &str) -> Result<(), sqlx::Erro
         .bind(from)
         .execute(&mut *tx)
         .await?;
+    crate::discounts::repo::move_held_code(&mut tx, from, to).await?;
     tx.commit().await
 }
 

@@ -209,6 +209,16 @@ async fn stripe_session(
         order.shipping.method, order.shipping.estimate
     );
     let tax_name = tax_line_name(&order);
+    // A line with a share of a code's saving is charged as one line at what it came to
+    // (a fixed amount off need not divide by the quantity), so the total stays exact.
+    let line_names: Vec<String> = order
+        .lines
+        .iter()
+        .map(|l| match l.discount.minor {
+            0 => l.name.clone(),
+            _ => format!("{} × {} (code {})", l.quantity, l.name, order.discount_code),
+        })
+        .collect();
     let request = SessionRequest {
         public_id: &order.public_id,
         email: &order.email,
@@ -216,10 +226,18 @@ async fn stripe_session(
         lines: order
             .lines
             .iter()
-            .map(|l| SessionLine {
-                name: &l.name,
-                unit_cents: l.unit.minor,
-                quantity: l.quantity,
+            .zip(&line_names)
+            .map(|(l, name)| match l.discount.minor {
+                0 => SessionLine {
+                    name,
+                    unit_cents: l.unit.minor,
+                    quantity: l.quantity,
+                },
+                _ => SessionLine {
+                    name,
+                    unit_cents: l.charged().minor,
+                    quantity: 1,
+                },
             })
             .chain((order.shipping.price_cents > 0).then(|| SessionLine {
                 name: &shipping_name,

@@ -90,6 +90,8 @@ pub struct OrderLine {
     pub name: String,
     pub unit: Money,
     pub quantity: i64,
+    /// The line's share of a discount code's saving.
+    pub discount: Money,
     /// The line's tax as worked out when the order was made (see `tax::model`).
     pub tax: super::tax::model::LineTax,
 }
@@ -97,6 +99,14 @@ pub struct OrderLine {
 impl OrderLine {
     pub fn subtotal(&self) -> Money {
         Money::new(self.unit.minor * self.quantity, self.unit.currency)
+    }
+
+    /// What the line was charged: its subtotal less its share of the code's saving.
+    pub fn charged(&self) -> Money {
+        Money::new(
+            self.unit.minor * self.quantity - self.discount.minor,
+            self.unit.currency,
+        )
     }
 }
 
@@ -124,6 +134,9 @@ pub struct Order {
     /// Where it goes and how (empty address for orders made before shipping existed).
     pub shipping: OrderShipping,
     pub tax: OrderTax,
+    /// The discount code used ("" for none) and what it took off the items.
+    pub discount_code: String,
+    pub discount: Money,
 }
 
 /// An order's tax as it was made, and its invoice once paid.
@@ -155,8 +168,8 @@ pub struct OrderShipping {
 }
 
 impl Order {
-    /// The goods' part of the total, as the catalogue priced them (with tax when prices
-    /// include it).
+    /// The goods' part of the total, as the catalogue priced them less a code's saving
+    /// (with tax when prices include it).
     pub fn items_total(&self) -> Money {
         let added_tax = if self.tax.prices_include_tax {
             0

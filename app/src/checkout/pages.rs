@@ -25,11 +25,18 @@ fn OrderLines(order: Order) -> impl IntoView {
                 }).collect_view()}
             </tbody>
             <tfoot>
+                {(order.discount.minor > 0).then(|| view! {
+                    <tr><th scope="row" colspan="2">{format!("Code {}", order.discount_code)}</th><td class="num">{format!("−{}", order.discount.format())}</td></tr>
+                })}
                 {order.ships().then(|| view! {
-                    <tr><th scope="row" colspan="2">"Items"</th><td class="num">{order.items_total().format()}</td></tr>
+                    <tr><th scope="row" colspan="2">{if order.discount.minor > 0 { "Items after discount" } else { "Items" }}</th><td class="num">{order.items_total().format()}</td></tr>
                     <tr>
                         <th scope="row" colspan="2">{format!("Shipping: {} ({})", order.shipping.method, order.shipping.estimate)}</th>
-                        <td class="num">{if order.shipping.price_cents == 0 { "Free".to_string() } else { order.shipping_price().format() }}</td>
+                        <td class="num">{match (order.shipping.price_cents, order.discount_code.is_empty()) {
+                            (0, false) => format!("Free with {}", order.discount_code),
+                            (0, true) => "Free".to_string(),
+                            _ => order.shipping_price().format(),
+                        }}</td>
                     </tr>
                 })}
                 <TaxRows order=order.clone()/>

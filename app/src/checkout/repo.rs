@@ -26,6 +26,10 @@ pub enum CheckoutRefusal {
     },
     /// The method chosen no longer applies (the rates or the cart changed meanwhile).
     ShippingChanged,
+    /// The cart's discount code no longer applies, or its last use went to someone else.
+    Code {
+        message: String,
+    },
 }
 
 impl CheckoutRefusal {
@@ -45,6 +49,7 @@ impl CheckoutRefusal {
             CheckoutRefusal::ShippingChanged => {
                 "The shipping options for your order changed. Choose one again below.".into()
             }
+            CheckoutRefusal::Code { message } => message.clone(),
         }
     }
 }
@@ -104,7 +109,8 @@ pub async fn find_by_checkout_key(
 
 /// What an order line is made of: the variant's price, stock, weight and values with its
 /// product's name and tax class.
-const LINE_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.currency, p.status, p.tax_class, \
+const LINE_COLUMNS: &str =
+    "SELECT p.id, p.category_id, p.slug, p.name, p.currency, p.status, p.tax_class, \
     v.id AS variant_id, v.sku, v.option1, v.option2, v.option3, v.price_cents, v.weight_grams, \
     v.active AS variant_active, l.quantity";
 const LINE_JOINS: &str =
@@ -166,6 +172,10 @@ pub async fn create_order(
             currency: r.try_get("currency")?,
             active: status == "active" && r.try_get::<i64, _>("variant_active")? == 1,
             goods: super::shipping::model::Goods {
+                product_id: r.try_get("id")?,
+                variant_id: r.try_get("variant_id")?,
+                category_id: r.try_get("category_id")?,
+                discount_cents: 0,
                 unit_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount),
                 quantity: r.try_get("quantity")?,
                 weight_grams: r.try_get("weight_grams")?,
@@ -181,10 +191,74 @@ pub async fn create_order(
             name: line.display_name(),
         }));
     }
+    let earlier: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, provider, provider_session FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
+    )
+    .bind(new.owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    let superseded_sessions = earlier
+        .iter()
+        .filter(|(_, provider, _)| provider == "stripe")
+        .filter_map(|(_, _, session)| session.clone())
+        .collect();
+    for (order_id, _, _) in earlier {
+        // Pending orders can always be cancelled; a refusal would only mean a concurrent
+        // change, which the state machine has logged.
+        let _ = transition(
+            &mut tx,
+            order_id,
+            OrderStatus::Cancelled,
+            "Replaced by a newer checkout of the same cart",
+        )
+        .await?;
+    }
+    // The cart's code, checked again now (after this owner's earlier checkouts gave their
+    // uses back); its saving is split over the lines before shipping and tax are priced.
+    let held = match new.quote {
+        None => crate::discounts::repo::held_code(&mut *tx, new.owner).await?,
+        Some(_) => None,
+    };
+    let mut free_shipping = false;
+    if let Some(code) = &held {
+        let uses = crate::discounts::repo::customer_uses(&mut *tx, code.id, new.owner).await?;
+        let currency = Currency::parse(&lines[0].currency).unwrap_or(Currency::Usd);
+        let listed: Vec<super::shipping::model::Goods> = lines.iter().map(|l| l.goods).collect();
+        let outcome = crate::discounts::model::evaluate(
+            code,
+            &super::shipping::model::discount_lines(&listed),
+            currency,
+            now_unix(),
+            uses,
+        );
+        match outcome {
+            Ok(applied) => {
+                for (line, off) in lines.iter_mut().zip(&applied.line_discounts) {
+                    line.goods.discount_cents = *off;
+                }
+                free_shipping = applied.free_shipping;
+            }
+            Err(why) => {
+                return Ok(Err(CheckoutRefusal::Code {
+                    message: format!(
+                        "Your code {} doesn't apply any more: {} Remove it in your cart to check out without it.",
+                        code.code,
+                        why.message()
+                    ),
+                }))
+            }
+        }
+    }
     let goods: Vec<super::shipping::model::Goods> = lines.iter().map(|l| l.goods).collect();
     let parcel = super::shipping::model::parcel_of(&goods);
     let rates = super::shipping::repo::rates_for_country(&mut *tx, &new.address.country).await?;
-    let shipping = match super::shipping::model::options_for(&rates, parcel) {
+    let options = super::shipping::model::options_for(&rates, parcel).map(|mut options| {
+        if free_shipping {
+            super::shipping::model::free_cheapest(&mut options);
+        }
+        options
+    });
+    let shipping = match options {
         Err(why) => {
             let country = super::shipping::model::country(&new.address.country)
                 .map_or("this country", |c| c.name);
@@ -208,28 +282,6 @@ pub async fn create_order(
         &super::shipping::model::taxables(&goods),
         shipping.price_cents,
     );
-    let earlier: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, provider, provider_session FROM orders WHERE owner = $1 AND status = 'pending_payment' ORDER BY id",
-    )
-    .bind(new.owner)
-    .fetch_all(&mut *tx)
-    .await?;
-    let superseded_sessions = earlier
-        .iter()
-        .filter(|(_, provider, _)| provider == "stripe")
-        .filter_map(|(_, _, session)| session.clone())
-        .collect();
-    for (order_id, _, _) in earlier {
-        // Pending orders can always be cancelled; a refusal would only mean a concurrent
-        // change, which the state machine has logged.
-        let _ = transition(
-            &mut tx,
-            order_id,
-            OrderStatus::Cancelled,
-            "Replaced by a newer checkout of the same cart",
-        )
-        .await?;
-    }
     // Lines are reserved in (product, variant) order and each product's summary follows its
     // variants, so two checkouts always take row locks in the same order (PostgreSQL).
     for line in &lines {
@@ -252,6 +304,24 @@ pub async fn create_order(
             }));
         }
         crate::catalog::variants::repo::sync_product_summary(&mut tx, line.product_id).await?;
+    }
+    // One use of the code is held for this order: the last one goes to exactly one buyer.
+    if let Some(code) = &held {
+        use crate::discounts::repo::Reservation;
+        let message = match crate::discounts::repo::reserve_use(&mut tx, code, new.owner).await? {
+            Reservation::Reserved => None,
+            Reservation::UsedUp => Some(format!(
+                "The last use of {} went to someone else a moment ago, so nothing was charged. Remove the code in your cart to check out at the full price.",
+                code.code
+            )),
+            Reservation::UsedByYou => Some(format!(
+                "You've already used {} as often as it allows. Remove it in your cart to check out without it.",
+                code.code
+            )),
+        };
+        if let Some(message) = message {
+            return Ok(Err(CheckoutRefusal::Code { message }));
+        }
     }
     let now = now_unix();
     let public_id = crate::token::new_id();
@@ -295,11 +365,24 @@ pub async fn create_order(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
+    if let Some(code) = &held {
+        sqlx::query(
+            "UPDATE orders SET discount_code_id = $1, discount_code = $2, discount_cents = $3, \
+                 discount_customer = $4 WHERE id = $5",
+        )
+        .bind(code.id)
+        .bind(&code.code)
+        .bind(lines.iter().map(|l| l.goods.discount_cents).sum::<i64>())
+        .bind(new.owner)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     for (line, tax) in lines.iter().zip(&taxed.lines) {
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, name, slug, unit_cents, quantity, tax_cents, tax_bp, tax_name, \
-                 variant_id, variant_title, sku) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 variant_id, variant_title, sku, discount_cents) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(order_id)
         .bind(line.product_id)
@@ -313,6 +396,7 @@ pub async fn create_order(
         .bind(line.variant_id)
         .bind(&line.variant_title)
         .bind(&line.sku)
+        .bind(line.goods.discount_cents)
         .execute(&mut *tx)
         .await?;
     }
@@ -321,10 +405,10 @@ pub async fn create_order(
         order_id,
         "",
         OrderStatus::PendingPayment,
-        if new.quote.is_some() {
-            "Checkout of a quote started; items held"
-        } else {
-            "Checkout started; items held"
+        &match (&new.quote, &held) {
+            (Some(_), _) => "Checkout of a quote started; items held".to_string(),
+            (None, Some(code)) => format!("Checkout started with code {}; items held", code.code),
+            (None, None) => "Checkout started; items held".to_string(),
         },
     )
     .await?;
@@ -391,10 +475,12 @@ pub async fn transition(
     to: OrderStatus,
     reason: &str,
 ) -> Result<Result<OrderStatus, IllegalTransition>, sqlx::Error> {
-    let current: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (current, code_id, code_customer): (String, Option<i64>, String) = sqlx::query_as(
+        "SELECT status, discount_code_id, discount_customer FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let from = OrderStatus::parse(&current).unwrap_or(OrderStatus::Cancelled);
     if !from.can_become(to) {
         tracing::warn!(
@@ -436,8 +522,15 @@ pub async fn transition(
             .bind(order_id)
             .execute(&mut *conn)
             .await?;
+        // The code's held use becomes a use, once: this transition happens once per order.
+        if let Some(code_id) = code_id {
+            crate::discounts::repo::confirm_use(conn, code_id).await?;
+        }
     }
     if from == OrderStatus::PendingPayment && to.releases_stock() {
+        if let Some(code_id) = code_id {
+            crate::discounts::repo::release_use(conn, code_id, &code_customer).await?;
+        }
         release_stock(conn, order_id).await?;
         sqlx::query(
             "UPDATE demo_sessions SET status = 'expired' WHERE order_id = $1 AND status = 'open'",
@@ -626,8 +719,17 @@ pub async fn remove_paid_lines_from_cart(
     )
     .bind(owner)
     .bind(order_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    // The code went with the order: the next cart starts without it.
+    let code_id: Option<i64> =
+        sqlx::query_scalar("SELECT discount_code_id FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if let Some(code_id) = code_id {
+        crate::discounts::repo::drop_code_if_held(conn, owner, code_id).await?;
+    }
     Ok(())
 }
 
@@ -773,7 +875,8 @@ pub async fn find_order(
                 provider_session, hold_until, created_at, ship_name, ship_company, ship_line1, ship_line2, \
                 ship_city, ship_region, ship_postal_code, ship_country, ship_phone, shipping_method, \
                 shipping_estimate, shipping_cents, carrier, tracking_number, prices_include_tax, tax_cents, \
-                shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id, invoice_number, invoiced_at \
+                shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id, invoice_number, invoiced_at, \
+                discount_code, discount_cents \
          FROM orders WHERE public_id = $1",
     )
     .bind(public_id)
@@ -791,7 +894,7 @@ pub async fn find_order(
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
     let status: String = r.try_get("status")?;
     let lines = sqlx::query(
-        "SELECT slug, sku, name, variant_title, unit_cents, quantity, tax_cents, tax_bp, tax_name \
+        "SELECT slug, sku, name, variant_title, unit_cents, quantity, tax_cents, tax_bp, tax_name, discount_cents \
          FROM order_lines WHERE order_id = $1 ORDER BY name, variant_title",
     )
     .bind(id)
@@ -808,6 +911,7 @@ pub async fn find_order(
             ),
             unit: Money::new(l.try_get("unit_cents")?, currency),
             quantity: l.try_get("quantity")?,
+            discount: Money::new(l.try_get("discount_cents")?, currency),
             tax: LineTax {
                 tax_cents: l.try_get("tax_cents")?,
                 rate_bp: l.try_get("tax_bp")?,
@@ -852,6 +956,8 @@ pub async fn find_order(
             carrier: r.try_get("carrier")?,
             tracking_number: r.try_get("tracking_number")?,
         },
+        discount_code: r.try_get("discount_code")?,
+        discount: Money::new(r.try_get("discount_cents")?, currency),
         tax: super::model::OrderTax {
             prices_include_tax: r.try_get::<i64, _>("prices_include_tax")? == 1,
             tax_cents: r.try_get("tax_cents")?,

@@ -34,9 +34,10 @@ pub fn max_discount_percent(role: StaffRole) -> i64 {
     }
 }
 
-/// A price with `percent` off, rounded to the nearest cent.
+/// A price with `percent` off, rounded to the nearest cent by the store's one discount
+/// engine (`discounts::model`).
 pub fn discounted(cents: i64, percent: i64) -> i64 {
-    (cents * (100 - percent) + 50) / 100
+    crate::discounts::model::discounted(cents, percent)
 }
 
 /// Checks the quote form's lines: (product id, quantity) pairs, every problem named.

@@ -90,6 +90,24 @@ const TABLE: &[(Req, [u16; 5])] = &[
         Req::Post("/admin/shipping", "action=add_zone&name="),
         [404, 404, 403, 403, 422],
     ),
+    (Req::Get("/admin/discounts"), [404, 404, 403, 200, 200]),
+    (Req::Get("/admin/discounts/1"), [404, 404, 403, 200, 200]),
+    (
+        Req::Api("/api/admin/discounts", ""),
+        [404, 404, 403, 200, 200],
+    ),
+    (
+        Req::Api("/api/admin/discount", "id=1"),
+        [404, 404, 403, 200, 200],
+    ),
+    (
+        Req::Post("/admin/discounts", "code=x&kind=percent&value="),
+        [404, 404, 403, 422, 422],
+    ),
+    (
+        Req::Post("/admin/discounts/1", "action=update&code=x"),
+        [404, 404, 403, 422, 422],
+    ),
     (Req::Get("/admin/taxes"), [404, 404, 403, 403, 200]),
     (Req::Api("/api/admin/taxes", ""), [404, 404, 403, 403, 200]),
     (

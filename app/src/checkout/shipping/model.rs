@@ -382,16 +382,51 @@ pub struct Parcel {
 /// One kind of thing being bought, as shipping and tax see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Goods {
+    /// What it is, for what a discount code covers.
+    pub product_id: i64,
+    pub variant_id: i64,
+    pub category_id: i64,
     /// Today's unit price (less a quote's discount).
     pub unit_cents: i64,
     pub quantity: i64,
     pub weight_grams: Option<i64>,
     pub tax_class: crate::catalog::model::TaxClass,
+    /// The line's share of a discount code's saving (minor units).
+    pub discount_cents: i64,
 }
 
 impl Goods {
+    /// What the line costs: unit price × quantity, less its share of a code's saving.
     pub fn amount_cents(&self) -> i64 {
-        self.unit_cents * self.quantity
+        self.unit_cents * self.quantity - self.discount_cents
+    }
+}
+
+/// The goods as the discount engine reads them (before any code).
+pub fn discount_lines(goods: &[Goods]) -> Vec<crate::discounts::model::DiscountLine> {
+    goods
+        .iter()
+        .map(|g| crate::discounts::model::DiscountLine {
+            product_id: g.product_id,
+            variant_id: g.variant_id,
+            category_id: g.category_id,
+            amount_cents: g.unit_cents * g.quantity,
+        })
+        .collect()
+}
+
+/// Gives each line its share of what a code takes off (shares in the lines' order).
+pub fn apply_discount(goods: &mut [Goods], applied: &crate::discounts::model::Applied) {
+    for (g, off) in goods.iter_mut().zip(&applied.line_discounts) {
+        g.discount_cents = *off;
+    }
+}
+
+/// Shipping with a free-shipping code: the cheapest method costs nothing (the options
+/// come cheapest first); dearer, faster methods keep their price.
+pub fn free_cheapest(options: &mut [ShippingOption]) {
+    if let Some(cheapest) = options.first_mut() {
+        cheapest.price_cents = 0;
     }
 }
 

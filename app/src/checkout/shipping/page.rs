@@ -58,6 +58,8 @@ pub struct CheckoutView {
     pub prices_include_tax: bool,
     /// Why the tax shown may still change (a region the rates depend on not typed yet).
     pub tax_note: Option<String>,
+    /// The cart's discount code: what it takes off, or why it no longer applies.
+    pub code: Option<crate::discounts::model::CartCode>,
 }
 
 #[server(endpoint = "checkout-step")]
@@ -92,6 +94,8 @@ pub async fn load_checkout(
     let country_code = super::model::country_or_default(&country_code)
         .code
         .to_string();
+    let mut code = None;
+    let mut free_shipping = false;
     let (lines, goods) = if quote.is_empty() {
         let Some(owner) = request.cart_owner() else {
             return Ok(empty_view(country_code, hold_minutes));
@@ -105,7 +109,25 @@ pub async fn load_checkout(
                 subtotal: l.subtotal(),
             })
             .collect();
-        (lines, super::repo::cart_goods(&db, &owner).await?)
+        let mut goods = super::repo::cart_goods(&db, &owner).await?;
+        let currency = lines
+            .first()
+            .map_or(crate::money::Currency::Usd, |l| l.subtotal.currency);
+        if let Some((held, outcome)) = crate::discounts::code_for_cart(
+            &db,
+            &owner,
+            &super::model::discount_lines(&goods),
+            currency,
+        )
+        .await?
+        {
+            if let Ok(applied) = &outcome {
+                super::model::apply_discount(&mut goods, applied);
+                free_shipping = applied.free_shipping;
+            }
+            code = Some(crate::discounts::cart_code(&held, &outcome, currency));
+        }
+        (lines, goods)
     } else {
         let terms = crate::quotes::quote_access(&db, &request, &quote, &t).await?;
         let found = crate::quotes::load_quote(&db, &quote)
@@ -154,7 +176,13 @@ pub async fn load_checkout(
             label.to_lowercase()
         )
     });
-    let (options, no_option) = match super::model::options_for(&rates, parcel) {
+    let options = super::model::options_for(&rates, parcel).map(|mut options| {
+        if free_shipping {
+            super::model::free_cheapest(&mut options);
+        }
+        options
+    });
+    let (options, no_option) = match options {
         Ok(options) => (
             options
                 .into_iter()
@@ -183,8 +211,10 @@ pub async fn load_checkout(
             (Vec::new(), Some(why.message(name)))
         }
     };
+    let listed: i64 = goods.iter().map(|g| g.unit_cents * g.quantity).sum();
     Ok(CheckoutView {
-        subtotal: Some(Money::new(parcel.value_cents, currency)),
+        code,
+        subtotal: Some(Money::new(listed, currency)),
         lines,
         country: country_code,
         options,
@@ -221,6 +251,7 @@ fn empty_view(country: String, hold_minutes: i64) -> CheckoutView {
         hold_minutes,
         prices_include_tax: false,
         tax_note: None,
+        code: None,
     }
 }
 
@@ -438,11 +469,22 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
                         }).collect_view()}
                         {rate_error.map(|m| view! { <p class="field__error" id="shipping_rate-error" role="alert">{m}</p> })}
                     </fieldset>
+                    {step.code.clone().and_then(|c| c.problem.map(|problem| view! {
+                        <p class="alert alert--error" role="alert">{format!("Your code {} doesn't apply now: {problem} ", c.code)}<a href="/cart">"Change it in your cart"</a></p>
+                    }))}
                     <dl class="cart__totals">
                         <dt>"Items"</dt>
                         <dd>{step.subtotal.map(|s| s.format()).unwrap_or_default()}</dd>
+                        {step.code.clone().filter(|c| c.problem.is_none() && c.saving.minor > 0).map(|c| view! {
+                            <dt>{format!("Code {} ({})", c.code, c.description)}</dt>
+                            <dd class="cart__saving">{format!("−{}", c.saving.format())}</dd>
+                        })}
                         <dt>"Shipping"</dt>
-                        <dd>{shipping_price.map(|p| if p.minor == 0 { "Free".to_string() } else { p.format() }).unwrap_or_else(|| "—".into())}</dd>
+                        <dd>{shipping_price.map(|p| match (p.minor, step.code.as_ref().filter(|c| c.free_shipping)) {
+                            (0, Some(c)) => format!("Free with {}", c.code),
+                            (0, None) => "Free".to_string(),
+                            _ => p.format(),
+                        }).unwrap_or_else(|| "—".into())}</dd>
                         {taxes.into_iter().map(|(label, amount)| view! {
                             <dt>{label}</dt>
                             <dd>{amount.format()}</dd>

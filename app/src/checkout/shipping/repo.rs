@@ -51,10 +51,14 @@ fn goods_from_rows(
         .map(|r| {
             let class: String = r.try_get("tax_class")?;
             Ok(Goods {
+                product_id: r.try_get("product_id")?,
+                variant_id: r.try_get("variant_id")?,
+                category_id: r.try_get("category_id")?,
                 unit_cents: crate::quotes::discounted(r.try_get("price_cents")?, discount_percent),
                 quantity: r.try_get("quantity")?,
                 weight_grams: r.try_get("weight_grams")?,
                 tax_class: crate::catalog::model::TaxClass::parse(&class).unwrap_or_default(),
+                discount_cents: 0,
             })
         })
         .collect()
@@ -63,7 +67,7 @@ fn goods_from_rows(
 /// The owner's cart (variants for sale, today's prices), in (product, variant) order.
 pub async fn cart_goods(db: &Db, owner: &str) -> Result<Vec<Goods>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM cart_lines l \
+        "SELECT p.id AS product_id, v.id AS variant_id, p.category_id, v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM cart_lines l \
          JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
          WHERE l.owner = $1 AND p.status = 'active' AND v.active = 1 ORDER BY p.id, v.id",
     )
@@ -80,7 +84,7 @@ pub async fn quote_goods(
     discount_percent: i64,
 ) -> Result<Vec<Goods>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM quote_lines l \
+        "SELECT p.id AS product_id, v.id AS variant_id, p.category_id, v.price_cents, l.quantity, v.weight_grams, p.tax_class FROM quote_lines l \
          JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = l.product_id \
          WHERE l.quote_id = $1 ORDER BY p.id, v.id",
     )

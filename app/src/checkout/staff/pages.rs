@@ -169,6 +169,9 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
                 <tfoot>
+                    {(!order.discount_code.is_empty()).then(|| view! {
+                        <tr><th scope="row" colspan="2">{format!("Code {}", order.discount_code)}</th><td class="num">{format!("−{}", order.discount.format())}</td></tr>
+                    })}
                     {order.ships().then(|| view! {
                         <tr><th scope="row" colspan="2">{format!("Shipping: {}", order.shipping.method)}</th><td class="num">{order.shipping_price().format()}</td></tr>
                     })}

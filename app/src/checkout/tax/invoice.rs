@@ -171,7 +171,7 @@ fn Invoice(view: InvoiceView) -> impl IntoView {
                             <td class="num">{l.quantity}</td>
                             <td class="num">{l.unit.format()}</td>
                             <td class="num">{if l.tax.name.is_empty() { "—".to_string() } else { percent(l.tax.rate_bp) }}</td>
-                            <td class="num">{l.subtotal().format()}</td>
+                            <td class="num">{l.charged().format()}</td>
                         </tr>
                     }).collect_view()}
                     {order.ships().then(|| view! {
@@ -195,6 +195,9 @@ fn Invoice(view: InvoiceView) -> impl IntoView {
                     })}
                 </tfoot>
             </table>
+            {(order.discount.minor > 0).then(|| view! {
+                <p class="invoice__note">{format!("Amounts are after discount code {} ({} off the items).", order.discount_code, order.discount.format())}</p>
+            })}
             <p class="invoice__note">{if inclusive {
                 "Prices include tax; the tax in them is shown by rate."
             } else {
