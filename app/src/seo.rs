@@ -15,6 +15,8 @@ pub struct SiteInfo {
     pub first_response_minutes: i64,
     /// The demo provider takes the payments: every page says no real money moves.
     pub demo_payments: bool,
+    /// Days after payment in which customers may ask to return items (0: no returns).
+    pub return_window_days: i64,
 }
 
 pub const STORE_NAME: &str = "Storefront";

@@ -14,6 +14,7 @@
 //! | `SMTP_FROM` | `Storefront <no-reply@storefront.invalid>` | sender of every email |
 //! | `STOREFRONT_TRUST_PROXY` | unset | the proxies in front of the server: a count (`1`, `2` …) or trusted CIDRs (`10.0.0.0/8,192.168.1.10/32`); the client IP (for throttling) is then the address the last trusted proxy saw in `X-Forwarded-For` |
 //! | `STOREFRONT_PAYMENTS` | `stripe` with keys; `demo` only on a loopback public URL | `demo` turns on the demo provider (no real payments, a banner on every page); `stripe` needs both Stripe keys; anything else refuses to start |
+//! | `STOREFRONT_RETURN_WINDOW_DAYS` | `30` | days after payment in which customers may ask to return items themselves (0 turns self-service returns off, up to 365) |
 //! | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | unset | Stripe's API key and the webhook endpoint's signing secret; both or neither |
 
 use app::db::Backend;
@@ -40,6 +41,8 @@ pub struct Config {
     pub checkout_hold_seconds: i64,
     /// Tickets without a first answer after this long are highlighted in the inbox.
     pub first_response_minutes: i64,
+    /// Days after payment in which a customer may ask to return items (0: no returns).
+    pub return_window_days: i64,
     /// Both set: payments go through Stripe; neither: the built-in demo provider.
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -200,6 +203,19 @@ impl Config {
             None => format!("http://{addr}"),
         };
 
+        let window_text = lookup("STOREFRONT_RETURN_WINDOW_DAYS").unwrap_or_else(|| "30".into());
+        let return_window_days = match window_text.trim().parse::<i64>() {
+            Ok(days) if (0..=365).contains(&days) => days,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_RETURN_WINDOW_DAYS",
+                    message: format!(
+                        "\"{window_text}\" must be a whole number of days from 0 to 365"
+                    ),
+                })
+            }
+        };
+
         let hold_text = lookup("STOREFRONT_CHECKOUT_HOLD_MINUTES").unwrap_or_else(|| "30".into());
         let checkout_hold_seconds = match hold_text.trim().parse::<i64>() {
             Ok(minutes) if (5..=24 * 60).contains(&minutes) => minutes * 60,
@@ -296,6 +312,7 @@ impl Config {
         Ok(Config {
             payments,
             checkout_hold_seconds,
+            return_window_days,
             first_response_minutes,
             stripe_secret_key,
             stripe_webhook_secret,
@@ -443,6 +460,9 @@ mod tests {
         assert_eq!(c.stripe_api_base.as_deref(), Some("http://127.0.0.1:9999/"));
         assert!(!format!("{c:?}").contains("hunter2"));
         assert_eq!(config(&[]).unwrap().checkout_hold_seconds, 30 * 60);
+        assert_eq!(config(&[]).unwrap().return_window_days, 30);
+        assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "400")]).is_err());
+        assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "a month")]).is_err());
         assert_eq!(config(&[]).unwrap().first_response_minutes, 60);
         assert!(config(&[("STOREFRONT_FIRST_RESPONSE_MINUTES", "0")]).is_err());
         assert!(config(&[("STOREFRONT_CHECKOUT_HOLD_MINUTES", "2")]).is_err());

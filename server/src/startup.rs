@@ -115,6 +115,7 @@ impl Application {
                 ) / 60,
                 first_response_minutes: config.first_response_minutes,
                 demo_payments: config.payments == crate::config::PaymentsMode::Demo,
+                return_window_days: config.return_window_days,
             },
             media_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy.clone(),

@@ -107,6 +107,39 @@ async function adminScreenshots() {
   await visitor.close();
 }
 
+// Marketing makes a discount code: a mistake first (kept as typed), then the code, then it
+// is paused from its own page.
+async function discountCodeFlow(javaScriptEnabled, viewport) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
+  const page = await context.newPage();
+  const mode = javaScriptEnabled ? "js" : "nojs";
+  const code = javaScriptEnabled ? "AUTUMN-12" : "WINTER-8";
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Discounts" }).click();
+  await page.waitForURL(/\/admin\/discounts$/);
+  await page.getByRole("cell", { name: "WELCOME10" }).waitFor();
+  await shot(page, `admin-discounts-${mode}`);
+  if (!(await page.getByLabel("Code customers type").isVisible())) {
+    await page.locator("summary", { hasText: "New code" }).click();
+  }
+  await page.getByLabel("Code customers type").fill(code);
+  await page.getByLabel("Percent or amount off").fill("150");
+  await page.getByRole("button", { name: "Create code" }).click();
+  await page.getByText("A percentage is a whole number from 1 to 100.").first().waitFor();
+  assert.equal(await page.getByLabel("Code customers type").inputValue(), code);
+  await page.getByLabel("Percent or amount off").fill("12");
+  await page.getByLabel("Total uses (optional)").fill("50");
+  await page.getByRole("button", { name: "Create code" }).click();
+  await page.getByText("Code created.").waitFor();
+  await page.getByRole("link", { name: code }).click();
+  await page.getByRole("button", { name: "Pause code" }).click();
+  await page.getByText("Code paused.").waitFor();
+  await shot(page, `admin-discount-${mode}`);
+  await context.close();
+}
+
+await test("marketing makes a discount code and pauses it, hydrated at desktop width", () => discountCodeFlow(true, { width: 1280, height: 900 }));
+await test("the same with JavaScript off, on a phone", () => discountCodeFlow(false, { width: 390, height: 844 }));
 await test("marketing creates a product with a picture, hydrated, and finds it in search", () => createProductFlow(true, { width: 1280, height: 900 }));
 await test("the same with JavaScript off, on a phone", () => createProductFlow(false, { width: 390, height: 844 }));
 await test("admin pages at desktop and phone widths; roles enforced", adminScreenshots);

@@ -1,4 +1,4 @@
-// Browser tests of buying: a guest puts two products in the cart, is declined with the test
+// Browser tests of buying: a guest puts two products in the cart, uses a discount code, is declined with the test
 // card that fails (the cart stays as it was), then pays with the one that succeeds and
 // sees the order — once hydrated and once with JavaScript off.
 import assert from "node:assert/strict";
@@ -66,6 +66,17 @@ async function guestPurchase(javaScriptEnabled) {
   assert.equal(await page.locator(".cart-link__count").innerText(), "2");
   await shot(page, `cart-${mode}-phone`);
 
+  // A discount code: a mistyped one is explained, the right one shows its saving.
+  await page.getByLabel("Discount code").fill("WELCOME1O");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("We don't know that code.").waitFor();
+  assert.equal(await page.getByLabel("Discount code").inputValue(), "WELCOME1O", "what was typed is kept");
+  await page.getByLabel("Discount code").fill("welcome10");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("Code WELCOME10 applied.").waitFor();
+  await page.locator(".cart__saving").waitFor();
+  await shot(page, `cart-code-${mode}-phone`);
+
   await page.getByRole("button", { name: "Check out securely" }).click();
   await shipTo(page, `${mode}-phone`);
   await page.waitForURL(/\/pay\/demo\/cs_demo_/);
@@ -92,6 +103,7 @@ async function guestPurchase(javaScriptEnabled) {
   await page.getByRole("heading", { name: "Ships to" }).waitFor();
   assert.ok((await page.locator(".ships-to address").innerText()).includes("San Francisco CA 94105"));
   await page.locator(".order-lines__tax", { hasText: "Sales tax 7.25%" }).waitFor();
+  await page.locator(".order-lines tfoot", { hasText: "Code WELCOME10" }).waitFor();
   await shot(page, `order-${mode}-phone`);
   await page.getByRole("link", { name: /^Invoice INV-\d{6}$/ }).click();
   await page.waitForURL(/\/invoice$/);

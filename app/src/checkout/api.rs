@@ -54,15 +54,8 @@ pub async fn load_orders() -> Result<Vec<OrderSummary>, AppError> {
 #[server(endpoint = "order")]
 pub async fn load_order(public_id: String, token: String) -> Result<Order, AppError> {
     let db = crate::db::use_db()?;
-    let secret = super::repo::order_link_secret(&db).await?;
-    let owners = if !token.is_empty()
-        && crate::signature::order_link_is_valid(&secret, &public_id, &token)
-    {
-        None
-    } else {
-        Some(super::current_owners())
-    };
-    super::repo::find_order(&db, &public_id, owners.as_deref())
-        .await?
-        .ok_or(AppError::NotFound)
+    let mut order = super::order_for(&db, &super::current_owners(), &public_id, &token).await?;
+    let window_days = use_context::<crate::seo::SiteInfo>().map_or(0, |s| s.return_window_days);
+    order.return_window = super::returns::return_window(&order, crate::db::now_unix(), window_days);
+    Ok(order)
 }

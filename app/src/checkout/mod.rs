@@ -18,6 +18,7 @@ pub mod reconcile;
 pub mod refunds;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod returns;
 pub mod shipping;
 pub mod staff;
 #[cfg(feature = "ssr")]
@@ -47,6 +48,24 @@ pub fn current_owners() -> Vec<String> {
     leptos::prelude::use_context::<http::request::Parts>()
         .map(|parts| crate::request::RequestContext::of(&parts).owners())
         .unwrap_or_default()
+}
+
+/// An order for the people who made it (`owners`), or for anyone holding the signed link
+/// from its emails (`token`); everyone else gets "not found".
+#[cfg(feature = "ssr")]
+pub async fn order_for(
+    db: &crate::db::Db,
+    owners: &[String],
+    public_id: &str,
+    token: &str,
+) -> Result<model::Order, crate::error::AppError> {
+    let secret = repo::order_link_secret(db).await?;
+    let signed =
+        !token.is_empty() && crate::signature::order_link_is_valid(&secret, public_id, token);
+    let owners = (!signed).then_some(owners);
+    repo::find_order(db, public_id, owners)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)
 }
 
 /// How this deployment takes payments: through Stripe when its keys are configured,
@@ -79,6 +98,10 @@ where
             "/account/addresses/{id}/remove",
             post(handlers::post_remove_address),
         )
+        .route(
+            "/account/orders/{id}/return",
+            post(returns::page::post_return),
+        )
 }
 
 /// Paying (the demo provider's page), the success page and the customer's orders. (`app.rs` puts every feature's pages in the one route table.)
@@ -95,6 +118,7 @@ pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
         <Route path=path!("/account/addresses") view=crate::checkout::shipping::addresses::AddressBookPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id/invoice") view=crate::checkout::tax::invoice::InvoicePage ssr=SsrMode::Async/>
+        <Route path=path!("/account/orders/:id/return") view=crate::checkout::returns::page::ReturnPage ssr=SsrMode::Async/>
     }
     .into_inner()
     .into_any_nested_route()

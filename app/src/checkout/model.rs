@@ -84,6 +84,10 @@ impl OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub slug: String,
+    /// The variant bought (what a return names).
+    pub variant_id: i64,
+    /// How many of this line open or finished returns hold.
+    pub returned: i64,
     /// The variant's SKU when it was ordered (for the packing slip).
     pub sku: String,
     /// The product's name with the variant's values: "Kestrel 64 (230 V)".
@@ -137,6 +141,11 @@ pub struct Order {
     /// The discount code used ("" for none) and what it took off the items.
     pub discount_code: String,
     pub discount: Money,
+    pub paid_at: Option<i64>,
+    /// Returns asked for, oldest first.
+    pub returns: Vec<super::returns::OrderReturn>,
+    /// Whether its customer may ask for a return now (filled when loaded for them).
+    pub return_window: super::returns::ReturnWindow,
 }
 
 /// An order's tax as it was made, and its invoice once paid.

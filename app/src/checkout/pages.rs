@@ -323,6 +323,7 @@ fn OrderDetail(order: Order) -> impl IntoView {
                 <p><a class="btn btn--small" href=invoice_href.clone()>{format!("Invoice {label}")}</a></p>
             })}
             <OrderLines order=order.clone()/>
+            <crate::checkout::returns::page::OrderReturns order=order.clone()/>
             <h2>"Timeline"</h2>
             <ol class="timeline">
                 {order.timeline.iter().map(|e| view! {

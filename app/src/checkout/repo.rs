@@ -876,7 +876,7 @@ pub async fn find_order(
                 ship_city, ship_region, ship_postal_code, ship_country, ship_phone, shipping_method, \
                 shipping_estimate, shipping_cents, carrier, tracking_number, prices_include_tax, tax_cents, \
                 shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id, invoice_number, invoiced_at, \
-                discount_code, discount_cents \
+                discount_code, discount_cents, paid_at \
          FROM orders WHERE public_id = $1",
     )
     .bind(public_id)
@@ -894,7 +894,8 @@ pub async fn find_order(
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
     let status: String = r.try_get("status")?;
     let lines = sqlx::query(
-        "SELECT slug, sku, name, variant_title, unit_cents, quantity, tax_cents, tax_bp, tax_name, discount_cents \
+        "SELECT slug, sku, name, variant_title, unit_cents, quantity, tax_cents, tax_bp, tax_name, discount_cents, \
+                variant_id, returned_quantity \
          FROM order_lines WHERE order_id = $1 ORDER BY name, variant_title",
     )
     .bind(id)
@@ -904,6 +905,8 @@ pub async fn find_order(
     .map(|l| {
         Ok(OrderLine {
             slug: l.try_get("slug")?,
+            variant_id: l.try_get("variant_id")?,
+            returned: l.try_get("returned_quantity")?,
             sku: l.try_get("sku")?,
             name: crate::catalog::variants::name_with_variant(
                 &l.try_get::<String, _>("name")?,
@@ -936,6 +939,7 @@ pub async fn find_order(
         })
     })
     .collect();
+    let returns = super::returns::repo::returns_of(db, id, &lines).await?;
     Ok(Some(Order {
         public_id: r.try_get("public_id")?,
         status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Cancelled),
@@ -956,6 +960,9 @@ pub async fn find_order(
             carrier: r.try_get("carrier")?,
             tracking_number: r.try_get("tracking_number")?,
         },
+        returns,
+        return_window: Default::default(),
+        paid_at: r.try_get("paid_at")?,
         discount_code: r.try_get("discount_code")?,
         discount: Money::new(r.try_get("discount_cents")?, currency),
         tax: super::model::OrderTax {

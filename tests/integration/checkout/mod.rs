@@ -5,6 +5,7 @@
 mod addresses;
 mod customer;
 mod payments;
+mod returns;
 mod shipping;
 mod staff;
 mod taxes;

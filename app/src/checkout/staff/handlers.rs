@@ -154,54 +154,97 @@ async fn change_order(
                     "This page is out of date. Reload it and try again.",
                 ));
             }
-            if let Some(stripe) = &payments.stripe {
-                // Stripe's idempotency key is the form's key: a double click is one refund.
-                stripe
-                    .refund(&payment_intent, amount, &key)
-                    .await
-                    .map_err(|problem| {
-                        tracing::warn!(order = public_id, problem, "Stripe did not take a refund");
-                        AppError::Unavailable {
-                            message: format!(
-                                "Stripe did not take the refund ({problem}). Nothing was refunded; \
-                                 try again in a minute or look at the payment in the Stripe dashboard."
-                            ),
-                        }
-                    })?;
-            }
-            // The refund is recorded as the charge.refunded event the provider sends (the
-            // demo provider's only report; Stripe's own comes later and finds it recorded).
-            // The same key twice (a double click) is the same event, stored once.
-            let event = serde_json::json!({
-                "id": format!("evt_refund_{key}"),
-                "object": "event",
-                "api_version": crate::checkout::STRIPE_API_VERSION,
-                "created": now_unix(),
-                "type": "charge.refunded",
-                "data": { "object": {
-                    "id": format!("ch_{}", payment_intent.trim_start_matches("pi_")),
-                    "object": "charge",
-                    "payment_intent": payment_intent,
-                    "amount_refunded": refunded + amount,
-                }}
-            });
-            let received = crate::checkout::webhook::deliver_own_event(
-                &ctx.db,
-                &event,
-                now_unix(),
-                &ctx.site.public_url,
-            )
-            .await
-            .map_err(|error| match error {
-                crate::checkout::webhook::WebhookError::Database(error) => AppError::from(error),
-                crate::checkout::webhook::WebhookError::Signature(_) => AppError::Internal,
-            })?;
+            let received = refund_at_provider(ctx, payments, public_id, amount, &key).await?;
             if received == crate::checkout::webhook::Received::Stored {
                 let detail = format!("refunded {}", crate::money::minor_to_plain(amount));
                 audit::record(&ctx.db, &actor, "order.refund", "order", public_id, &detail).await?;
             }
             Ok("refunded")
         }
+        action if action.starts_with("return_") => {
+            super::returns::act_on_return(ctx, payments, &actor, public_id, fields).await
+        }
         _ => Err(AppError::bad_request("Unknown order action.")),
     }
+}
+
+/// Gives `amount` back for the order at the payment provider (Stripe when configured;
+/// the demo provider moved no money) and records it as the `charge.refunded` event the
+/// provider sends. `key` makes it once: Stripe's idempotency key, and the event's id (the
+/// same key twice is the same event, stored once).
+pub(super) async fn refund_at_provider(
+    ctx: &PageContext,
+    payments: &Payments,
+    public_id: &str,
+    amount: i64,
+    key: &str,
+) -> Result<crate::checkout::webhook::Received, AppError> {
+    use crate::checkout::model::OrderStatus;
+    let (total, refunded, payment_intent, status) =
+        crate::checkout::repo::refund_facts(&ctx.db, public_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let refundable = matches!(
+        status,
+        OrderStatus::Paid | OrderStatus::Fulfilled | OrderStatus::PartiallyRefunded
+    );
+    if !refundable || payment_intent.is_empty() {
+        return Err(AppError::Conflict {
+            message: format!(
+                "This order is \"{}\"; there is no payment to refund.",
+                status.label()
+            ),
+        });
+    }
+    if amount <= 0 || amount > total - refunded {
+        return Err(AppError::Conflict {
+            message: format!(
+                "Only {} of this order can still be refunded.",
+                crate::money::minor_to_plain(total - refunded)
+            ),
+        });
+    }
+    if let Some(stripe) = &payments.stripe {
+        // Stripe's idempotency key is the form's key: a double click is one refund.
+        stripe
+            .refund(&payment_intent, amount, key)
+            .await
+            .map_err(|problem| {
+                tracing::warn!(order = public_id, problem, "Stripe did not take a refund");
+                AppError::Unavailable {
+                    message: format!(
+                        "Stripe did not take the refund ({problem}). Nothing was refunded; \
+                         try again in a minute or look at the payment in the Stripe dashboard."
+                    ),
+                }
+            })?;
+    }
+    // The refund is recorded as the charge.refunded event the provider sends (the
+    // demo provider's only report; Stripe's own comes later and finds it recorded).
+    // The same key twice (a double click) is the same event, stored once.
+    let event = serde_json::json!({
+        "id": format!("evt_refund_{key}"),
+        "object": "event",
+        "api_version": crate::checkout::STRIPE_API_VERSION,
+        "created": now_unix(),
+        "type": "charge.refunded",
+        "data": { "object": {
+            "id": format!("ch_{}", payment_intent.trim_start_matches("pi_")),
+            "object": "charge",
+            "payment_intent": payment_intent,
+            "amount_refunded": refunded + amount,
+        }}
+    });
+    let received = crate::checkout::webhook::deliver_own_event(
+        &ctx.db,
+        &event,
+        now_unix(),
+        &ctx.site.public_url,
+    )
+    .await
+    .map_err(|error| match error {
+        crate::checkout::webhook::WebhookError::Database(error) => AppError::from(error),
+        crate::checkout::webhook::WebhookError::Signature(_) => AppError::Internal,
+    })?;
+    Ok(received)
 }

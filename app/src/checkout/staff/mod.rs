@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod pages;
+pub mod returns;
 pub mod shipping;
 pub mod taxes;
 

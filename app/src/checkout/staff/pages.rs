@@ -150,6 +150,10 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
     let saved = match query("saved").as_str() {
         "fulfilled" => Some("Marked as shipped."),
         "refunded" => Some("Refund sent. It shows here once the payment provider confirms it."),
+        "return_approved" => Some("Return approved. The customer has the instructions by email."),
+        "return_declined" => Some("Return declined. The customer has your reason by email."),
+        "return_received" => Some("Marked as received. The customer knows their refund follows."),
+        "return_refunded" => Some("Return refunded, and the chosen items are back in stock."),
         _ => None,
     };
     let can_ship = order.status == OrderStatus::Paid;
@@ -233,6 +237,7 @@ fn OrderDesk(view: AdminOrderView) -> impl IntoView {
                     </form>
                 })}
             </div>
+            <super::returns::StaffReturns order=order.clone() feedback=feedback.clone()/>
             <h2>"Timeline"</h2>
             <ol class="timeline">
                 {order.timeline.iter().map(|e| view! {
