@@ -109,6 +109,8 @@ async fn webhook_ingest(
             shipping_rate: rate,
             vat_id: "",
             save_address_for: None,
+            reminder_email: "",
+            reminder_stage: "",
         };
         let started = repo::create_order(db, &new)
             .await?
@@ -190,6 +192,8 @@ async fn checkout_contention(db: &Db, product: (i64, i64), run: i64) -> anyhow::
                 shipping_rate: rate,
                 vat_id: "",
                 save_address_for: None,
+                reminder_email: "",
+                reminder_stage: "",
             };
             repo::create_order(&db, &new).await.map(|r| r.is_ok())
         });

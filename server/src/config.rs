@@ -15,6 +15,7 @@
 //! | `STOREFRONT_TRUST_PROXY` | unset | the proxies in front of the server: a count (`1`, `2` …) or trusted CIDRs (`10.0.0.0/8,192.168.1.10/32`); the client IP (for throttling) is then the address the last trusted proxy saw in `X-Forwarded-For` |
 //! | `STOREFRONT_PAYMENTS` | `stripe` with keys; `demo` only on a loopback public URL | `demo` turns on the demo provider (no real payments, a banner on every page); `stripe` needs both Stripe keys; anything else refuses to start |
 //! | `STOREFRONT_RETURN_WINDOW_DAYS` | `30` | days after payment in which customers may ask to return items themselves (0 turns self-service returns off, up to 365) |
+//! | `STOREFRONT_REMINDER_DELAY_MINUTES` | `240` | how long after an unpaid checkout its one reminder goes out (to customers who asked for it), 5 to 10080 |
 //! | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | unset | Stripe's API key and the webhook endpoint's signing secret; both or neither |
 
 use app::db::Backend;
@@ -43,6 +44,8 @@ pub struct Config {
     pub first_response_minutes: i64,
     /// Days after payment in which a customer may ask to return items (0: no returns).
     pub return_window_days: i64,
+    /// How long after an unpaid checkout its reminder is sent (to those who asked).
+    pub reminder_delay_seconds: i64,
     /// Both set: payments go through Stripe; neither: the built-in demo provider.
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -216,6 +219,20 @@ impl Config {
             }
         };
 
+        let delay_text =
+            lookup("STOREFRONT_REMINDER_DELAY_MINUTES").unwrap_or_else(|| "240".into());
+        let reminder_delay_seconds = match delay_text.trim().parse::<i64>() {
+            Ok(minutes) if (5..=7 * 24 * 60).contains(&minutes) => minutes * 60,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_REMINDER_DELAY_MINUTES",
+                    message: format!(
+                        "\"{delay_text}\" must be a whole number of minutes from 5 to 10080"
+                    ),
+                })
+            }
+        };
+
         let hold_text = lookup("STOREFRONT_CHECKOUT_HOLD_MINUTES").unwrap_or_else(|| "30".into());
         let checkout_hold_seconds = match hold_text.trim().parse::<i64>() {
             Ok(minutes) if (5..=24 * 60).contains(&minutes) => minutes * 60,
@@ -313,6 +330,7 @@ impl Config {
             payments,
             checkout_hold_seconds,
             return_window_days,
+            reminder_delay_seconds,
             first_response_minutes,
             stripe_secret_key,
             stripe_webhook_secret,
@@ -461,6 +479,8 @@ mod tests {
         assert!(!format!("{c:?}").contains("hunter2"));
         assert_eq!(config(&[]).unwrap().checkout_hold_seconds, 30 * 60);
         assert_eq!(config(&[]).unwrap().return_window_days, 30);
+        assert_eq!(config(&[]).unwrap().reminder_delay_seconds, 4 * 3600);
+        assert!(config(&[("STOREFRONT_REMINDER_DELAY_MINUTES", "1")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "400")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "a month")]).is_err());
         assert_eq!(config(&[]).unwrap().first_response_minutes, 60);

@@ -78,6 +78,7 @@ pub struct Application {
     mailer: crate::mailer::Mailer,
     public_url: String,
     stripe: Option<app::checkout::stripe_payments::StripeProvider>,
+    reminder_delay_seconds: i64,
 }
 
 impl Application {
@@ -138,6 +139,7 @@ impl Application {
             db,
             public_url,
             stripe,
+            reminder_delay_seconds: config.reminder_delay_seconds,
         })
     }
 
@@ -167,6 +169,11 @@ impl Application {
             self.db.clone(),
             self.public_url.clone(),
             self.stripe.clone(),
+        ));
+        tokio::spawn(send_checkout_reminders(
+            self.db.clone(),
+            self.public_url.clone(),
+            self.reminder_delay_seconds,
         ));
         let service = self
             .router
@@ -221,6 +228,27 @@ async fn reconcile_orders(
             Err(error) => {
                 tracing::warn!(error = format!("{error:#}"), "could not reconcile orders")
             }
+        }
+    }
+}
+
+/// Every minute: the one reminder of unpaid checkouts whose customers asked for it. Every
+/// app server runs this; the database claim sends each once.
+async fn send_checkout_reminders(db: Db, public_url: String, delay_seconds: i64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match app::checkout::recovery::send_reminders(
+            &db,
+            app::db::now_unix(),
+            delay_seconds,
+            &public_url,
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "checkout reminders queued"),
+            Err(error) => tracing::warn!(%error, "could not send checkout reminders"),
         }
     }
 }

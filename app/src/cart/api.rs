@@ -4,9 +4,11 @@ use super::model::CartView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The cart, with a shipping estimate for `country` ("" for the store's default).
+/// The cart, with a shipping estimate for `country` ("" for the store's default); with
+/// `guides_from` (a funnel stage, when the cart was just restored from a reminder), the
+/// guides about its products from that stage on.
 #[server(endpoint = "cart")]
-pub async fn load_cart(country: String) -> Result<CartView, AppError> {
+pub async fn load_cart(country: String, guides_from: String) -> Result<CartView, AppError> {
     let db = crate::db::use_db()?;
     let hold_minutes = use_context::<crate::seo::SiteInfo>()
         .map(|site| site.checkout_hold_minutes)
@@ -19,6 +21,7 @@ pub async fn load_cart(country: String) -> Result<CartView, AppError> {
             hold_minutes,
             shipping: None,
             code: None,
+            guides: Vec::new(),
         });
     };
     let lines = super::repo::list_lines(&db, &owner).await?;
@@ -43,9 +46,24 @@ pub async fn load_cart(country: String) -> Result<CartView, AppError> {
     )
     .await?
     .map(|(code, outcome)| crate::discounts::cart_code(&code, &outcome, currency));
+    let guides = match crate::cards::model::Stage::parse(&guides_from) {
+        Some(stage) if !lines.is_empty() => {
+            let products: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
+            crate::content::repo::list_guides_for_products(
+                &db,
+                &products,
+                stage.max(crate::cards::model::Stage::Consideration),
+                crate::db::now_unix(),
+                3,
+            )
+            .await?
+        }
+        _ => Vec::new(),
+    };
     Ok(CartView {
         shipping,
         code,
+        guides,
         total: super::model::cart_total(&lines),
         lines,
         payment_problem,

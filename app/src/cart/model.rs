@@ -66,6 +66,8 @@ pub struct CartView {
     pub shipping: Option<ShippingEstimate>,
     /// The discount code the cart holds: what it takes off, or why it does not apply now.
     pub code: Option<crate::discounts::model::CartCode>,
+    /// Guides for a cart restored from a checkout reminder ("Still comparing?").
+    pub guides: Vec<crate::cards::model::ContentCard>,
 }
 
 /// The cheapest way to ship the cart to a country, as the cart shows it.
@@ -220,6 +222,7 @@ mod tests {
             hold_minutes: 30,
             shipping: None,
             code: None,
+            guides: Vec::new(),
         };
         assert_eq!(view.item_count(), 3);
         assert!(view.can_check_out());

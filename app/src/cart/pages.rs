@@ -14,7 +14,8 @@ pub fn CartPage() -> impl IntoView {
             <Title text="Your cart · Storefront"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
-                    match load_cart(query_param("country")).await {
+                    let guides_from = if query_param("restored") == "1" { query_param("stage") } else { String::new() };
+                    match load_cart(query_param("country"), guides_from).await {
                         Ok(cart) => view! { <CartView cart/> }.into_any(),
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
                     }
@@ -39,6 +40,9 @@ fn notice() -> Option<String> {
     if query_param("code_removed") == "1" {
         return Some("Code removed.".into());
     }
+    if query_param("restored") == "1" {
+        return Some("Welcome back: your cart is as you left it, at today's prices.".into());
+    }
     (query_param("updated") == "1").then(|| "Quantity updated.".to_string())
 }
 
@@ -56,6 +60,7 @@ fn CartView(cart: CartView) -> impl IntoView {
                 <h1>"Your cart"</h1>
                 {notice().map(|m| view! { <div class="alert alert--ok" role="status">{m}</div> })}
                 {feedback_for("cart-code").and_then(|f| f.error("code")).map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+                <RestoreProblem/>
                 <div class="empty-state">
                     <h2>"Your cart is empty"</h2>
                     <p>"Find what fits you in the catalogue, or start with a guide if you're still deciding."</p>
@@ -73,6 +78,7 @@ fn CartView(cart: CartView) -> impl IntoView {
         .map(|t| t.format())
         .unwrap_or_default();
     let code = cart.code.clone();
+    let guides = cart.guides.clone();
     let free_shipping = code
         .as_ref()
         .filter(|c| c.free_shipping)
@@ -88,6 +94,7 @@ fn CartView(cart: CartView) -> impl IntoView {
                 </div>
             })}
             {checkout_error.map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+            <RestoreProblem/>
             <div class="cart__layout">
                 <ul class="cart__lines">
                     {cart.lines.into_iter().map(|line| view! { <CartLineRow line/> }).collect_view()}
@@ -130,9 +137,23 @@ fn CartView(cart: CartView) -> impl IntoView {
                     <p class="cart__help">"Questions before you buy? "<a href="/help/ask?from=/cart">"Talk to a human"</a></p>
                 </aside>
             </div>
+            {(!guides.is_empty()).then(|| view! {
+                <section class="cart__guides" aria-labelledby="cart-guides">
+                    <h2 id="cart-guides">"Still comparing? These may help"</h2>
+                    <crate::cards::view::ContentGrid items=guides/>
+                </section>
+            })}
         </section>
     }
     .into_any()
+}
+
+/// Why a reminder's restore link did nothing (used already, or not ours).
+#[component]
+fn RestoreProblem() -> impl IntoView {
+    feedback_for("restore")
+        .and_then(|f| f.errors.first().map(|(_, m)| m.clone()))
+        .map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })
 }
 
 /// The discount code box: enter one (works without JavaScript), or the one held with

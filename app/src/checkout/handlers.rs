@@ -52,6 +52,7 @@ pub async fn post_checkout(
         let vat_id =
             super::tax::model::normalise_vat_id(&field(&fields, "vat_id"), &address.country)
                 .map_err(|message| AppError::invalid("vat_id", message))?;
+        let reminder_email = reminder_choice(&parts, &fields)?;
         let shipping_rate = field(&fields, "shipping_rate")
             .parse::<i64>()
             .map_err(|_| {
@@ -65,6 +66,7 @@ pub async fn post_checkout(
                     rate: shipping_rate,
                     vat_id: &vat_id,
                     save_address: field(&fields, "save_address") == "on",
+                    reminder_email: &reminder_email,
                 };
                 start_order(
                     &ctx,
@@ -93,6 +95,32 @@ pub async fn post_checkout(
     }
 }
 
+/// The address for one reminder, when the customer ticked "Email me about this order"
+/// ("" otherwise). A browser that asks not to be tracked (DNT, GPC) gets none, whatever
+/// the form says.
+fn reminder_choice(
+    parts: &axum::http::request::Parts,
+    fields: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    if field(fields, "remind") != "on" {
+        return Ok(String::new());
+    }
+    let allowed = crate::request::RequestContext::of(parts)
+        .visitor
+        .is_some_and(|v| v.tracking_allowed);
+    if !allowed {
+        return Ok(String::new());
+    }
+    let email =
+        crate::email::address::Email::parse(&field(fields, "contact_email")).map_err(|_| {
+            AppError::invalid(
+                "contact_email",
+                "Enter the email we should write to, like you@example.com, or untick the reminder.",
+            )
+        })?;
+    Ok(email.as_str().to_string())
+}
+
 /// The quote being checked out, if the form names one the customer may use.
 async fn quote_terms(
     ctx: &PageContext,
@@ -115,6 +143,8 @@ struct Shipping<'a> {
     vat_id: &'a str,
     /// "Save this address in my account" was ticked (signed-in customers only).
     save_address: bool,
+    /// Where one reminder goes should the order not be paid ("" for none).
+    reminder_email: &'a str,
 }
 
 async fn start_order(
@@ -126,8 +156,17 @@ async fn start_order(
     quote: Option<crate::quotes::model::QuoteTerms>,
     shipping: Shipping<'_>,
 ) -> Result<repo::StartedOrder, AppError> {
-    let user = crate::request::RequestContext::of(parts).user;
+    let request = crate::request::RequestContext::of(parts);
+    let user = request.user.clone();
     let hold = super::hold_seconds(ctx.checkout_hold_seconds, with_stripe);
+    let reminder_stage = match (&request.visitor, shipping.reminder_email.is_empty()) {
+        (Some(visitor), false) => {
+            crate::journey::api::stage_of(&ctx.db, &visitor.id, user.as_ref().map(|u| u.id))
+                .await?
+                .key()
+        }
+        _ => "",
+    };
     let new = NewOrder {
         owner,
         user_id: user.as_ref().map(|u| u.id),
@@ -143,6 +182,8 @@ async fn start_order(
             .as_ref()
             .filter(|_| shipping.save_address)
             .map(|u| u.id),
+        reminder_email: shipping.reminder_email,
+        reminder_stage,
     };
     match repo::create_order(&ctx.db, &new).await {
         Ok(Ok(started)) => {

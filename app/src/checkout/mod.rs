@@ -14,6 +14,7 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod reconcile;
+pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod refunds;
 #[cfg(feature = "ssr")]
@@ -86,9 +87,11 @@ where
     crate::forms::PageContext: axum::extract::FromRef<S>,
     Payments: axum::extract::FromRef<S>,
 {
-    use axum::routing::post;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/checkout", post(handlers::post_checkout))
+        .route("/cart/restore/{id}", get(recovery::get_restore))
+        .route("/email/unsubscribe", post(recovery::post_unsubscribe))
         .route("/webhooks/stripe", post(handlers::post_webhook))
         .route("/pay/demo/{session}", post(handlers::post_demo_pay))
         .route("/admin/orders/{id}", post(staff::handlers::post_order))
@@ -118,6 +121,7 @@ pub fn CheckoutPages() -> leptos_router::any_nested_route::AnyNestedRoute {
         <Route path=path!("/account/addresses") view=crate::checkout::shipping::addresses::AddressBookPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id") view=crate::checkout::pages::OrderPage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id/invoice") view=crate::checkout::tax::invoice::InvoicePage ssr=SsrMode::Async/>
+        <Route path=path!("/email/unsubscribe") view=crate::checkout::recovery::UnsubscribePage ssr=SsrMode::Async/>
         <Route path=path!("/account/orders/:id/return") view=crate::checkout::returns::page::ReturnPage ssr=SsrMode::Async/>
     }
     .into_inner()

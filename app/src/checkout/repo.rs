@@ -83,6 +83,10 @@ pub struct NewOrder<'a> {
     pub vat_id: &'a str,
     /// The signed-in customer whose address book keeps the address (when they asked).
     pub save_address_for: Option<i64>,
+    /// Where to send one reminder should the order not be paid ("" when not asked for),
+    /// and the funnel stage the visitor was at (which guides the reminder suggests).
+    pub reminder_email: &'a str,
+    pub reminder_stage: &'a str,
 }
 
 pub async fn find_by_checkout_key(
@@ -365,6 +369,14 @@ pub async fn create_order(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
+    if !new.reminder_email.is_empty() {
+        sqlx::query("UPDATE orders SET reminder_email = $1, reminder_stage = $2 WHERE id = $3")
+            .bind(new.reminder_email)
+            .bind(new.reminder_stage)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if let Some(code) = &held {
         sqlx::query(
             "UPDATE orders SET discount_code_id = $1, discount_code = $2, discount_cents = $3, \

@@ -288,3 +288,40 @@ pub async fn count_content(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(db.pool())
         .await
 }
+
+/// Guides at `from` or a later funnel stage, those about these products first, then those
+/// about their categories, then the newest: what an abandoned checkout's reminder and the
+/// restored cart suggest ("Still comparing? These may help").
+pub async fn list_guides_for_products(
+    db: &Db,
+    product_ids: &[i64],
+    from: Stage,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<ContentCard>, sqlx::Error> {
+    // Integers only, so they can sit in the SQL; an empty list matches nothing.
+    let ids = if product_ids.is_empty() {
+        "NULL".to_string()
+    } else {
+        product_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let stages = Stage::ALL
+        .iter()
+        .filter(|s| **s >= from)
+        .map(|s| format!("'{}'", s.key()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM content c WHERE {VISIBLE} AND c.stage IN ({stages}) \
+         ORDER BY CASE \
+             WHEN EXISTS (SELECT 1 FROM content_products cp WHERE cp.content_id = c.id AND cp.product_id IN ({ids})) THEN 0 \
+             WHEN EXISTS (SELECT 1 FROM content_categories cc JOIN products p ON p.category_id = cc.category_id \
+                          WHERE cc.content_id = c.id AND p.id IN ({ids})) THEN 1 \
+             ELSE 2 END, c.published_at DESC LIMIT $2"
+    );
+    cards(db, sqlx::query(&sql).bind(now).bind(limit)).await
+}

@@ -23,6 +23,14 @@ pub async fn visitor_profile(db: &Db) -> Result<(Stage, Option<PersonaGuess>), A
     profile_of(db, &visitor, user_id).await
 }
 
+/// The funnel stage a visitor (and account) has reached, from their recorded events.
+#[cfg(feature = "ssr")]
+pub async fn stage_of(db: &Db, visitor_id: &str, user_id: Option<i64>) -> Result<Stage, AppError> {
+    Ok(infer_stage(
+        &repo::list_events(db, visitor_id, user_id).await?,
+    ))
+}
+
 /// [`visitor_profile`] of a given visitor (and account).
 #[cfg(feature = "ssr")]
 async fn profile_of(

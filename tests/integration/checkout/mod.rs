@@ -5,6 +5,7 @@
 mod addresses;
 mod customer;
 mod payments;
+mod recovery;
 mod returns;
 mod shipping;
 mod staff;

@@ -60,6 +60,10 @@ pub struct CheckoutView {
     pub tax_note: Option<String>,
     /// The cart's discount code: what it takes off, or why it no longer applies.
     pub code: Option<crate::discounts::model::CartCode>,
+    /// The signed-in customer's email, to start the reminder field from ("" for guests).
+    pub contact_email: String,
+    /// The browser lets us write later (no DNT / GPC): the reminder can be asked for.
+    pub reminders_allowed: bool,
 }
 
 #[server(endpoint = "checkout-step")]
@@ -228,6 +232,12 @@ pub async fn load_checkout(
         },
         saved_addresses,
         signed_in: request.user.is_some(),
+        contact_email: request
+            .user
+            .as_ref()
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+        reminders_allowed: request.visitor.as_ref().is_some_and(|v| v.tracking_allowed),
         hold_minutes,
         prices_include_tax: tax_settings.prices_include_tax,
         tax_note,
@@ -252,6 +262,8 @@ fn empty_view(country: String, hold_minutes: i64) -> CheckoutView {
         prices_include_tax: false,
         tax_note: None,
         code: None,
+        contact_email: String::new(),
+        reminders_allowed: false,
     }
 }
 
@@ -336,6 +348,7 @@ const FIELDS: &[&str] = &[
     "ship_country",
     "ship_phone",
     "vat_id",
+    "contact_email",
     "shipping_rate",
 ];
 
@@ -440,6 +453,24 @@ fn CheckoutStep(step: CheckoutView) -> impl IntoView {
                             "Update shipping options"
                         </button>
                     </fieldset>
+                    {step.quote.is_empty().then(|| {
+                        let remind = feedback.as_ref().is_some_and(|f| f.value("remind") == "on");
+                        view! {
+                            <fieldset class="checkout__remind">
+                                <legend>"Order updates (optional)"</legend>
+                                <TextField feedback=feedback.clone() name="contact_email" label="Email" kind="email" autocomplete="email"
+                                    value=step.contact_email.clone() maxlength=254 hint="Your receipt goes to the address you give when you pay."/>
+                                {if step.reminders_allowed {
+                                    view! {
+                                        <label class="choice"><input type="checkbox" name="remind" checked=remind/>
+                                            " Email me about this order: one reminder if I don't finish paying, never more"</label>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="cart__note">"Your browser asks sites not to track you, so we won't send reminders."</p> }.into_any()
+                                }}
+                            </fieldset>
+                        }
+                    })}
                 </div>
                 <aside class="checkout__summary panel" aria-labelledby="checkout-summary">
                     <h2 id="checkout-summary">"Your order"</h2>
