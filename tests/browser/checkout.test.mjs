@@ -178,8 +178,64 @@ async function staffShips() {
   await shopper.close();
 }
 
+// A guest asks to return an item from their order page; sales approve it, mark it received
+// and refund it with the item back in stock; the guest sees the refund on the order.
+async function returnFlow(javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "js" : "nojs";
+  const shopper = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+  const shop = await shopper.newPage();
+  await addFromListing(shop, 0);
+  await shop.getByRole("button", { name: "Check out securely" }).click();
+  await shipTo(shop);
+  await shop.waitForURL(/\/pay\/demo\/cs_demo_/);
+  await pay(shop, "4242 4242 4242 4242");
+  await shop.getByRole("link", { name: "See your order" }).click();
+  await shop.waitForURL(/\/account\/orders\/[0-9a-f]{32}$/);
+  const orderUrl = shop.url();
+  const publicId = orderUrl.split("/").pop();
+  await shop.getByRole("link", { name: "Return items" }).click();
+  await shop.waitForURL(/\/return$/);
+  // Nothing chosen first: the form says so and keeps the reason.
+  await shop.getByLabel("Why are you returning them?").selectOption("damaged");
+  await shop.getByRole("button", { name: "Ask to return these items" }).click();
+  await shop.getByText("Choose how many of at least one item to return.").first().waitFor();
+  assert.equal(await shop.getByLabel("Why are you returning them?").inputValue(), "damaged");
+  await shop.locator(".return-line select").first().selectOption("1");
+  await shop.getByLabel("Anything we should know? (optional)").fill("The box was crushed.");
+  await shot(shop, `return-form-${mode}-phone`);
+  await shop.getByRole("button", { name: "Ask to return these items" }).click();
+  await shop.waitForURL(/returned=R-\d+/);
+  await shop.getByText(/Return R-\d+ requested/).first().waitFor();
+  await shot(shop, `return-requested-${mode}-phone`);
+
+  const staff = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+  const desk = await staff.newPage();
+  await desk.goto(`${BASE}/login`);
+  await desk.getByLabel("Email").fill(SALES_EMAIL);
+  await desk.getByLabel("Password").fill(PASSWORD);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await desk.waitForURL(/\/admin$/);
+  await desk.goto(`${BASE}/admin/orders/${publicId}`);
+  await desk.getByText("The box was crushed.").waitFor();
+  await desk.getByRole("button", { name: /^Approve R-\d+$/ }).click();
+  await desk.getByText("Return approved.").waitFor();
+  await desk.getByRole("button", { name: /^Items of R-\d+ received$/ }).click();
+  await desk.getByText("Marked as received.").waitFor();
+  await shot(desk, `order-desk-return-${mode}-phone`);
+  await desk.getByRole("button", { name: /^Refund \$[\d,.]+ for R-\d+$/ }).click();
+  await desk.getByText("Return refunded").first().waitFor();
+  await staff.close();
+
+  await shop.goto(orderUrl);
+  await shop.locator(".return-card", { hasText: "Refunded" }).first().waitFor();
+  await shot(shop, `return-refunded-${mode}-phone`);
+  await shopper.close();
+}
+
 await test("a guest is declined, keeps the cart, pays and sees the order, hydrated", () => guestPurchase(true));
 await test("the same with JavaScript off", () => guestPurchase(false));
 await test("cart and payment at desktop width", desktopScreenshots);
 await test("sales prints the packing slip and ships with tracking; the customer can track it", staffShips);
+await test("a guest asks for a return; sales approve, receive and refund it, hydrated", () => returnFlow(true));
+await test("the same with JavaScript off", () => returnFlow(false));
 await finish();

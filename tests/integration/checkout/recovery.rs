@@ -148,7 +148,10 @@ async fn one_reminder_to_those_who_asked_restores_the_cart(backend: Backend) {
         "{cart}"
     );
     assert!(cart.contains("Ledger Basic Coffee Scale"));
-    assert!(cart.contains("WELCOME10</strong> applied: 10% off."), "{cart}");
+    assert!(
+        cart.contains("WELCOME10</strong> applied: 10% off."),
+        "{cart}"
+    );
     assert!(cart.contains("Still comparing? These may help"), "{cart}");
     let again = app.visitor().get(&restore).await;
     assert_eq!(again.status, 410);
