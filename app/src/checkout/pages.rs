@@ -272,18 +272,25 @@ pub fn OrdersPage() -> impl IntoView {
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
+    view! { <CustomerOrderPage title="Your order · Storefront" show=|order| view! { <OrderDetail order/> }.into_any()/> }
+}
+
+/// A page about one of the customer's orders (`/account/orders/{id}…`, `?t=` for a guest's
+/// signed link): the order loaded for whoever may see it, shown by `show`, else the error.
+#[component]
+pub fn CustomerOrderPage(title: &'static str, show: fn(Order) -> AnyView) -> impl IntoView {
     let id = path_param("id");
     let token = query_param("t");
     view! {
         <Layout>
-            <Title text="Your order · Storefront"/>
+            <Title text=title/>
             <Meta name="robots" content="noindex"/>
             <Suspense fallback=|| view! { <p class="loading container">"Loading the order…"</p> }>
                 {move || {
                     let (id, token) = (id.clone(), token.clone());
                     Suspend::new(async move {
                         match load_order(id, token).await {
-                            Ok(order) => view! { <OrderDetail order/> }.into_any(),
+                            Ok(order) => show(order),
                             Err(error) => view! { <ErrorPage error/> }.into_any(),
                         }
                     })

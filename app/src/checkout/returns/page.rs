@@ -3,14 +3,12 @@
 //! their signed order link), and its post. Works without JavaScript.
 
 use super::{reason_label, OrderReturn, ReturnStatus, REASONS};
-use crate::checkout::api::load_order;
 use crate::checkout::model::Order;
 use crate::forms::{feedback_for, typed_or};
 use crate::time::format_time;
 use crate::ui::form::FormAlert;
-use crate::ui::{path_param, query_param, ErrorPage, Layout};
+use crate::ui::query_param;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 /// `?t=…` for a guest's signed link, "" for an owner.
 fn token_query() -> String {
@@ -78,24 +76,9 @@ fn ReturnCard(ret: OrderReturn) -> impl IntoView {
 /// `/account/orders/{id}/return`: choose what to send back.
 #[component]
 pub fn ReturnPage() -> impl IntoView {
-    let id = path_param("id");
-    let token = query_param("t");
     view! {
-        <Layout>
-            <Title text="Return items · Storefront"/>
-            <Meta name="robots" content="noindex"/>
-            <Suspense fallback=|| view! { <p class="loading container">"Loading the order…"</p> }>
-                {move || {
-                    let (id, token) = (id.clone(), token.clone());
-                    Suspend::new(async move {
-                        match load_order(id, token).await {
-                            Ok(order) => view! { <ReturnForm order/> }.into_any(),
-                            Err(error) => view! { <ErrorPage error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </Layout>
+        <crate::checkout::pages::CustomerOrderPage title="Return items · Storefront"
+            show=|order| view! { <ReturnForm order/> }.into_any()/>
     }
 }
 

@@ -239,10 +239,3 @@ pub async fn change_return(db: &Db, change: &Change<'_>) -> Result<Step, sqlx::E
     tx.commit().await?;
     Ok(Step::Done)
 }
-
-/// Returns waiting for staff (requested), for the orders desk's list.
-pub async fn count_waiting(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM order_returns WHERE status = 'requested'")
-        .fetch_one(db.pool())
-        .await
-}

@@ -73,7 +73,6 @@ async fn change_order(
     public_id: &str,
     fields: &Fields,
 ) -> Result<&'static str, AppError> {
-    use crate::checkout::model::OrderStatus;
     use crate::checkout::repo as orders;
     let actor = require(&crate::request::RequestContext::of(parts), Area::Orders)?;
     match field(fields, "action").as_str() {
@@ -120,22 +119,10 @@ async fn change_order(
             }
         }
         "refund" => {
-            let (total, refunded, payment_intent, status) =
-                orders::refund_facts(&ctx.db, public_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-            let refundable = matches!(
-                status,
-                OrderStatus::Paid | OrderStatus::Fulfilled | OrderStatus::PartiallyRefunded
-            );
-            if !refundable || payment_intent.is_empty() {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "This order is \"{}\"; there is no payment to refund.",
-                        status.label()
-                    ),
-                });
-            }
+            // Whether there is a payment to refund is checked by `refund_at_provider`.
+            let (total, refunded, _, _) = orders::refund_facts(&ctx.db, public_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let remaining = total - refunded;
             let amount = crate::money::parse_money_field(&field(fields, "amount"), "amount", true)?
                 .unwrap_or(0);
