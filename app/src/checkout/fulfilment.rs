@@ -51,6 +51,13 @@ fn confirmation_body(
             )
         })
         .collect();
+    if facts.discount_cents > 0 {
+        listed.push(format!(
+            "  Code {} — −{}",
+            facts.discount_code,
+            Money::new(facts.discount_cents, facts.currency).format()
+        ));
+    }
     if !facts.shipping_method.is_empty() {
         listed.push(format!(
             "  Shipping: {} — {}",

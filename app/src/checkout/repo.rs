@@ -758,6 +758,9 @@ pub struct ConfirmationFacts {
     /// Every line's tax and the shipping's, to summarise.
     pub taxes: Vec<LineTax>,
     pub vat_id: String,
+    /// The discount code used ("" for none) and what it took off the items.
+    pub discount_code: String,
+    pub discount_cents: i64,
 }
 
 pub async fn confirmation_facts(
@@ -767,7 +770,8 @@ pub async fn confirmation_facts(
     let r = sqlx::query(
         "SELECT email, currency, shipping_method, shipping_cents, ship_name, ship_company, ship_line1, \
                 ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone, \
-                prices_include_tax, shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id \
+                prices_include_tax, shipping_tax_cents, shipping_tax_bp, shipping_tax_name, vat_id, \
+                discount_code, discount_cents \
          FROM orders WHERE id = $1",
     )
     .bind(order_id)
@@ -807,6 +811,8 @@ pub async fn confirmation_facts(
         prices_include_tax: r.try_get::<i64, _>("prices_include_tax")? == 1,
         taxes,
         vat_id: r.try_get("vat_id")?,
+        discount_code: r.try_get("discount_code")?,
+        discount_cents: r.try_get("discount_cents")?,
         currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
         shipping_method: r.try_get("shipping_method")?,
         shipping_cents: r.try_get("shipping_cents")?,

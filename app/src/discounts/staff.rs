@@ -149,6 +149,7 @@ fn DiscountsDesk(desk: DiscountDesk) -> impl IntoView {
                             <tbody>
                                 {desk.codes.iter().map(|code| {
                                     let limit = code.usage_limit.map_or_else(|| "no limit".to_string(), |l| format!("of {l}"));
+                                    let used = code.used;
                                     view! {
                                         <tr>
                                             <td><a href=format!("/admin/discounts/{}", code.id)><code>{code.code.clone()}</code></a>
@@ -156,7 +157,7 @@ fn DiscountsDesk(desk: DiscountDesk) -> impl IntoView {
                                             <td>{code.describe(Currency::Usd)}
                                                 {(code.min_subtotal_cents > 0).then(|| format!(" · over ${}", minor_to_plain(code.min_subtotal_cents)))}</td>
                                             <td><span class="badge">{code.state(now)}</span></td>
-                                            <td class="num">{format!("{} {limit}", code.used)}</td>
+                                            <td class="num">{used}<br/><span class="muted">{limit}</span></td>
                                             <td class="num">{code.reserved}</td>
                                             <td>{window(code)}</td>
                                         </tr>
@@ -305,6 +306,7 @@ fn CodeFields(
         </div>
         <fieldset>
             <legend>"Only these categories (optional; a category includes its subcategories)"</legend>
+            <div class="choice-grid">
             {categories.into_iter().map(|(id, name)| {
                 let field_id = format!("category-{id}");
                 let checked = ticked.contains(&id.to_string());
@@ -315,11 +317,14 @@ fn CodeFields(
                     </div>
                 }
             }).collect_view()}
+            </div>
         </fieldset>
-        <div class="choice">
-            <input type="checkbox" id="status" name="status" value="paused" checked=paused/>
-            <label for="status">"Paused (nobody can use it yet)"</label>
-        </div>
+        <p>
+            <span class="choice">
+                <input type="checkbox" id="status" name="status" value="paused" checked=paused/>
+                <label for="status">"Paused (nobody can use it yet)"</label>
+            </span>
+        </p>
     }
 }
 

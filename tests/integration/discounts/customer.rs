@@ -273,6 +273,7 @@ async fn a_code_takes_its_saving_off_before_tax_and_shipping(backend: Backend) {
         .await;
     assert_eq!(paid.status, 303, "{}", paid.body);
     assert_eq!(counters(&app, "GRINDER25").await, (1, 0));
+    assert!(app.emails_to("buyer@example.com").await[0].contains("Code GRINDER25 — −$25.00"));
     let order = text(&guest.get(&format!("/account/orders/{public_id}")).await);
     assert!(order.contains("Code GRINDER25"), "{order}");
     assert!(order.contains("−$25.00"));

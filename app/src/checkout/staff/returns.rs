@@ -202,13 +202,8 @@ pub async fn act_on_return(
             .await?;
         }
         format!(
-            "Return {reference} refunded: {}{}",
-            crate::money::Money::new(refund_cents, order.total.currency).format(),
-            if restock.is_empty() {
-                String::new()
-            } else {
-                format!("; {} line(s) back in stock", restock.len())
-            }
+            "Return {reference} refunded: {}",
+            crate::money::Money::new(refund_cents, order.total.currency).format()
         )
     } else {
         timeline
@@ -231,13 +226,18 @@ pub async fn act_on_return(
         Step::NotFound => return Err(AppError::NotFound),
         Step::Refused(from) => return Err(step_refused(from)),
     }
+    // Staff also read which lines went back in stock (customers need not).
+    let detail = match restock.len() {
+        0 => timeline.clone(),
+        n => format!("{timeline}; {n} line(s) back in stock"),
+    };
     crate::admin::audit::record(
         &ctx.db,
         actor,
         &format!("order.{done}"),
         "order",
         public_id,
-        &timeline,
+        &detail,
     )
     .await?;
     tell_the_customer(ctx, &order, &ret, to, &decline_reason, refund_cents).await?;
