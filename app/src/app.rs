@@ -3,6 +3,7 @@
 
 use crate::accounts::AccountPages;
 use crate::admin::AdminShellPages;
+use crate::analytics::AnalyticsPages;
 use crate::cart::CartPages;
 use crate::catalog::staff::CatalogStaffPages;
 use crate::catalog::CatalogPages;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <CheckoutPages/>
                 <CheckoutStaffPages/>
                 <DiscountPages/>
+                <AnalyticsPages/>
                 <TicketPages/>
                 <TicketStaffPages/>
                 <AccountPages/>

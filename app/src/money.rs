@@ -156,6 +156,37 @@ pub fn parse_decimal_minor(s: &str) -> Option<i64> {
     })
 }
 
+/// Splits `total` minor units in proportion to `weights`, to the unit: each share is its
+/// floor, and the units left go to the largest remainders (the earliest on a tie), so the
+/// shares always add up to `total` exactly. All-zero (or negative) weights share nothing.
+/// What a discount code's saving and an order's content credit are split with.
+pub fn split_by_weights(total: i64, weights: &[i64]) -> Vec<i64> {
+    let weights: Vec<i128> = weights.iter().map(|w| i128::from((*w).max(0))).collect();
+    let base: i128 = weights.iter().sum();
+    if base <= 0 || total <= 0 {
+        return vec![0; weights.len()];
+    }
+    let total = i128::from(total);
+    let mut shares: Vec<i64> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (index, weight) in weights.iter().enumerate() {
+        let exact = total * weight;
+        shares.push(i64::try_from(exact / base).unwrap_or(0));
+        if *weight > 0 {
+            remainders.push((exact % base, index));
+        }
+    }
+    let left = total - shares.iter().map(|s| i128::from(*s)).sum::<i128>();
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, index) in remainders
+        .into_iter()
+        .take(usize::try_from(left).unwrap_or(0))
+    {
+        shares[index] += 1;
+    }
+    shares
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +221,17 @@ mod tests {
         }
         assert_eq!(Currency::parse("usd"), Some(Currency::Usd));
         assert_eq!(Currency::parse("XYZ"), None);
+    }
+
+    #[test]
+    fn splits_add_up_to_the_unit() {
+        assert_eq!(split_by_weights(100, &[999, 999, 999]), vec![34, 33, 33]);
+        assert_eq!(
+            split_by_weights(1_000, &[1_000, 2_000, 3_000]),
+            vec![167, 333, 500]
+        );
+        assert_eq!(split_by_weights(10, &[0, 5, 0]), vec![0, 10, 0]);
+        assert_eq!(split_by_weights(10, &[0, 0]), vec![0, 0]);
+        assert_eq!(split_by_weights(7, &[40, 20, 40]).iter().sum::<i64>(), 7);
     }
 }

@@ -370,6 +370,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::accounts::routes())
         .merge(app::journey::routes())
         .merge(app::discounts::routes())
+        .merge(app::analytics::routes())
         .merge(app::cart::routes())
         .merge(app::checkout::routes())
         .merge(app::tickets::routes())

@@ -22,6 +22,7 @@ const ORDER: &[&str] = &[
     "quotes",
     "checkout",
     "tickets",
+    "analytics",
     "accounts",
     "admin",
 ];

@@ -10,6 +10,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod analytics;
 mod cart;
 mod catalog;
 mod checkout;

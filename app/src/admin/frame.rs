@@ -8,8 +8,9 @@ use crate::seo::PageMeta;
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
 
-const NAV: [(&str, &str, Area); 13] = [
+const NAV: [(&str, &str, Area); 14] = [
     ("/admin", "Dashboard", Area::Dashboard),
+    ("/admin/analytics", "Analytics", Area::Analytics),
     ("/admin/tickets", "Tickets", Area::Tickets),
     ("/admin/orders", "Orders", Area::Orders),
     ("/admin/products", "Products", Area::Catalog),

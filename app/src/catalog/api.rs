@@ -69,7 +69,8 @@ pub async fn search_catalog(
             &crate::request::RequestContext::current(),
             crate::journey::model::EventKind::Search,
             &params.q,
-            "",
+            // How many it found: analytics lists searches that found little.
+            &page.total.to_string(),
         )
         .await;
     }

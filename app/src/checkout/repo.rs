@@ -538,6 +538,8 @@ pub async fn transition(
         if let Some(code_id) = code_id {
             crate::discounts::repo::confirm_use(conn, code_id).await?;
         }
+        // The guides that moved it are credited now, in this transaction (analytics).
+        crate::journey::attribution::freeze_credits(conn, order_id, now).await?;
     }
     if from == OrderStatus::PendingPayment && to.releases_stock() {
         if let Some(code_id) = code_id {

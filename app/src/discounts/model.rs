@@ -338,44 +338,16 @@ pub fn evaluate(
     })
 }
 
-/// Splits `amount` over the covered lines in proportion to their amounts, to the cent:
-/// each gets its floor share, and the cents left go to the largest remainders (the first
-/// line on a tie), so the shares add up to `amount` exactly and no line gets more than it
-/// costs.
+/// Splits `amount` over the covered lines in proportion to their amounts, to the cent
+/// (`money::split_by_weights`): the shares add up to `amount` exactly, and since `amount`
+/// is at most what the covered lines cost, no line gets more than it costs.
 fn split_amount(amount: i64, lines: &[DiscountLine], covered: &[bool]) -> Vec<i64> {
-    let base: i128 = lines
+    let weights: Vec<i64> = lines
         .iter()
         .zip(covered)
-        .filter(|(_, c)| **c)
-        .map(|(l, _)| i128::from(l.amount_cents))
-        .sum();
-    if base <= 0 || amount <= 0 {
-        return vec![0; lines.len()];
-    }
-    let amount = i128::from(amount);
-    let mut shares: Vec<i64> = Vec::with_capacity(lines.len());
-    let mut remainders: Vec<(i128, usize)> = Vec::new();
-    for (index, (line, covered)) in lines.iter().zip(covered).enumerate() {
-        if !covered {
-            shares.push(0);
-            continue;
-        }
-        let exact = amount * i128::from(line.amount_cents);
-        shares.push(i64::try_from(exact / base).unwrap_or(0));
-        remainders.push((exact % base, index));
-    }
-    let mut left = amount - shares.iter().map(|s| i128::from(*s)).sum::<i128>();
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, index) in remainders {
-        if left <= 0 {
-            break;
-        }
-        if shares[index] < lines[index].amount_cents {
-            shares[index] += 1;
-            left -= 1;
-        }
-    }
-    shares
+        .map(|(l, c)| if *c { l.amount_cents } else { 0 })
+        .collect();
+    crate::money::split_by_weights(amount, &weights)
 }
 
 /// A code as customers type it: trimmed and upper-cased; `None` when it can't be a code.

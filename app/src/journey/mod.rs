@@ -3,6 +3,7 @@
 //! persona inferred from them, saved items, and the "my research" page.
 
 pub mod api;
+pub mod attribution;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod islands;

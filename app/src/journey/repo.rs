@@ -293,3 +293,79 @@ pub async fn join_trail_to_account(
         .await?;
     Ok(())
 }
+
+/// Whose order it is, for its content credits: the browser (a guest's owner key names
+/// it), the account, and what was paid.
+pub struct CreditOrder {
+    pub visitor_id: Option<String>,
+    pub user_id: Option<i64>,
+    pub total_cents: i64,
+}
+
+pub async fn order_for_credit(
+    conn: &mut sqlx::AnyConnection,
+    order_id: i64,
+) -> Result<Option<CreditOrder>, sqlx::Error> {
+    let row: Option<(String, Option<i64>, i64)> =
+        sqlx::query_as("SELECT owner, user_id, total_cents FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(owner, user_id, total_cents)| CreditOrder {
+        visitor_id: owner.strip_prefix("v:").map(str::to_string),
+        user_id,
+        total_cents,
+    }))
+}
+
+/// The guides the browser or account read between `since` and `until`, oldest first.
+pub async fn guide_reads_before(
+    conn: &mut sqlx::AnyConnection,
+    visitor_id: Option<&str>,
+    user_id: Option<i64>,
+    since: i64,
+    until: i64,
+) -> Result<Vec<super::attribution::Touch>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT subject, created_at, read_depth, read_seconds FROM journey_events \
+         WHERE kind = 'content_view' AND created_at >= $1 AND created_at <= $2 \
+           AND (visitor_id = $3 OR user_id = $4) ORDER BY created_at, id",
+    )
+    .bind(since)
+    .bind(until)
+    .bind(visitor_id.unwrap_or(""))
+    .bind(user_id.unwrap_or(-1))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, at, depth, seconds)| super::attribution::Touch {
+            slug,
+            at,
+            depth,
+            seconds,
+        })
+        .collect())
+}
+
+pub async fn insert_credit(
+    conn: &mut sqlx::AnyConnection,
+    order_id: i64,
+    model: &str,
+    slug: &str,
+    cents: i64,
+    paid_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO content_credits (order_id, model, content_slug, credit_cents, paid_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id, model, content_slug) DO NOTHING",
+    )
+    .bind(order_id)
+    .bind(model)
+    .bind(slug)
+    .bind(cents)
+    .bind(paid_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -90,6 +90,15 @@ const TABLE: &[(Req, [u16; 5])] = &[
         Req::Post("/admin/shipping", "action=add_zone&name="),
         [404, 404, 403, 403, 422],
     ),
+    (Req::Get("/admin/analytics"), [404, 404, 200, 200, 200]),
+    (
+        Req::Api("/api/admin/analytics", "range=7d&from=&to="),
+        [404, 404, 200, 200, 200],
+    ),
+    (
+        Req::Get("/admin/analytics/export?table=content"),
+        [404, 404, 200, 200, 200],
+    ),
     (Req::Get("/admin/discounts"), [404, 404, 403, 200, 200]),
     (Req::Get("/admin/discounts/1"), [404, 404, 403, 200, 200]),
     (

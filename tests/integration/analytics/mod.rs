@@ -1,0 +1,3 @@
+//! The shared funnel view (`app/src/analytics`): staff only.
+
+mod staff;
