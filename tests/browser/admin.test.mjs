@@ -138,6 +138,41 @@ async function discountCodeFlow(javaScriptEnabled, viewport) {
   await context.close();
 }
 
+// Marketing reads the shared funnel on a phone: narrows it to a persona, opens the
+// visitors behind a step, downloads a table as CSV.
+async function analyticsFlow() {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Analytics" }).click();
+  await page.waitForURL(/\/admin\/analytics$/);
+  await page.getByRole("heading", { name: "Funnel" }).waitFor();
+  await shot(page, "admin-analytics-phone");
+  await page.getByLabel("Persona").selectOption("none");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForURL(/persona=none/);
+  await page.getByRole("link", { name: "Viewed a product" }).click();
+  await page.waitForURL(/step=product/);
+  await page.getByRole("heading", { name: /^Behind “Viewed a product”: \d+ visitor\(s\)$/ }).waitFor();
+  await shot(page, "admin-analytics-drill-phone");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the funnel (CSV)" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^storefront-funnel-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  assert.ok(csv.startsWith("group,step,visitors,conversion from previous step,dropped off"), csv);
+  await context.close();
+  const wide = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const desk = await wide.newPage();
+  await signIn(desk);
+  await desk.goto(`${BASE}/admin/analytics?range=90d`);
+  await desk.getByRole("heading", { name: "Guides and the orders they moved" }).waitFor();
+  await shot(desk, "admin-analytics-desktop");
+  await wide.close();
+}
+
+await test("marketing narrows the funnel to a persona, drills into a step and downloads CSV at phone width", analyticsFlow);
 await test("marketing makes a discount code and pauses it, hydrated at desktop width", () => discountCodeFlow(true, { width: 1280, height: 900 }));
 await test("the same with JavaScript off, on a phone", () => discountCodeFlow(false, { width: 390, height: 844 }));
 await test("marketing creates a product with a picture, hydrated, and finds it in search", () => createProductFlow(true, { width: 1280, height: 900 }));

@@ -21,6 +21,8 @@ pub async fn load_dashboard(
     range: String,
     from: String,
     to: String,
+    persona: String,
+    step: String,
 ) -> Result<Dashboard, AppError> {
     crate::admin::guard::require(
         &crate::request::RequestContext::current(),
@@ -29,7 +31,11 @@ pub async fn load_dashboard(
     let db = crate::db::use_db()?;
     let range = model::Range::parse(&range, &from, &to, crate::db::now_unix());
     let target = use_context::<crate::seo::SiteInfo>().map_or(60, |s| s.first_response_minutes);
-    Ok(build_dashboard(&db, range, target).await?)
+    let filter = model::Filter {
+        persona,
+        step: model::Step::parse(&step),
+    };
+    Ok(build_dashboard(&db, range, filter, target).await?)
 }
 
 /// Reads the range's figures and puts the dashboard together (the page, the CSV exports
@@ -38,11 +44,31 @@ pub async fn load_dashboard(
 pub async fn build_dashboard(
     db: &crate::db::Db,
     range: model::Range,
+    filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
     use crate::journey::attribution::Model;
     use model::{funnel, median, FULL, WITHOUT_GUIDE};
-    let visitors = repo::visitor_steps(db, &range).await?;
+    let visitors: Vec<model::VisitorSteps> = repo::visitor_steps(db, &range)
+        .await?
+        .into_iter()
+        .filter(|v| filter.keeps(v))
+        .collect();
+    let behind = filter
+        .step
+        .map(|step| model::behind_step(&visitors, &FULL, step))
+        .unwrap_or_default();
+    let drill_total = behind.len();
+    let drill: Vec<model::DrillRow> = behind
+        .into_iter()
+        .take(200)
+        .map(|v| model::DrillRow {
+            visitor: v.visitor.chars().take(8).collect(),
+            first_at: v.first_at,
+            furthest: model::furthest(v),
+            paid_at: v.paid_at,
+        })
+        .collect();
     let readers: Vec<_> = visitors.iter().filter(|v| v.guide).cloned().collect();
     let non_readers: Vec<_> = visitors.iter().filter(|v| !v.guide).cloned().collect();
     let names = repo::persona_names(db).await?;
@@ -135,6 +161,9 @@ pub async fn build_dashboard(
         }
     }
     Ok(Dashboard {
+        filter,
+        drill,
+        drill_total,
         funnel: funnel(&visitors, &FULL),
         readers: funnel(&readers, &WITHOUT_GUIDE),
         non_readers: funnel(&non_readers, &WITHOUT_GUIDE),
@@ -147,6 +176,7 @@ pub async fn build_dashboard(
         model_totals,
         sales: sales(db, &range, target_minutes).await?,
         gaps: gaps(db, &range, &names).await?,
+        personas: names,
         currency: crate::money::Currency::Usd,
         range,
     })
@@ -352,7 +382,12 @@ pub async fn get_export(
         crate::db::now_unix(),
     );
     let table = value("table");
-    let dashboard = match build_dashboard(&ctx.db, range, ctx.site.first_response_minutes).await {
+    let filter = model::Filter {
+        persona: value("persona"),
+        step: None,
+    };
+    let target = ctx.site.first_response_minutes;
+    let dashboard = match build_dashboard(&ctx.db, range, filter, target).await {
         Ok(dashboard) => dashboard,
         Err(error) => {
             tracing::error!(%error, "analytics export failed");

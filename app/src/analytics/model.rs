@@ -309,10 +309,57 @@ pub struct GapView {
     pub empty_cells: Vec<(String, String, String)>,
 }
 
+/// What the page narrows the funnel to: one persona ("none" for visitors who chose none)
+/// and the step whose visitors it lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub persona: String,
+    pub step: Option<Step>,
+}
+
+impl Filter {
+    pub fn keeps(&self, visitor: &VisitorSteps) -> bool {
+        match self.persona.as_str() {
+            "" => true,
+            "none" => visitor.persona.is_empty(),
+            slug => visitor.persona == slug,
+        }
+    }
+}
+
+/// A visitor behind a funnel step, as the drill-down lists them (no personal data: a
+/// short visitor id, when they came, how far they got).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillRow {
+    pub visitor: String,
+    pub first_at: i64,
+    pub furthest: Step,
+    pub paid_at: Option<i64>,
+}
+
+/// The furthest step of the full funnel a visitor reached in order.
+pub fn furthest(visitor: &VisitorSteps) -> Step {
+    let mut reached = Step::Visited;
+    for step in FULL {
+        if step.reached(visitor) {
+            reached = step;
+        } else {
+            break;
+        }
+    }
+    reached
+}
+
 /// Everything `/admin/analytics` shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub range: Range,
+    pub filter: Filter,
+    /// (slug, name) of every persona, for the filter.
+    pub personas: Vec<(String, String)>,
+    /// The visitors behind the chosen step (at most 200), and how many there are.
+    pub drill: Vec<DrillRow>,
+    pub drill_total: usize,
     pub funnel: Vec<FunnelStep>,
     pub readers: Vec<FunnelStep>,
     pub non_readers: Vec<FunnelStep>,

@@ -14,12 +14,14 @@ use leptos::prelude::*;
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
     let (range, from, to) = (query_param("range"), query_param("from"), query_param("to"));
+    let (persona, step) = (query_param("persona"), query_param("step"));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Adding up the funnel…"</p> }>
             {move || {
                 let (range, from, to) = (range.clone(), from.clone(), to.clone());
+                let (persona, step) = (persona.clone(), step.clone());
                 Suspend::new(async move {
-                    match load_dashboard(range, from, to).await {
+                    match load_dashboard(range, from, to, persona, step).await {
                         Ok(dashboard) => view! { <DashboardView dashboard/> }.into_any(),
                         Err(error) => admin_error(error),
                     }
@@ -68,13 +70,15 @@ fn Scroll(label: String, children: Children) -> impl IntoView {
     view! { <div class="table-scroll" tabindex="0" role="region" aria-label=label>{children()}</div> }
 }
 
-fn funnel_rows(steps: &[FunnelStep]) -> impl IntoView {
+/// The funnel table's rows; each step links to the visitors behind it (`base` is the
+/// page's query without the step).
+fn funnel_rows(steps: &[FunnelStep], base: &str) -> impl IntoView {
     steps
         .iter()
         .map(|s| {
             view! {
                 <tr>
-                    <th scope="row">{s.step.label()}</th>
+                    <th scope="row"><a href=format!("/admin/analytics?{base}&step={}#drill", s.step.key())>{s.step.label()}</a></th>
                     <td class="num">{s.count}</td>
                     <td class="num">{if s.step == Step::Visited { "—".to_string() } else { percent(s.conversion_bp) }}</td>
                     <td class="num">{s.dropped}</td>
@@ -91,7 +95,16 @@ fn count_of(steps: &[FunnelStep], step: Step) -> i64 {
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let d = dashboard;
-    let query = d.range.query();
+    let query = if d.filter.persona.is_empty() {
+        d.range.query()
+    } else {
+        format!(
+            "{}&persona={}",
+            d.range.query(),
+            crate::forms::url_encode(&d.filter.persona)
+        )
+    };
+    let base = query.clone();
     let export = move |table: &str| format!("/admin/analytics/export?table={table}&{query}");
     let currency = d.currency;
     let money = move |cents: i64| Money::new(cents, currency).format();
@@ -120,6 +133,16 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <label for="to">"to"</label>
                     <input id="to" name="to" type="date" value=if custom { crate::time::iso_date(d.range.to - 1) } else { String::new() }/>
                 </div>
+                <div class="field">
+                    <label for="persona">"Persona"</label>
+                    <select id="persona" name="persona">
+                        <option value="" selected=d.filter.persona.is_empty()>"Everyone"</option>
+                        {d.personas.iter().map(|(slug, name)| view! {
+                            <option value=slug.clone() selected=d.filter.persona == *slug>{name.clone()}</option>
+                        }).collect_view()}
+                        <option value="none" selected=d.filter.persona == "none">"No persona chosen"</option>
+                    </select>
+                </div>
                 <button class="btn btn--primary" type="submit">"Show"</button>
             </form>
             <p class="analytics__period">{format!("Showing {} (UTC).", d.range.label())}</p>
@@ -139,9 +162,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <table class="admin-table">
                         <caption class="visually-hidden">"Visitors at each funnel step"</caption>
                         <thead><tr><th scope="col">"Step"</th><th scope="col" class="num">"Visitors"</th><th scope="col" class="num">"From previous"</th><th scope="col" class="num">"Dropped off"</th></tr></thead>
-                        <tbody>{funnel_rows(&d.funnel)}</tbody>
+                        <tbody>{funnel_rows(&d.funnel, &base)}</tbody>
                     </table>
                 </Scroll>
+                {d.filter.step.map(|step| view! { <Drill step rows=d.drill.clone() total=d.drill_total/> })}
                 <h3>"Read a guide, or not"</h3>
                 <Scroll label="Readers and non-readers".to_string()>
                     <table class="admin-table">
@@ -261,6 +285,36 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <p><a class="btn btn--small" href=export("gaps")>"Download the backlog (CSV)"</a></p>
             </section>
         </AdminFrame>
+    }
+}
+
+/// The visitors behind a funnel step: a short id, when they came, how far they got.
+#[component]
+fn Drill(step: Step, rows: Vec<super::model::DrillRow>, total: usize) -> impl IntoView {
+    let title = format!(
+        "Behind \u{201c}{}\u{201d}: {total} visitor(s)",
+        step.label()
+    );
+    view! {
+        <section id="drill" class="analytics__drill" aria-labelledby="drill-heading">
+            <h3 id="drill-heading">{title.clone()}</h3>
+            {(total > rows.len()).then(|| view! { <p class="muted">{format!("The first {} are listed; the CSV of the funnel has the counts.", rows.len())}</p> })}
+            <Scroll label=title>
+                <table class="admin-table">
+                    <thead><tr><th scope="col">"Visitor"</th><th scope="col">"First seen"</th><th scope="col">"Got as far as"</th><th scope="col">"Paid"</th></tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr>
+                                <td><code>{r.visitor}</code></td>
+                                <td>{crate::time::format_time(r.first_at)}</td>
+                                <td>{r.furthest.label()}</td>
+                                <td>{r.paid_at.map(crate::time::format_time).unwrap_or_else(|| "—".into())}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Scroll>
+        </section>
     }
 }
 

@@ -92,7 +92,7 @@ const TABLE: &[(Req, [u16; 5])] = &[
     ),
     (Req::Get("/admin/analytics"), [404, 404, 200, 200, 200]),
     (
-        Req::Api("/api/admin/analytics", "range=7d&from=&to="),
+        Req::Api("/api/admin/analytics", "range=7d&from=&to=&persona=&step="),
         [404, 404, 200, 200, 200],
     ),
     (

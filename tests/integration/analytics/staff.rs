@@ -69,6 +69,7 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
     let dashboard = app::analytics::build_dashboard(
         &app.db,
         app::analytics::model::Range::parse("30d", "", "", app::db::now_unix()),
+        app::analytics::model::Filter::default(),
         60,
     )
     .await
@@ -147,6 +148,31 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
         "a header with a comma is quoted"
     );
     assert_eq!(content.body.lines().count(), 1 + dashboard.content.len());
+    // A step opens the visitors behind it; a persona narrows everything.
+    let drill = html_unescape(
+        &marketing
+            .get("/admin/analytics?range=30d&step=paid")
+            .await
+            .body,
+    )
+    .replace("<!>", "");
+    assert!(
+        drill.contains("Behind \u{201c}Paid\u{201d}: 1 visitor(s)"),
+        "{drill}"
+    );
+    let nobody = app::analytics::build_dashboard(
+        &app.db,
+        dashboard.range.clone(),
+        app::analytics::model::Filter {
+            persona: "none".into(),
+            step: Some(app::analytics::model::Step::Paid),
+        },
+        60,
+    )
+    .await
+    .unwrap();
+    assert_eq!(nobody.funnel[0].count, 6, "nobody chose a persona");
+    assert_eq!(nobody.drill_total, 1);
     let unknown = marketing.get("/admin/analytics/export?table=secrets").await;
     assert_eq!(unknown.status, 404);
     // Sales see it too; customers and visitors don't learn it exists.
@@ -166,9 +192,14 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
         .execute(app.db.pool())
         .await
         .unwrap();
-    let after = app::analytics::build_dashboard(&app.db, dashboard.range.clone(), 60)
-        .await
-        .unwrap();
+    let after = app::analytics::build_dashboard(
+        &app.db,
+        dashboard.range.clone(),
+        app::analytics::model::Filter::default(),
+        60,
+    )
+    .await
+    .unwrap();
     assert_eq!(after.model_totals, dashboard.model_totals);
     assert_eq!(after.attributed_revenue, totals[0]);
 }

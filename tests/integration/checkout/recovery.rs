@@ -108,9 +108,11 @@ async fn one_reminder_to_those_who_asked_restores_the_cart(backend: Backend) {
     assert_eq!(run_job(&app).await, 0, "nothing is due within the delay");
     all_orders_began_hours_ago(&app, 5).await;
     // Two app servers run the job at the same moment: one email.
+    // (The server's own minute-by-minute job may get there first: it claims the same way.)
     let (first, second) = futures::future::join(run_job(&app), run_job(&app)).await;
+    assert!(first + second <= 1, "one claim wins");
     assert_eq!(
-        first + second,
+        app.emails_to("ada@example.com").await.len(),
         1,
         "only Ada asked, did not pay, and allows it"
     );
