@@ -148,7 +148,7 @@ async function analyticsFlow() {
   await page.waitForURL(/\/admin\/analytics$/);
   await page.getByRole("heading", { name: "Funnel" }).waitFor();
   await shot(page, "admin-analytics-phone");
-  await page.getByLabel("Persona").selectOption("none");
+  await page.getByLabel("Persona", { exact: true }).selectOption("none");
   await page.getByRole("button", { name: "Show" }).click();
   await page.waitForURL(/persona=none/);
   await page.getByRole("link", { name: "Viewed a product" }).click();

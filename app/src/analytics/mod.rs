@@ -67,6 +67,7 @@ pub async fn build_dashboard(
             first_at: v.first_at,
             furthest: model::furthest(v),
             paid_at: v.paid_at,
+            order: v.paid_order.clone(),
         })
         .collect();
     let readers: Vec<_> = visitors.iter().filter(|v| v.guide).cloned().collect();

@@ -81,8 +81,9 @@ pub struct VisitorSteps {
     pub checkout: bool,
     pub paid: bool,
     pub first_at: i64,
-    /// When their first order of the range was paid.
+    /// When their first order of the range was paid, and that order ("" for none).
     pub paid_at: Option<i64>,
+    pub paid_order: String,
     /// The persona they chose, else "".
     pub persona: String,
     /// The stage of the first guide they read ("" when none).
@@ -335,6 +336,8 @@ pub struct DrillRow {
     pub first_at: i64,
     pub furthest: Step,
     pub paid_at: Option<i64>,
+    /// The order they paid ("" for none), which sales and admins can open.
+    pub order: String,
 }
 
 /// The furthest step of the full funnel a visitor reached in order.

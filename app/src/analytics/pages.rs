@@ -301,7 +301,7 @@ fn Drill(step: Step, rows: Vec<super::model::DrillRow>, total: usize) -> impl In
             {(total > rows.len()).then(|| view! { <p class="muted">{format!("The first {} are listed; the CSV of the funnel has the counts.", rows.len())}</p> })}
             <Scroll label=title>
                 <table class="admin-table">
-                    <thead><tr><th scope="col">"Visitor"</th><th scope="col">"First seen"</th><th scope="col">"Got as far as"</th><th scope="col">"Paid"</th></tr></thead>
+                    <thead><tr><th scope="col">"Visitor"</th><th scope="col">"First seen"</th><th scope="col">"Got as far as"</th><th scope="col">"Paid"</th><th scope="col">"Order"</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr>
@@ -309,6 +309,9 @@ fn Drill(step: Step, rows: Vec<super::model::DrillRow>, total: usize) -> impl In
                                 <td>{crate::time::format_time(r.first_at)}</td>
                                 <td>{r.furthest.label()}</td>
                                 <td>{r.paid_at.map(crate::time::format_time).unwrap_or_else(|| "—".into())}</td>
+                                <td>{(!r.order.is_empty()).then(|| view! {
+                                    <a href=format!("/admin/orders/{}", r.order)>{crate::checkout::model::short_reference(&r.order)}</a>
+                                })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -20,6 +20,7 @@ pub async fn visitor_steps(db: &Db, range: &Range) -> Result<Vec<VisitorSteps>, 
                 CAST(MAX(CASE WHEN o.status IN {PAID} THEN 1 ELSE 0 END) AS BIGINT) AS paid, \
                 MIN(e.created_at) AS first_at, \
                 MIN(CASE WHEN o.status IN {PAID} THEN o.paid_at END) AS paid_at, \
+                COALESCE(MIN(CASE WHEN o.status IN {PAID} THEN o.public_id END), '') AS paid_order, \
                 MAX(COALESCE(p.persona_slug, '')) AS persona, \
                 COALESCE((SELECT f.detail FROM journey_events f WHERE f.visitor_id = e.visitor_id \
                     AND f.kind = 'content_view' AND f.created_at >= $1 AND f.created_at < $2 \
@@ -48,6 +49,7 @@ pub async fn visitor_steps(db: &Db, range: &Range) -> Result<Vec<VisitorSteps>, 
                 paid: flag("paid")?,
                 first_at: r.try_get("first_at")?,
                 paid_at: r.try_get("paid_at")?,
+                paid_order: r.try_get("paid_order")?,
                 persona: r.try_get("persona")?,
                 entry_stage: r.try_get("entry_stage")?,
             })

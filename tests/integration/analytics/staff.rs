@@ -160,6 +160,19 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
         drill.contains("Behind \u{201c}Paid\u{201d}: 1 visitor(s)"),
         "{drill}"
     );
+    let paid_order: String = sqlx::query_scalar(
+        "SELECT public_id FROM orders WHERE status = 'paid' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(drill.contains(&format!("href=\"/admin/orders/{paid_order}\"")));
+    // The backlog's "Start a draft" opens the editor with the search as its title.
+    let draft = marketing
+        .get("/admin/content/new?title=unicorn%20grinder&stage=decision")
+        .await;
+    assert!(draft.body.contains("value=\"unicorn grinder\""));
+    assert!(draft.body.contains("<option value=\"decision\" selected"));
     let nobody = app::analytics::build_dashboard(
         &app.db,
         dashboard.range.clone(),

@@ -228,10 +228,25 @@ fn ContentEditor(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn ContentForm(data: super::model::ContentEditData) -> impl IntoView {
+fn ContentForm(mut data: super::model::ContentEditData) -> impl IntoView {
     use crate::content::model::{Kind, Stage};
     let feedback = feedback_for("content");
     let is_new = data.id.is_none();
+    if is_new {
+        // A draft started from the analytics backlog: its title (a search nobody found
+        // an answer to), or the persona and stage with no guide yet.
+        let title = query("title");
+        if !title.trim().is_empty() {
+            data.title = title.trim().chars().take(160).collect();
+        }
+        if Stage::parse(&query("stage")).is_some() {
+            data.stage = query("stage");
+        }
+        let persona = query("persona");
+        if let Some(found) = data.personas.iter().find(|p| p.slug == persona) {
+            data.persona_ids = vec![found.id];
+        }
+    }
     let title = if is_new {
         "New piece".to_string()
     } else {
