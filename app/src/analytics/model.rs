@@ -230,6 +230,7 @@ pub fn duration(seconds: i64) -> String {
     match s {
         0..=59 => format!("{s} s"),
         60..=3_599 => format!("{} min", s / 60),
+        3_600..=86_399 if s % 3_600 < 60 => format!("{} h", s / 3_600),
         3_600..=86_399 => format!("{} h {} min", s / 3_600, (s % 3_600) / 60),
         _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3_600),
     }
@@ -446,5 +447,6 @@ mod tests {
             vec![1, 1, 1, 0, 1]
         );
         assert_eq!(duration(4 * 3_600 + 20 * 60), "4 h 20 min");
+        assert_eq!(duration(3_600), "1 h");
     }
 }

@@ -115,6 +115,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let custom = d.range.preset.is_empty();
     view! {
         <AdminFrame title="Analytics" current="/admin/analytics">
+            <div class="analytics">
             <p class="admin-intro">"One view of the purchase funnel for marketing and sales: where visitors go, which guides moved orders, and where the conversations and the content backlog stand."</p>
             <form method="get" action="/admin/analytics" class="panel analytics__range" aria-label="Date range">
                 <div class="field">
@@ -244,6 +245,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <table class="admin-table">
                         <thead><tr><th scope="col">"Stage when opened"</th><th scope="col" class="num">"Tickets"</th><th scope="col" class="num">"Won"</th><th scope="col" class="num">"Lost"</th></tr></thead>
                         <tbody>
+                            {d.sales.by_stage.is_empty().then(|| view! { <tr><td colspan="4">"No conversation was opened in this period."</td></tr> })}
                             {d.sales.by_stage.iter().map(|(stage, opened, won, lost)| view! {
                                 <tr><th scope="row">{stage.clone()}</th><td class="num">{*opened}</td><td class="num">{*won}</td><td class="num">{*lost}</td></tr>
                             }).collect_view()}
@@ -284,6 +286,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 }}
                 <p><a class="btn btn--small" href=export("gaps")>"Download the backlog (CSV)"</a></p>
             </section>
+            </div>
         </AdminFrame>
     }
 }
