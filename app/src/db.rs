@@ -57,6 +57,14 @@ impl DbHealth {
     }
 }
 
+/// Whether a write failed on a unique constraint (a code, a checkout key taken by a
+/// concurrent request), which callers turn into a message or a lookup of the winner.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
 /// True for errors that mean "the database cannot serve us now" rather than "this request
 /// is wrong": the server down or unreachable, the pool exhausted, a read-only or full
 /// SQLite file, PostgreSQL shutting down or read-only. They become 503s with a message.

@@ -201,9 +201,11 @@ async fn start_order(
             message: refusal.message(),
         }),
         // Two presses raced past the lookup: the loser finds the winner's order.
-        Err(error) if is_unique_violation(&error) => repo::find_by_checkout_key(&ctx.db, key)
-            .await?
-            .ok_or(AppError::Internal),
+        Err(error) if crate::db::is_unique_violation(&error) => {
+            repo::find_by_checkout_key(&ctx.db, key)
+                .await?
+                .ok_or(AppError::Internal)
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -322,12 +324,6 @@ async fn stripe_session(
 fn tax_line_name(order: &super::model::Order) -> String {
     let rates: Vec<String> = order.tax_summary().iter().map(|t| t.label(false)).collect();
     format!("Tax: {}", rates.join(", "))
-}
-
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
 }
 
 /// POST /webhooks/stripe: 400 for a missing, stale or wrong signature; 200 once stored

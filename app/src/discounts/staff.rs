@@ -414,13 +414,6 @@ fn values_of(pairs: &[(String, String)]) -> std::collections::HashMap<String, St
 }
 
 #[cfg(feature = "ssr")]
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}
-
-#[cfg(feature = "ssr")]
 fn taken(code: &str) -> AppError {
     AppError::invalid(
         "code",
@@ -447,7 +440,7 @@ pub async fn post_new_code(
         let (form, targets) = read_code_form(&ctx.db, &pairs, None).await?;
         let id = match super::repo::create_code(&ctx.db, &form, &targets).await {
             Ok(id) => id,
-            Err(error) if is_unique_violation(&error) => return Err(taken(&form.code)),
+            Err(error) if crate::db::is_unique_violation(&error) => return Err(taken(&form.code)),
             Err(error) => return Err(error.into()),
         };
         crate::admin::audit::record(
@@ -516,7 +509,9 @@ pub async fn post_code(
                 match super::repo::update_code(&ctx.db, id, &form, &targets).await {
                     Ok(true) => {}
                     Ok(false) => return Err(AppError::NotFound),
-                    Err(error) if is_unique_violation(&error) => return Err(taken(&form.code)),
+                    Err(error) if crate::db::is_unique_violation(&error) => {
+                        return Err(taken(&form.code))
+                    }
                     Err(error) => return Err(error.into()),
                 }
                 crate::admin::audit::record(
