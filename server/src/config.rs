@@ -16,6 +16,7 @@
 //! | `STOREFRONT_PAYMENTS` | `stripe` with keys; `demo` only on a loopback public URL | `demo` turns on the demo provider (no real payments, a banner on every page); `stripe` needs both Stripe keys; anything else refuses to start |
 //! | `STOREFRONT_RETURN_WINDOW_DAYS` | `30` | days after payment in which customers may ask to return items themselves (0 turns self-service returns off, up to 365) |
 //! | `STOREFRONT_REMINDER_DELAY_MINUTES` | `240` | how long after an unpaid checkout its one reminder goes out (to customers who asked for it), 5 to 10080 |
+//! | `STOREFRONT_EVENT_RETENTION_DAYS` | `396` | how long raw research-trail events are kept (13 months; 31 to 3650); older ones are deleted once rolled up into the analytics rollups, which are kept |
 //! | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | unset | Stripe's API key and the webhook endpoint's signing secret; both or neither |
 
 use app::db::Backend;
@@ -46,6 +47,8 @@ pub struct Config {
     pub return_window_days: i64,
     /// How long after an unpaid checkout its reminder is sent (to those who asked).
     pub reminder_delay_seconds: i64,
+    /// How long raw journey events are kept before the purge (rollups stay).
+    pub event_retention_days: i64,
     /// Both set: payments go through Stripe; neither: the built-in demo provider.
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -233,6 +236,20 @@ impl Config {
             }
         };
 
+        let retention_text =
+            lookup("STOREFRONT_EVENT_RETENTION_DAYS").unwrap_or_else(|| "396".into());
+        let event_retention_days = match retention_text.trim().parse::<i64>() {
+            Ok(days) if (31..=3650).contains(&days) => days,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_EVENT_RETENTION_DAYS",
+                    message: format!(
+                        "\"{retention_text}\" must be a whole number of days from 31 to 3650"
+                    ),
+                })
+            }
+        };
+
         let hold_text = lookup("STOREFRONT_CHECKOUT_HOLD_MINUTES").unwrap_or_else(|| "30".into());
         let checkout_hold_seconds = match hold_text.trim().parse::<i64>() {
             Ok(minutes) if (5..=24 * 60).contains(&minutes) => minutes * 60,
@@ -331,6 +348,7 @@ impl Config {
             checkout_hold_seconds,
             return_window_days,
             reminder_delay_seconds,
+            event_retention_days,
             first_response_minutes,
             stripe_secret_key,
             stripe_webhook_secret,
@@ -481,6 +499,8 @@ mod tests {
         assert_eq!(config(&[]).unwrap().return_window_days, 30);
         assert_eq!(config(&[]).unwrap().reminder_delay_seconds, 4 * 3600);
         assert!(config(&[("STOREFRONT_REMINDER_DELAY_MINUTES", "1")]).is_err());
+        assert_eq!(config(&[]).unwrap().event_retention_days, 396);
+        assert!(config(&[("STOREFRONT_EVENT_RETENTION_DAYS", "7")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "400")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "a month")]).is_err());
         assert_eq!(config(&[]).unwrap().first_response_minutes, 60);

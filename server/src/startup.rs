@@ -79,6 +79,7 @@ pub struct Application {
     public_url: String,
     stripe: Option<app::checkout::stripe_payments::StripeProvider>,
     reminder_delay_seconds: i64,
+    event_retention_days: i64,
 }
 
 impl Application {
@@ -140,6 +141,7 @@ impl Application {
             public_url,
             stripe,
             reminder_delay_seconds: config.reminder_delay_seconds,
+            event_retention_days: config.event_retention_days,
         })
     }
 
@@ -174,6 +176,10 @@ impl Application {
             self.db.clone(),
             self.public_url.clone(),
             self.reminder_delay_seconds,
+        ));
+        tokio::spawn(roll_up_analytics(
+            self.db.clone(),
+            self.event_retention_days,
         ));
         let service = self
             .router
@@ -249,6 +255,27 @@ async fn send_checkout_reminders(db: Db, public_url: String, delay_seconds: i64)
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "checkout reminders queued"),
             Err(error) => tracing::warn!(%error, "could not send checkout reminders"),
+        }
+    }
+}
+
+/// Every minute: closed days of the research trail are folded into the analytics rollups
+/// (every app server runs this; each day is claimed once), and raw events past the
+/// retention period, once rolled up, are deleted.
+async fn roll_up_analytics(db: Db, retention_days: i64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = app::db::now_unix();
+        match app::analytics::rollup::roll_up(&db, now).await {
+            Ok(run) if run.days == 0 => {}
+            Ok(run) => tracing::info!(days = run.days, events = run.events, "analytics rolled up"),
+            Err(error) => tracing::warn!(%error, "could not roll up analytics"),
+        }
+        match app::analytics::rollup::purge(&db, now, retention_days).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "old journey events purged"),
+            Err(error) => tracing::warn!(%error, "could not purge old journey events"),
         }
     }
 }

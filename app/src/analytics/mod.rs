@@ -6,10 +6,13 @@
 //!
 //! This room sits above the features it reports on and only reads what they record.
 
+pub mod fold;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod rollup;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -39,7 +42,8 @@ pub async fn load_dashboard(
 }
 
 /// Reads the range's figures and puts the dashboard together (the page, the CSV exports
-/// and the tests all see the same numbers).
+/// and the tests all see the same numbers): the rollups of closed days plus the open day
+/// folded from raw events.
 #[cfg(feature = "ssr")]
 pub async fn build_dashboard(
     db: &crate::db::Db,
@@ -47,46 +51,189 @@ pub async fn build_dashboard(
     filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
+    build(db, range, filter, target_minutes, false).await
+}
+
+/// The same dashboard folded from the raw events alone, ignoring the rollups: what the
+/// rollups must agree with (tests and the benchmark compare the two).
+#[cfg(feature = "ssr")]
+pub async fn build_dashboard_raw(
+    db: &crate::db::Db,
+    range: model::Range,
+    filter: model::Filter,
+    target_minutes: i64,
+) -> Result<Dashboard, sqlx::Error> {
+    build(db, range, filter, target_minutes, true).await
+}
+
+/// How every report cuts visitors: (persona, entry stage, entry guide, steps, furthest
+/// stage).
+#[cfg(feature = "ssr")]
+type GroupKey = (String, String, String, i64, i64);
+
+/// What the rollups and the open days say about the range, read consistently.
+#[cfg(feature = "ssr")]
+struct Figures {
+    /// Visitors per group.
+    groups: std::collections::HashMap<GroupKey, i64>,
+    content: std::collections::BTreeMap<String, fold::ContentDay>,
+    searches: std::collections::BTreeMap<String, (i64, i64)>,
+    open: rollup::OpenDays,
+}
+
+#[cfg(feature = "ssr")]
+async fn figures(
+    db: &crate::db::Db,
+    range: &model::Range,
+    raw: bool,
+) -> Result<Figures, sqlx::Error> {
+    let (from_day, to_day) = (
+        range.from.div_euclid(fold::DAY),
+        range.to.div_euclid(fold::DAY),
+    );
+    let in_range = |day: i64| day >= from_day && day < to_day;
+    // A rollup that commits between reading the open days and the stored days would count
+    // its day twice: read again when the boundary moved meanwhile.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let open = rollup::open_days(db, raw).await?;
+        let mut groups = std::collections::HashMap::new();
+        let mut content: std::collections::BTreeMap<String, fold::ContentDay> = Default::default();
+        let mut searches: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+        let mut add_search = |query: &str, times: i64, results: i64| {
+            let row = searches.entry(query.to_string()).or_insert((0, results));
+            row.0 += times;
+            row.1 = row.1.min(results);
+        };
+        if let Some(stored_until) = open.stored_until_day {
+            let to = to_day.min(stored_until);
+            for (cell, n) in repo::funnel_groups(db, from_day, to).await? {
+                *groups
+                    .entry((
+                        cell.persona,
+                        cell.entry_stage,
+                        cell.entry_guide,
+                        cell.steps,
+                        cell.furthest_stage,
+                    ))
+                    .or_insert(0) += n;
+            }
+            for (slug, day) in repo::content_range(db, from_day, to).await? {
+                content.entry(slug).or_default().add(&day);
+            }
+            for (query, times, results) in repo::thin_searches(db, from_day, to).await? {
+                add_search(&query, times, results);
+            }
+        }
+        for (cell, n) in open.fold.cell_deltas() {
+            if in_range(cell.day) {
+                *groups
+                    .entry((
+                        cell.persona,
+                        cell.entry_stage,
+                        cell.entry_guide,
+                        cell.steps,
+                        cell.furthest_stage,
+                    ))
+                    .or_insert(0) += n;
+            }
+        }
+        for ((day, slug), figures) in &open.fold.content {
+            if in_range(*day) {
+                content.entry(slug.clone()).or_default().add(figures);
+            }
+        }
+        for ((day, query), search) in &open.fold.searches {
+            if in_range(*day) && (0..=2).contains(&search.results) {
+                add_search(query, search.searches, search.results);
+            }
+        }
+        let still = if raw {
+            None
+        } else {
+            repo::rolled_until(db.pool()).await?
+        };
+        let moved = !raw && still.map(|t| t.div_euclid(fold::DAY)) != open.stored_until_day;
+        if !moved || attempts >= 3 {
+            groups.retain(|_, n| *n != 0);
+            return Ok(Figures {
+                groups,
+                content,
+                searches,
+                open,
+            });
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn build(
+    db: &crate::db::Db,
+    range: model::Range,
+    filter: model::Filter,
+    target_minutes: i64,
+    raw: bool,
+) -> Result<Dashboard, sqlx::Error> {
     use crate::journey::attribution::Model;
     use model::{funnel, median, FULL, WITHOUT_GUIDE};
-    let visitors: Vec<model::VisitorSteps> = repo::visitor_steps(db, &range)
-        .await?
-        .into_iter()
-        .filter(|v| filter.keeps(v))
+    let (from_day, to_day) = (
+        range.from.div_euclid(fold::DAY),
+        range.to.div_euclid(fold::DAY),
+    );
+    let Figures {
+        groups,
+        content: reading,
+        searches,
+        open,
+    } = figures(db, &range, raw).await?;
+    let kept: Vec<(&GroupKey, i64)> = groups
+        .iter()
+        .filter(|(key, _)| filter.keeps(&key.0))
+        .map(|(key, n)| (key, *n))
         .collect();
-    let behind = filter
-        .step
-        .map(|step| model::behind_step(&visitors, &FULL, step))
-        .unwrap_or_default();
-    let drill_total = behind.len();
-    let drill: Vec<model::DrillRow> = behind
-        .into_iter()
-        .take(200)
-        .map(|v| model::DrillRow {
-            visitor: v.visitor.chars().take(8).collect(),
-            first_at: v.first_at,
-            furthest: model::furthest(v),
-            paid_at: v.paid_at,
-            order: v.paid_order.clone(),
-        })
-        .collect();
-    let readers: Vec<_> = visitors.iter().filter(|v| v.guide).cloned().collect();
-    let non_readers: Vec<_> = visitors.iter().filter(|v| !v.guide).cloned().collect();
+    let steps_of = |pick: &dyn Fn(&GroupKey) -> bool| -> Vec<(i64, i64)> {
+        kept.iter()
+            .filter(|(key, _)| pick(key))
+            .map(|(key, n)| (key.3, *n))
+            .collect()
+    };
     let names = repo::persona_names(db).await?;
+    let titles = repo::content_titles(db).await?;
+    let title_of = |slug: &str| {
+        titles.iter().find(|(s, _, _)| s == slug).map_or_else(
+            || (slug.to_string(), String::new()),
+            |(_, t, st)| (t.clone(), st.clone()),
+        )
+    };
     let mut by_persona = Vec::new();
+    let mut progression = Vec::new();
     for (slug, name) in names
         .iter()
         .map(|(slug, name)| (slug.as_str(), name.as_str()))
         .chain(std::iter::once(("", "No persona chosen")))
     {
-        let group: Vec<_> = visitors
-            .iter()
-            .filter(|v| v.persona == slug)
-            .cloned()
-            .collect();
-        if !group.is_empty() {
-            by_persona.push((name.to_string(), funnel(&group, &FULL)));
+        let group = steps_of(&|key| key.0 == slug);
+        if group.iter().map(|(_, n)| n).sum::<i64>() == 0 {
+            continue;
         }
+        by_persona.push((name.to_string(), funnel(&group, &FULL)));
+        let reached = |stage: i64| -> i64 {
+            kept.iter()
+                .filter(|(key, _)| key.0 == slug && key.4 >= stage)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        progression.push(model::Progression {
+            persona: name.to_string(),
+            visitors: reached(0),
+            stages: [reached(1), reached(2), reached(3)],
+            ordered: kept
+                .iter()
+                .filter(|(key, _)| key.0 == slug && key.4 >= 1 && key.3 & fold::PAID != 0)
+                .map(|(_, n)| n)
+                .sum(),
+        });
     }
     let mut by_entry_stage = Vec::new();
     for (key, label) in [
@@ -95,52 +242,132 @@ pub async fn build_dashboard(
         ("decision", "Entered at decision"),
         ("", "Read no guide"),
     ] {
-        let group: Vec<_> = visitors
-            .iter()
-            .filter(|v| v.entry_stage == key)
-            .cloned()
-            .collect();
-        if !group.is_empty() {
+        let group = steps_of(&|k| k.1 == key);
+        if group.iter().map(|(_, n)| n).sum::<i64>() > 0 {
             by_entry_stage.push((label.to_string(), funnel(&group, &WITHOUT_GUIDE)));
         }
     }
-    let mut to_pay: Vec<i64> = visitors
+    let mut entry_guides: Vec<(String, i64)> = Vec::new();
+    for (key, n) in &kept {
+        if key.2.is_empty() {
+            continue;
+        }
+        match entry_guides.iter_mut().find(|(slug, _)| *slug == key.2) {
+            Some(row) => row.1 += n,
+            None => entry_guides.push((key.2.clone(), *n)),
+        }
+    }
+    entry_guides.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let by_entry_guide = entry_guides
+        .iter()
+        .take(8)
+        .map(|(slug, _)| {
+            (
+                title_of(slug).0,
+                funnel(&steps_of(&|k| k.2 == *slug), &WITHOUT_GUIDE),
+            )
+        })
+        .collect();
+    // The visitors behind a step and the paid ones' time to pay: stored states, with the
+    // open days' changes laid over them.
+    let persona = filter.persona_slug();
+    let stored_to = open.stored_until_day.map_or(from_day, |d| to_day.min(d));
+    let overlay = |stored: Vec<fold::VisitorState>, mask: i64| -> Vec<fold::VisitorState> {
+        let mut rows: Vec<fold::VisitorState> = stored
+            .into_iter()
+            .filter(|s| !open.fold.visitors.contains_key(&s.visitor))
+            .chain(open.fold.visitors.values().cloned())
+            .filter(|s| {
+                s.cohort_day() >= from_day
+                    && s.cohort_day() < to_day
+                    && s.steps & mask == mask
+                    && filter.keeps(&s.persona)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.first_at.cmp(&b.first_at).then(a.visitor.cmp(&b.visitor)));
+        rows
+    };
+    let (drill, drill_total) = match filter.step {
+        Some(step) => {
+            let position = FULL.iter().position(|s| *s == step).unwrap_or(0);
+            let mask = model::mask_through(&FULL, position);
+            let stored = if stored_to > from_day {
+                repo::visitors_with(
+                    db,
+                    from_day,
+                    stored_to,
+                    mask,
+                    step == model::Step::Paid,
+                    persona,
+                    400,
+                )
+                .await?
+            } else {
+                Vec::new()
+            };
+            let total = funnel(&steps_of(&|_| true), &FULL)[position].count;
+            let rows = overlay(stored, mask)
+                .into_iter()
+                .take(200)
+                .map(|v| model::DrillRow {
+                    visitor: v.visitor.chars().take(8).collect(),
+                    first_at: v.first_at,
+                    furthest: model::furthest(v.steps),
+                    paid_at: v.paid_at,
+                    order: v.paid_order.clone(),
+                })
+                .collect();
+            (rows, usize::try_from(total).unwrap_or(0))
+        }
+        None => (Vec::new(), 0),
+    };
+    let stored_paid = if stored_to > from_day {
+        repo::visitors_with(
+            db,
+            from_day,
+            stored_to,
+            fold::PAID,
+            true,
+            persona,
+            1_000_000,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let mut to_pay: Vec<i64> = overlay(stored_paid, fold::PAID)
         .iter()
         .filter_map(|v| v.paid_at.map(|at| at - v.first_at))
         .collect();
     let (revenue, attributed_revenue) = repo::revenue(db, &range).await?;
-    let figures = repo::content_figures(db, &range).await?;
-    let titles = repo::content_titles(db).await?;
-    let mut content: Vec<model::ContentRow> = figures
-        .reading
+    let credits = repo::content_credits(db, &range).await?;
+    let mut content: Vec<model::ContentRow> = reading
         .iter()
-        .map(
-            |(slug, title, stage, readers, depth, seconds, tickets)| model::ContentRow {
+        .filter(|(_, day)| day.reads > 0 || day.tickets > 0)
+        .map(|(slug, day)| {
+            let (title, stage) = title_of(slug);
+            model::ContentRow {
                 slug: slug.clone(),
-                title: title.clone(),
-                stage: stage.clone(),
-                readers: *readers,
-                avg_depth: *depth,
-                avg_seconds: *seconds,
+                title,
+                stage,
+                readers: day.readers,
+                avg_depth: day.depth_sum.checked_div(day.depth_n).unwrap_or(0),
+                avg_seconds: day.seconds_sum.checked_div(day.seconds_n).unwrap_or(0),
                 assisted_orders: 0,
-                tickets_after: *tickets,
+                tickets_after: day.tickets,
                 credits: vec![0; Model::ALL.len()],
-            },
-        )
+            }
+        })
         .collect();
     let mut model_totals = vec![0; Model::ALL.len()];
-    for (slug, model_key, cents, orders) in &figures.credits {
+    for (slug, model_key, cents, orders) in &credits {
         let Some(index) = Model::ALL.iter().position(|m| m.key() == model_key) else {
             continue;
         };
         model_totals[index] += cents;
         if !content.iter().any(|row| &row.slug == slug) {
             // Credited for orders of the range, though read before it.
-            let (title, stage) = titles
-                .iter()
-                .find(|(s, _, _)| s == slug)
-                .map(|(_, t, st)| (t.clone(), st.clone()))
-                .unwrap_or_else(|| (slug.clone(), String::new()));
+            let (title, stage) = title_of(slug);
             content.push(model::ContentRow {
                 slug: slug.clone(),
                 title,
@@ -161,22 +388,32 @@ pub async fn build_dashboard(
             }
         }
     }
+    content.sort_by(|a, b| b.readers.cmp(&a.readers).then_with(|| a.slug.cmp(&b.slug)));
+    let mut thin: Vec<(String, i64, i64)> = searches
+        .into_iter()
+        .map(|(query, (times, results))| (query, times, results))
+        .collect();
+    thin.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    thin.truncate(20);
+    let all = steps_of(&|_| true);
     Ok(Dashboard {
         filter,
         drill,
         drill_total,
-        funnel: funnel(&visitors, &FULL),
-        readers: funnel(&readers, &WITHOUT_GUIDE),
-        non_readers: funnel(&non_readers, &WITHOUT_GUIDE),
+        funnel: funnel(&all, &FULL),
+        readers: funnel(&steps_of(&|k| k.3 & fold::GUIDE != 0), &WITHOUT_GUIDE),
+        non_readers: funnel(&steps_of(&|k| k.3 & fold::GUIDE == 0), &WITHOUT_GUIDE),
         by_persona,
         by_entry_stage,
+        by_entry_guide,
+        progression,
         median_time_to_pay: median(&mut to_pay),
         content,
         revenue,
         attributed_revenue,
         model_totals,
         sales: sales(db, &range, target_minutes).await?,
-        gaps: gaps(db, &range, &names).await?,
+        gaps: gaps(db, &range, &names, thin).await?,
         personas: names,
         currency: crate::money::Currency::Usd,
         range,
@@ -238,6 +475,7 @@ async fn gaps(
     db: &crate::db::Db,
     range: &model::Range,
     personas: &[(String, String)],
+    searches: Vec<(String, i64, i64)>,
 ) -> Result<model::GapView, sqlx::Error> {
     let coverage = repo::coverage(db).await?;
     let mut empty_cells = Vec::new();
@@ -252,7 +490,7 @@ async fn gaps(
         }
     }
     Ok(model::GapView {
-        searches: repo::thin_searches(db, range).await?,
+        searches,
         lost_reasons: repo::lost_reasons(db, range).await?,
         empty_cells,
     })
@@ -293,6 +531,31 @@ pub fn csv_of(dashboard: &Dashboard, table: &str) -> Option<String> {
             }
             for (name, steps) in &dashboard.by_entry_stage {
                 write_funnel(&mut out, name, steps);
+            }
+            for (name, steps) in &dashboard.by_entry_guide {
+                write_funnel(&mut out, &format!("First guide: {name}"), steps);
+            }
+        }
+        "stages" => {
+            let _ = out.write_record([
+                "persona",
+                "visitors",
+                "read awareness or later",
+                "read consideration or later",
+                "read decision",
+                "readers who paid",
+                "most stopped",
+            ]);
+            for p in &dashboard.progression {
+                let _ = out.write_record([
+                    p.persona.clone(),
+                    p.visitors.to_string(),
+                    p.stages[0].to_string(),
+                    p.stages[1].to_string(),
+                    p.stages[2].to_string(),
+                    p.ordered.to_string(),
+                    p.stalled_at().to_string(),
+                ]);
             }
         }
         "content" => {
@@ -358,7 +621,7 @@ pub fn csv_of(dashboard: &Dashboard, table: &str) -> Option<String> {
         .and_then(|bytes| String::from_utf8(bytes).ok())
 }
 
-/// GET /admin/analytics/export?table=funnel|content|sales|gaps&range=…: a table as CSV.
+/// GET /admin/analytics/export?table=funnel|stages|content|sales|gaps&range=…: a table as CSV.
 #[cfg(feature = "ssr")]
 pub async fn get_export(
     axum::extract::State(ctx): axum::extract::State<crate::forms::PageContext>,
@@ -423,7 +686,7 @@ pub async fn get_export(
         }
         None => (
             axum::http::StatusCode::NOT_FOUND,
-            "No such table: ask for funnel, content, sales or gaps.",
+            "No such table: ask for funnel, stages, content, sales or gaps.",
         )
             .into_response(),
     }

@@ -71,25 +71,6 @@ impl Range {
     }
 }
 
-/// One visitor of the range as the funnel sees them: which steps they reached.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitorSteps {
-    pub visitor: String,
-    pub product: bool,
-    pub guide: bool,
-    pub cart: bool,
-    pub checkout: bool,
-    pub paid: bool,
-    pub first_at: i64,
-    /// When their first order of the range was paid, and that order ("" for none).
-    pub paid_at: Option<i64>,
-    pub paid_order: String,
-    /// The persona they chose, else "".
-    pub persona: String,
-    /// The stage of the first guide they read ("" when none).
-    pub entry_stage: String,
-}
-
 /// The funnel's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
@@ -137,15 +118,21 @@ impl Step {
         }
     }
 
-    fn reached(self, v: &VisitorSteps) -> bool {
+    /// The step's bit in a visitor's steps (none for "Visitors": everyone).
+    pub fn bit(self) -> i64 {
+        use super::fold::{CART, CHECKOUT, GUIDE, PAID, PRODUCT};
         match self {
-            Step::Visited => true,
-            Step::ViewedProduct => v.product,
-            Step::ReadGuide => v.guide,
-            Step::AddedToCart => v.cart,
-            Step::StartedCheckout => v.checkout,
-            Step::Paid => v.paid,
+            Step::Visited => 0,
+            Step::ViewedProduct => PRODUCT,
+            Step::ReadGuide => GUIDE,
+            Step::AddedToCart => CART,
+            Step::StartedCheckout => CHECKOUT,
+            Step::Paid => PAID,
         }
+    }
+
+    fn reached(self, steps: i64) -> bool {
+        steps & self.bit() == self.bit()
     }
 }
 
@@ -159,15 +146,18 @@ pub struct FunnelStep {
     pub dropped: i64,
 }
 
-/// Who got through `steps` in order (each counted only if they reached every earlier one).
-pub fn funnel(visitors: &[VisitorSteps], steps: &[Step]) -> Vec<FunnelStep> {
+/// Who got through `steps` in order (each counted only if they reached every earlier one),
+/// from groups of (steps taken, visitors).
+pub fn funnel(groups: &[(i64, i64)], steps: &[Step]) -> Vec<FunnelStep> {
     let mut out: Vec<FunnelStep> = Vec::new();
     let mut previous: Option<i64> = None;
     for (i, step) in steps.iter().enumerate() {
-        let count = visitors
+        let mask = mask_through(steps, i);
+        let count = groups
             .iter()
-            .filter(|v| steps[..=i].iter().all(|s| s.reached(v)))
-            .count() as i64;
+            .filter(|(taken, _)| taken & mask == mask)
+            .map(|(_, n)| n)
+            .sum::<i64>();
         let (conversion_bp, dropped) = match previous {
             None => (10_000, 0),
             Some(0) => (0, 0),
@@ -184,19 +174,11 @@ pub fn funnel(visitors: &[VisitorSteps], steps: &[Step]) -> Vec<FunnelStep> {
     out
 }
 
-/// Which visitors are behind a funnel step (reached it after every earlier step).
-pub fn behind_step<'a>(
-    visitors: &'a [VisitorSteps],
-    steps: &[Step],
-    step: Step,
-) -> Vec<&'a VisitorSteps> {
-    let Some(position) = steps.iter().position(|s| *s == step) else {
-        return Vec::new();
-    };
-    visitors
+/// The steps a visitor must have taken to count at `steps[i]`.
+pub fn mask_through(steps: &[Step], i: usize) -> i64 {
+    steps[..=i.min(steps.len() - 1)]
         .iter()
-        .filter(|v| steps[..=position].iter().all(|s| s.reached(v)))
-        .collect()
+        .fold(0, |mask, s| mask | s.bit())
 }
 
 /// The full funnel of the dashboard.
@@ -320,12 +302,17 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn keeps(&self, visitor: &VisitorSteps) -> bool {
+    /// The persona a visitor must have to be kept: `None` for anyone, "" for none chosen.
+    pub fn persona_slug(&self) -> Option<&str> {
         match self.persona.as_str() {
-            "" => true,
-            "none" => visitor.persona.is_empty(),
-            slug => visitor.persona == slug,
+            "" => None,
+            "none" => Some(""),
+            slug => Some(slug),
         }
+    }
+
+    pub fn keeps(&self, persona: &str) -> bool {
+        self.persona_slug().is_none_or(|wanted| wanted == persona)
     }
 }
 
@@ -342,10 +329,10 @@ pub struct DrillRow {
 }
 
 /// The furthest step of the full funnel a visitor reached in order.
-pub fn furthest(visitor: &VisitorSteps) -> Step {
+pub fn furthest(steps: i64) -> Step {
     let mut reached = Step::Visited;
     for step in FULL {
-        if step.reached(visitor) {
+        if step.reached(steps) {
             reached = step;
         } else {
             break;
@@ -371,6 +358,10 @@ pub struct Dashboard {
     pub by_persona: Vec<(String, Vec<FunnelStep>)>,
     /// (stage the visitor entered at, its funnel).
     pub by_entry_stage: Vec<(String, Vec<FunnelStep>)>,
+    /// (title of the first guide read, its funnel) for the guides most visitors entered by.
+    pub by_entry_guide: Vec<(String, Vec<FunnelStep>)>,
+    /// Per persona, how far visitors read through the stages and how many then paid.
+    pub progression: Vec<Progression>,
     pub median_time_to_pay: Option<i64>,
     pub content: Vec<ContentRow>,
     /// Revenue of paid orders in the range, and of those credited to any guide.
@@ -382,6 +373,33 @@ pub struct Dashboard {
     pub currency: crate::money::Currency,
 }
 
+/// One persona's walk through the stages: visitors, how many read a guide at each stage
+/// or later (awareness, consideration, decision), and how many of those readers paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progression {
+    pub persona: String,
+    pub visitors: i64,
+    pub stages: [i64; 3],
+    pub ordered: i64,
+}
+
+impl Progression {
+    /// Where most of them stopped: the step with the largest drop ("" when nobody read).
+    pub fn stalled_at(&self) -> &'static str {
+        let steps = [
+            (self.visitors, self.stages[0], "before reading"),
+            (self.stages[0], self.stages[1], "at awareness"),
+            (self.stages[1], self.stages[2], "at consideration"),
+            (self.stages[2], self.ordered, "at decision"),
+        ];
+        steps
+            .iter()
+            .filter(|(before, after, _)| before > after)
+            .max_by_key(|(before, after, _)| before - after)
+            .map_or("", |(_, _, label)| label)
+    }
+}
+
 /// The attribution models' labels, in the tables' column order.
 pub fn model_labels() -> Vec<&'static str> {
     Model::ALL.iter().map(|m| m.label()).collect()
@@ -391,15 +409,17 @@ pub fn model_labels() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    fn visitor(product: bool, guide: bool, cart: bool, checkout: bool, paid: bool) -> VisitorSteps {
-        VisitorSteps {
-            product,
-            guide,
-            cart,
-            checkout,
-            paid,
-            ..Default::default()
-        }
+    fn visitor(product: bool, guide: bool, cart: bool, checkout: bool, paid: bool) -> (i64, i64) {
+        use crate::analytics::fold::{CART, CHECKOUT, GUIDE, PAID, PRODUCT};
+        let bit = |on: bool, b: i64| if on { b } else { 0 };
+        (
+            bit(product, PRODUCT)
+                | bit(guide, GUIDE)
+                | bit(cart, CART)
+                | bit(checkout, CHECKOUT)
+                | bit(paid, PAID),
+            1,
+        )
     }
 
     #[test]
@@ -421,9 +441,20 @@ mod tests {
             short.iter().map(|s| s.count).collect::<Vec<_>>(),
             vec![4, 3, 3, 2, 2]
         );
-        assert_eq!(behind_step(&visitors, &FULL, Step::AddedToCart).len(), 2);
+        // Groups weigh as many visitors as they hold.
+        let grouped = funnel(&[(visitors[0].0, 3), (0, 2)], &FULL);
+        assert_eq!(grouped[0].count, 5);
+        assert_eq!(grouped[5].count, 3);
+        assert_eq!(furthest(visitors[2].0), Step::ViewedProduct);
         let empty = funnel(&[], &FULL);
         assert!(empty.iter().all(|s| s.count == 0));
+        let walk = Progression {
+            persona: "x".into(),
+            visitors: 100,
+            stages: [60, 50, 10],
+            ordered: 5,
+        };
+        assert_eq!(walk.stalled_at(), "at consideration");
     }
 
     #[test]

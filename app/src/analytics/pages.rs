@@ -184,7 +184,39 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 </Scroll>
                 <Breakdown title="By persona" groups=d.by_persona.clone()/>
                 <Breakdown title="By the stage of the first guide read" groups=d.by_entry_stage.clone()/>
+                <Breakdown title="By the first guide read" groups=d.by_entry_guide.clone()/>
                 <p><a class="btn btn--small" href=export("funnel")>"Download the funnel (CSV)"</a></p>
+            </section>
+
+            <section class="panel" aria-labelledby="stages-heading">
+                <h2 id="stages-heading">"Through the stages, by persona"</h2>
+                <p class="muted">"How many of each persona's visitors read a guide at each stage or a later one, how many of those readers paid, and where most of them stopped."</p>
+                {if d.progression.is_empty() {
+                    view! { <p>"Nobody visited in this period."</p> }.into_any()
+                } else {
+                    view! {
+                        <Scroll label="Through the stages, by persona".to_string()>
+                            <table class="admin-table">
+                                <thead><tr>
+                                    <th scope="col">"Persona"</th><th scope="col" class="num">"Visitors"</th><th scope="col" class="num">"Awareness"</th>
+                                    <th scope="col" class="num">"Consideration"</th><th scope="col" class="num">"Decision"</th><th scope="col" class="num">"Paid"</th><th scope="col">"Most stopped"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.progression.iter().map(|p| view! {
+                                        <tr>
+                                            <th scope="row">{p.persona.clone()}</th>
+                                            <td class="num">{p.visitors}</td>
+                                            {p.stages.iter().map(|n| view! { <td class="num">{*n}</td> }).collect_view()}
+                                            <td class="num">{p.ordered}</td>
+                                            <td>{match p.stalled_at() { "" => "—", stop => stop }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </Scroll>
+                    }.into_any()
+                }}
+                <p><a class="btn btn--small" href=export("stages")>"Download the stages (CSV)"</a></p>
             </section>
 
             <section class="panel" aria-labelledby="content-heading">

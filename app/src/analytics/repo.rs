@@ -3,59 +3,11 @@
 //! quotes — and writes nothing. Every figure comes from one query over the range; the
 //! credit rows were frozen when each order was paid, so reports agree with each other.
 
-use super::model::{Range, VisitorSteps};
+use super::fold::{Cell, ContentDay, SearchDay, TrailEvent, VisitorState};
+use super::model::Range;
 use crate::db::Db;
-use sqlx::Row;
 
 const PAID: &str = "('paid', 'fulfilled', 'partially_refunded', 'refunded')";
-
-/// Every visitor with an event in the range and the funnel steps they reached in it.
-pub async fn visitor_steps(db: &Db, range: &Range) -> Result<Vec<VisitorSteps>, sqlx::Error> {
-    let sql = format!(
-        "SELECT e.visitor_id, \
-                CAST(MAX(CASE WHEN e.kind = 'product_view' THEN 1 ELSE 0 END) AS BIGINT) AS product, \
-                CAST(MAX(CASE WHEN e.kind = 'content_view' THEN 1 ELSE 0 END) AS BIGINT) AS guide, \
-                CAST(MAX(CASE WHEN e.kind = 'cart' THEN 1 ELSE 0 END) AS BIGINT) AS cart, \
-                CAST(MAX(CASE WHEN e.kind = 'checkout' THEN 1 ELSE 0 END) AS BIGINT) AS checkout, \
-                CAST(MAX(CASE WHEN o.status IN {PAID} THEN 1 ELSE 0 END) AS BIGINT) AS paid, \
-                MIN(e.created_at) AS first_at, \
-                MIN(CASE WHEN o.status IN {PAID} THEN o.paid_at END) AS paid_at, \
-                COALESCE(MIN(CASE WHEN o.status IN {PAID} THEN o.public_id END), '') AS paid_order, \
-                MAX(COALESCE(p.persona_slug, '')) AS persona, \
-                COALESCE((SELECT f.detail FROM journey_events f WHERE f.visitor_id = e.visitor_id \
-                    AND f.kind = 'content_view' AND f.created_at >= $1 AND f.created_at < $2 \
-                    ORDER BY f.created_at, f.id LIMIT 1), '') AS entry_stage \
-         FROM journey_events e \
-         LEFT JOIN orders o ON e.kind = 'checkout' AND o.public_id = e.subject \
-         LEFT JOIN visitor_profiles p ON p.visitor_id = e.visitor_id \
-         WHERE e.created_at >= $1 AND e.created_at < $2 \
-         GROUP BY e.visitor_id ORDER BY MIN(e.created_at)"
-    );
-    sqlx::query(&sql)
-        .bind(range.from)
-        .bind(range.to)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            let flag =
-                |name: &str| -> Result<bool, sqlx::Error> { Ok(r.try_get::<i64, _>(name)? == 1) };
-            Ok(VisitorSteps {
-                visitor: r.try_get("visitor_id")?,
-                product: flag("product")?,
-                guide: flag("guide")?,
-                cart: flag("cart")?,
-                checkout: flag("checkout")?,
-                paid: flag("paid")?,
-                first_at: r.try_get("first_at")?,
-                paid_at: r.try_get("paid_at")?,
-                paid_order: r.try_get("paid_order")?,
-                persona: r.try_get("persona")?,
-                entry_stage: r.try_get("entry_stage")?,
-            })
-        })
-        .collect()
-}
 
 /// Persona slugs and names.
 pub async fn persona_names(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
@@ -79,34 +31,13 @@ pub async fn revenue(db: &Db, range: &Range) -> Result<(i64, i64), sqlx::Error> 
         .await
 }
 
-/// Per guide: readers and measured reading in the range, and what the frozen credits of
-/// orders paid in the range give it under each model ((slug, model) → cents).
-pub struct ContentFigures {
-    /// (slug, title, stage, readers, average depth, average seconds, tickets after reading).
-    pub reading: Vec<(String, String, String, i64, i64, i64, i64)>,
-    /// (slug, model, cents, orders).
-    pub credits: Vec<(String, String, i64, i64)>,
-}
-
-pub async fn content_figures(db: &Db, range: &Range) -> Result<ContentFigures, sqlx::Error> {
-    let reading: Vec<(String, String, String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT c.slug, c.title, c.stage, \
-                CAST(COUNT(DISTINCT e.visitor_id) AS BIGINT), \
-                CAST(COALESCE(AVG(CASE WHEN e.read_depth > 0 THEN e.read_depth END), 0) AS BIGINT), \
-                CAST(COALESCE(AVG(CASE WHEN e.read_seconds > 0 THEN e.read_seconds END), 0) AS BIGINT), \
-                CAST((SELECT COUNT(*) FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2 \
-                    AND EXISTS (SELECT 1 FROM journey_events r WHERE r.kind = 'content_view' \
-                        AND r.subject = c.slug AND r.created_at <= t.created_at \
-                        AND (t.owner = 'v:' || r.visitor_id OR t.user_id = r.user_id))) AS BIGINT) \
-         FROM content c JOIN journey_events e ON e.kind = 'content_view' AND e.subject = c.slug \
-         WHERE e.created_at >= $1 AND e.created_at < $2 \
-         GROUP BY c.slug, c.title, c.stage ORDER BY COUNT(DISTINCT e.visitor_id) DESC, c.slug",
-    )
-    .bind(range.from)
-    .bind(range.to)
-    .fetch_all(db.pool())
-    .await?;
-    let credits: Vec<(String, String, i64, i64)> = sqlx::query_as(
+/// What the frozen credits of orders paid in the range give each guide:
+/// (slug, model, cents, orders).
+pub async fn content_credits(
+    db: &Db,
+    range: &Range,
+) -> Result<Vec<(String, String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT content_slug, model, CAST(SUM(credit_cents) AS BIGINT), CAST(COUNT(*) AS BIGINT) \
          FROM content_credits WHERE paid_at >= $1 AND paid_at < $2 \
          GROUP BY content_slug, model",
@@ -114,8 +45,7 @@ pub async fn content_figures(db: &Db, range: &Range) -> Result<ContentFigures, s
     .bind(range.from)
     .bind(range.to)
     .fetch_all(db.pool())
-    .await?;
-    Ok(ContentFigures { reading, credits })
+    .await
 }
 
 /// Titles and stages of guides that have credits but were not read in the range.
@@ -159,27 +89,6 @@ pub async fn sales_revenue(db: &Db, range: &Range) -> Result<(i64, i64, i64), sq
     Ok((quotes, talked, all - talked))
 }
 
-/// Searches in the range that found nothing or little: (text, times, results last time).
-pub async fn thin_searches(db: &Db, range: &Range) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT LOWER(subject), CAST(COUNT(*) AS BIGINT), MAX(detail) FROM journey_events \
-         WHERE kind = 'search' AND created_at >= $1 AND created_at < $2 AND detail <> '' \
-         GROUP BY LOWER(subject) ORDER BY COUNT(*) DESC, LOWER(subject) LIMIT 200",
-    )
-    .bind(range.from)
-    .bind(range.to)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(text, times, results)| {
-            let results = results.parse::<i64>().ok()?;
-            (results <= 2).then_some((text, times, results))
-        })
-        .take(20)
-        .collect())
-}
-
 /// Why tickets of the range were lost, most common first.
 pub async fn lost_reasons(db: &Db, range: &Range) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -202,4 +111,467 @@ pub async fn coverage(db: &Db) -> Result<Vec<(String, String, i64)>, sqlx::Error
     )
     .fetch_all(db.pool())
     .await
+}
+
+// ---- The rollups (see `fold.rs` and `rollup.rs`) ----
+
+/// Every event before this instant is in the rollups (`None`: nothing rolled up yet).
+pub async fn rolled_until<'e, E>(ex: E) -> Result<Option<i64>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT rolled_until FROM analytics_rollup_state WHERE id = 1")
+        .fetch_one(ex)
+        .await
+}
+
+/// When the oldest event still kept was recorded.
+pub async fn oldest_event(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(created_at) FROM journey_events")
+        .fetch_one(db.pool())
+        .await
+}
+
+/// Claims the next day for this server: moves `rolled_until` from `from` to `to` only if
+/// no other server has (run first in the day's transaction, so a second server waits for
+/// the first and then finds nothing to do).
+pub async fn claim_days(
+    conn: &mut sqlx::AnyConnection,
+    from: Option<i64>,
+    to: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE analytics_rollup_state SET rolled_until = $1 \
+         WHERE id = 1 AND COALESCE(rolled_until, -1) = $2",
+    )
+    .bind(to)
+    .bind(from.unwrap_or(-1))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The visitors whose events, or payments, fall in [from, to).
+const TOUCHED: &str =
+    "SELECT visitor_id FROM journey_events WHERE created_at >= $1 AND created_at < $2 \
+     UNION SELECT e.visitor_id FROM orders o \
+     JOIN journey_events e ON e.kind = 'checkout' AND e.subject = o.public_id \
+     WHERE o.paid_at >= $1 AND o.paid_at < $2";
+
+/// The events of [from, to) and the payments of orders those visitors started, oldest
+/// first (a payment after the events of its second).
+pub async fn trail_between<'e, E>(ex: E, from: i64, to: i64) -> Result<Vec<TrailEvent>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "SELECT visitor_id, kind, subject, detail, created_at, read_depth, read_seconds, 0 AS late, id \
+         FROM journey_events WHERE created_at >= $1 AND created_at < $2 \
+         UNION ALL \
+         SELECT DISTINCT e.visitor_id, 'paid', o.public_id, '', o.paid_at, 0, 0, 1, o.id FROM orders o \
+         JOIN journey_events e ON e.kind = 'checkout' AND e.subject = o.public_id \
+         WHERE o.paid_at >= $1 AND o.paid_at < $2 AND o.status IN {PAID} \
+         ORDER BY 5, 8, 9"
+    );
+    type TrailRow = (String, String, String, String, i64, i64, i64, i64, i64);
+    let rows: Vec<TrailRow> = sqlx::query_as(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(ex)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(visitor, kind, subject, detail, at, depth, seconds, _, _)| TrailEvent {
+                visitor,
+                kind,
+                subject,
+                detail,
+                at,
+                depth,
+                seconds,
+            },
+        )
+        .collect())
+}
+
+type StateRow = (
+    String,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+);
+
+const STATE_COLUMNS: &str = "visitor_id, first_at, persona, entry_stage, entry_guide, steps, \
+     furthest_stage, paid_at, paid_order";
+
+fn state_of(row: StateRow) -> VisitorState {
+    let (
+        visitor,
+        first_at,
+        persona,
+        entry_stage,
+        entry_guide,
+        steps,
+        furthest_stage,
+        paid_at,
+        paid_order,
+    ) = row;
+    VisitorState {
+        visitor,
+        first_at,
+        persona,
+        entry_stage,
+        entry_guide,
+        steps,
+        furthest_stage,
+        paid_at,
+        paid_order,
+    }
+}
+
+/// The stored states of the visitors with events or payments in [from, to).
+pub async fn states_touched<'e, E>(
+    ex: E,
+    from: i64,
+    to: i64,
+) -> Result<Vec<VisitorState>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<StateRow> = sqlx::query_as(&format!(
+        "SELECT {STATE_COLUMNS} FROM funnel_visitors WHERE visitor_id IN ({TOUCHED})"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(state_of).collect())
+}
+
+/// The guides those visitors have read: (visitor, guide, first read).
+pub async fn readers_touched<'e, E>(
+    ex: E,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!(
+        "SELECT visitor_id, slug, first_at FROM content_readers WHERE visitor_id IN ({TOUCHED})"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// One value of a multi-row insert.
+enum Value {
+    Int(i64),
+    MaybeInt(Option<i64>),
+    Text(String),
+}
+
+/// `INSERT {head} VALUES (…), (…) {tail}` in statements of at most 200 rows.
+async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    head: &str,
+    tail: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(200) {
+        let mut sql = format!("INSERT INTO {head} VALUES ");
+        let mut n = 0;
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for j in 0..row.len() {
+                n += 1;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        sql.push(' ');
+        sql.push_str(tail);
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                query = match value {
+                    Value::Int(v) => query.bind(*v),
+                    Value::MaybeInt(v) => query.bind(*v),
+                    Value::Text(v) => query.bind(v.clone()),
+                };
+            }
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Writes a day's fold: changed visitor states, new readers, and the counts added to the
+/// day rows (visitors move between cells; guides' and searches' figures add up).
+pub async fn write_fold(
+    conn: &mut sqlx::AnyConnection,
+    states: &[&VisitorState],
+    readers: &[(String, String, i64)],
+    cells: &std::collections::BTreeMap<Cell, i64>,
+    content: &std::collections::BTreeMap<(i64, String), ContentDay>,
+    searches: &std::collections::BTreeMap<(i64, String), SearchDay>,
+) -> Result<(), sqlx::Error> {
+    use Value::{Int, MaybeInt, Text};
+    let rows = states
+        .iter()
+        .map(|s| {
+            vec![
+                Text(s.visitor.clone()),
+                Int(s.first_at),
+                Int(s.cohort_day()),
+                Text(s.persona.clone()),
+                Text(s.entry_stage.clone()),
+                Text(s.entry_guide.clone()),
+                Int(s.steps),
+                Int(s.furthest_stage),
+                MaybeInt(s.paid_at),
+                Text(s.paid_order.clone()),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "funnel_visitors (visitor_id, first_at, cohort_day, persona, entry_stage, entry_guide, \
+         steps, furthest_stage, paid_at, paid_order)",
+        "ON CONFLICT (visitor_id) DO UPDATE SET first_at = excluded.first_at, \
+         cohort_day = excluded.cohort_day, persona = excluded.persona, \
+         entry_stage = excluded.entry_stage, entry_guide = excluded.entry_guide, \
+         steps = excluded.steps, furthest_stage = excluded.furthest_stage, \
+         paid_at = excluded.paid_at, paid_order = excluded.paid_order",
+        rows,
+    )
+    .await?;
+    let rows = readers
+        .iter()
+        .map(|(visitor, slug, at)| vec![Text(visitor.clone()), Text(slug.clone()), Int(*at)])
+        .collect();
+    insert_rows(
+        conn,
+        "content_readers (visitor_id, slug, first_at)",
+        "ON CONFLICT (visitor_id, slug) DO NOTHING",
+        rows,
+    )
+    .await?;
+    let rows = cells
+        .iter()
+        .map(|(c, n)| {
+            vec![
+                Int(c.day),
+                Text(c.persona.clone()),
+                Text(c.entry_stage.clone()),
+                Text(c.entry_guide.clone()),
+                Int(c.steps),
+                Int(c.furthest_stage),
+                Int(*n),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "funnel_days (day, persona, entry_stage, entry_guide, steps, furthest_stage, visitors)",
+        "ON CONFLICT (day, persona, entry_stage, entry_guide, steps, furthest_stage) \
+         DO UPDATE SET visitors = funnel_days.visitors + excluded.visitors",
+        rows,
+    )
+    .await?;
+    let rows = content
+        .iter()
+        .map(|((day, slug), c)| {
+            vec![
+                Int(*day),
+                Text(slug.clone()),
+                Int(c.readers),
+                Int(c.reads),
+                Int(c.depth_sum),
+                Int(c.depth_n),
+                Int(c.seconds_sum),
+                Int(c.seconds_n),
+                Int(c.tickets),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "content_days (day, slug, readers, reads, depth_sum, depth_n, seconds_sum, seconds_n, tickets)",
+        "ON CONFLICT (day, slug) DO UPDATE SET readers = content_days.readers + excluded.readers, \
+         reads = content_days.reads + excluded.reads, \
+         depth_sum = content_days.depth_sum + excluded.depth_sum, \
+         depth_n = content_days.depth_n + excluded.depth_n, \
+         seconds_sum = content_days.seconds_sum + excluded.seconds_sum, \
+         seconds_n = content_days.seconds_n + excluded.seconds_n, \
+         tickets = content_days.tickets + excluded.tickets",
+        rows,
+    )
+    .await?;
+    let rows = searches
+        .iter()
+        .map(|((day, query), s)| {
+            vec![
+                Int(*day),
+                Text(query.clone()),
+                Int(s.searches),
+                Int(s.results),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "search_days (day, query, searches, results)",
+        "ON CONFLICT (day, query) DO UPDATE SET searches = search_days.searches + excluded.searches, \
+         results = excluded.results",
+        rows,
+    )
+    .await
+}
+
+/// Visitors who came in [from_day, to_day), grouped the way every report cuts them.
+pub async fn funnel_groups(
+    db: &Db,
+    from_day: i64,
+    to_day: i64,
+) -> Result<Vec<(Cell, i64)>, sqlx::Error> {
+    let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT persona, entry_stage, entry_guide, steps, furthest_stage, CAST(SUM(visitors) AS BIGINT) \
+         FROM funnel_days WHERE day >= $1 AND day < $2 \
+         GROUP BY persona, entry_stage, entry_guide, steps, furthest_stage",
+    )
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(persona, entry_stage, entry_guide, steps, furthest_stage, n)| {
+                (
+                    Cell {
+                        day: from_day,
+                        persona,
+                        entry_stage,
+                        entry_guide,
+                        steps,
+                        furthest_stage,
+                    },
+                    n,
+                )
+            },
+        )
+        .collect())
+}
+
+/// Each guide's figures over [from_day, to_day).
+pub async fn content_range(
+    db: &Db,
+    from_day: i64,
+    to_day: i64,
+) -> Result<Vec<(String, ContentDay)>, sqlx::Error> {
+    type Sums = (String, i64, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Sums> = sqlx::query_as(
+        "SELECT slug, CAST(SUM(readers) AS BIGINT), CAST(SUM(reads) AS BIGINT), \
+                CAST(SUM(depth_sum) AS BIGINT), CAST(SUM(depth_n) AS BIGINT), \
+                CAST(SUM(seconds_sum) AS BIGINT), CAST(SUM(seconds_n) AS BIGINT), \
+                CAST(SUM(tickets) AS BIGINT) \
+         FROM content_days WHERE day >= $1 AND day < $2 GROUP BY slug",
+    )
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(slug, readers, reads, depth_sum, depth_n, seconds_sum, seconds_n, tickets)| {
+                (
+                    slug,
+                    ContentDay {
+                        readers,
+                        reads,
+                        depth_sum,
+                        depth_n,
+                        seconds_sum,
+                        seconds_n,
+                        tickets,
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// Searches of [from_day, to_day) on days they found two results or fewer: (text, times,
+/// fewest results), most frequent first.
+pub async fn thin_searches(
+    db: &Db,
+    from_day: i64,
+    to_day: i64,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT query, CAST(SUM(searches) AS BIGINT), CAST(MIN(results) AS BIGINT) FROM search_days \
+         WHERE day >= $1 AND day < $2 AND results >= 0 AND results <= 2 \
+         GROUP BY query ORDER BY SUM(searches) DESC, query LIMIT 200",
+    )
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Stored visitors who came in [from_day, to_day) and took every step in `steps_mask`
+/// (paid ones only when `paid` is set), of one persona ("" for none, `None` for any),
+/// earliest first.
+#[allow(clippy::too_many_arguments)]
+pub async fn visitors_with(
+    db: &Db,
+    from_day: i64,
+    to_day: i64,
+    steps_mask: i64,
+    paid: bool,
+    persona: Option<&str>,
+    limit: i64,
+) -> Result<Vec<VisitorState>, sqlx::Error> {
+    let paid_clause = if paid { "AND paid_at IS NOT NULL " } else { "" };
+    let rows: Vec<StateRow> = sqlx::query_as(&format!(
+        "SELECT {STATE_COLUMNS} FROM funnel_visitors \
+         WHERE cohort_day >= $1 AND cohort_day < $2 AND (steps & $3) = $3 {paid_clause}\
+           AND ($4 = '*' OR persona = $4) \
+         ORDER BY cohort_day, first_at LIMIT $5"
+    ))
+    .bind(from_day)
+    .bind(to_day)
+    .bind(steps_mask)
+    .bind(persona.unwrap_or("*"))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(state_of).collect())
+}
+
+/// Deletes raw events recorded before `before` (the caller makes sure they are rolled up).
+pub async fn purge_events(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM journey_events WHERE created_at < $1")
+            .bind(before)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
 }

@@ -251,7 +251,7 @@ pub async fn product_names(
 }
 
 /// Forgets everything about the visitor (and their account's trail): events, the chosen
-/// persona, saved items.
+/// persona, saved items, and what the analytics rollups hold about them by id.
 pub async fn clear_trail(
     db: &Db,
     visitor_id: &str,
@@ -271,6 +271,13 @@ pub async fn clear_trail(
         .bind(visitor_id)
         .execute(&mut *tx)
         .await?;
+    // The analytics rollups' per-visitor rows go too; their day counts stay, anonymous.
+    for table in ["funnel_visitors", "content_readers"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE visitor_id = $1"))
+            .bind(visitor_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
