@@ -80,3 +80,17 @@ CREATE INDEX journey_events_subject ON journey_events(kind, subject);
 CREATE INDEX orders_paid ON orders(paid_at);
 -- Rolling up reads a day at a time; purging deletes the oldest first.
 CREATE INDEX journey_events_time ON journey_events(created_at);
+
+-- The guides a ticket's customer read in the 30 days before opening it, frozen when the
+-- ticket is won or lost (in the same transaction; a reopened ticket loses them until it
+-- is decided again). A won ticket's quote revenue (its quotes' paid orders) is shared
+-- equally among them, to the cent.
+CREATE TABLE ticket_credits (
+    ticket_id    INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    content_slug TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('won', 'lost')),
+    credit_cents INTEGER NOT NULL DEFAULT 0,
+    decided_at   INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, content_slug)
+);
+CREATE INDEX ticket_credits_decided ON ticket_credits(decided_at);

@@ -7,7 +7,7 @@ use crate::startup::Application;
 use app::db::Db;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout]\n       storefront backup FILE | restore FILE   (SQLite stores; stop the server before restoring)\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
+const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout|bench-analytics [--events N]]\n       storefront backup FILE | restore FILE   (SQLite stores; stop the server before restoring)\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,6 +52,7 @@ pub fn main() -> ExitCode {
             },
             "bench-search" => crate::seed::bench_search(&config, &args[1..]).await,
             "bench-checkout" => crate::bench::bench_checkout(&config).await,
+            "bench-analytics" => crate::bench_analytics::bench_analytics(&config, &args[1..]).await,
             "help" | "--help" | "-h" => {
                 println!("{USAGE}");
                 Ok(())

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod bench;
+pub mod bench_analytics;
 pub mod cli;
 pub mod config;
 pub mod faults;

@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: page throughput against a static file of the same size (wrk, 64
-//! connections) and search latency at 100,000 products on SQLite and PostgreSQL.
+//! connections), search latency at 100,000 products, the payment path, and the analytics
+//! dashboard over 1 M and 10 M generated journey events, on SQLite and PostgreSQL.
 //! Figures are printed, never asserted: targets live here, not in timed tests.
 
 use crate::test::{free_port, wait_for_server};
@@ -119,6 +120,43 @@ pub fn bench() -> Result<()> {
         )?;
     } else {
         println!("SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)");
+    }
+
+    // 3. The analytics dashboard over a year of research trail (target: p95 <= 100 ms at
+    //    10 M events; rolling up 1 M events in under a minute).
+    for events in ["1000000", "10000000"] {
+        println!("\nanalytics dashboard, {events} events, SQLite:");
+        run_cmd(
+            Command::new(&bin)
+                .args(["bench-analytics", "--events", events])
+                .env(
+                    "DATABASE_URL",
+                    format!("sqlite://{}/analytics-{events}.db", scratch.display()),
+                )
+                .env("RUST_LOG", "error"),
+        )?;
+        if have("psql") {
+            run_cmd(Command::new("psql").arg(&admin).args([
+                "-q",
+                "-c",
+                "DROP DATABASE IF EXISTS storefront_bench_analytics",
+                "-c",
+                "CREATE DATABASE storefront_bench_analytics",
+            ]))?;
+            let pg_url = match admin.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/storefront_bench_analytics"),
+                None => admin.clone(),
+            };
+            println!("\nanalytics dashboard, {events} events, PostgreSQL:");
+            run_cmd(
+                Command::new(&bin)
+                    .args(["bench-analytics", "--events", events])
+                    .env("DATABASE_URL", &pg_url)
+                    .env("RUST_LOG", "error"),
+            )?;
+        } else {
+            println!("SKIPPED: PostgreSQL analytics benchmark (no psql)");
+        }
     }
     Ok(())
 }

@@ -355,6 +355,9 @@ async fn build(
                 avg_seconds: day.seconds_sum.checked_div(day.seconds_n).unwrap_or(0),
                 assisted_orders: 0,
                 tickets_after: day.tickets,
+                won_tickets: 0,
+                lost_tickets: 0,
+                quote_credit: 0,
                 credits: vec![0; Model::ALL.len()],
             }
         })
@@ -377,6 +380,9 @@ async fn build(
                 avg_seconds: 0,
                 assisted_orders: 0,
                 tickets_after: 0,
+                won_tickets: 0,
+                lost_tickets: 0,
+                quote_credit: 0,
                 credits: vec![0; Model::ALL.len()],
             });
         }
@@ -386,6 +392,30 @@ async fn build(
             if *model_key == Model::Linear.key() {
                 row.assisted_orders = *orders;
             }
+        }
+    }
+    for (slug, won, lost, cents) in repo::ticket_credits(db, &range).await? {
+        if !content.iter().any(|row| row.slug == slug) {
+            let (title, stage) = title_of(&slug);
+            content.push(model::ContentRow {
+                slug: slug.clone(),
+                title,
+                stage,
+                readers: 0,
+                avg_depth: 0,
+                avg_seconds: 0,
+                assisted_orders: 0,
+                tickets_after: 0,
+                won_tickets: 0,
+                lost_tickets: 0,
+                quote_credit: 0,
+                credits: vec![0; Model::ALL.len()],
+            });
+        }
+        if let Some(row) = content.iter_mut().find(|row| row.slug == slug) {
+            row.won_tickets = won;
+            row.lost_tickets = lost;
+            row.quote_credit = cents;
         }
     }
     content.sort_by(|a, b| b.readers.cmp(&a.readers).then_with(|| a.slug.cmp(&b.slug)));
@@ -568,6 +598,9 @@ pub fn csv_of(dashboard: &Dashboard, table: &str) -> Option<String> {
                 "average seconds".into(),
                 "assisted orders".into(),
                 "tickets after reading".into(),
+                "tickets won".into(),
+                "tickets lost".into(),
+                "quote revenue".into(),
             ];
             header.extend(Model::ALL.iter().map(|m| format!("revenue, {}", m.label())));
             let _ = out.write_record(&header);
@@ -581,6 +614,9 @@ pub fn csv_of(dashboard: &Dashboard, table: &str) -> Option<String> {
                     row.avg_seconds.to_string(),
                     row.assisted_orders.to_string(),
                     row.tickets_after.to_string(),
+                    row.won_tickets.to_string(),
+                    row.lost_tickets.to_string(),
+                    money(row.quote_credit),
                 ];
                 record.extend(row.credits.iter().map(|c| money(*c)));
                 let _ = out.write_record(&record);

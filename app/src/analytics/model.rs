@@ -253,6 +253,11 @@ pub struct ContentRow {
     /// Orders it is credited on (any model), and tickets opened after reading it.
     pub assisted_orders: i64,
     pub tickets_after: i64,
+    /// Tickets decided in the range whose customer read it first (won, lost), and the
+    /// won tickets' quote revenue credited to it (shared equally among the guides read).
+    pub won_tickets: i64,
+    pub lost_tickets: i64,
+    pub quote_credit: i64,
     /// Revenue credited under each model, in [`Model::ALL`]'s order.
     pub credits: Vec<i64>,
 }

@@ -235,6 +235,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                 <thead><tr>
                                     <th scope="col">"Guide"</th><th scope="col" class="num">"Readers"</th><th scope="col" class="num">"Read depth"</th>
                                     <th scope="col" class="num">"Time"</th><th scope="col" class="num">"Orders"</th><th scope="col" class="num">"Tickets after"</th>
+                                    <th scope="col" class="num">"Won / lost"</th><th scope="col" class="num">"Quote revenue"</th>
                                     {models.iter().map(|m| view! { <th scope="col" class="num">{*m}</th> }).collect_view()}
                                 </tr></thead>
                                 <tbody>
@@ -246,12 +247,14 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                             <td class="num">{if row.avg_seconds > 0 { duration(row.avg_seconds) } else { "—".into() }}</td>
                                             <td class="num">{row.assisted_orders}</td>
                                             <td class="num">{row.tickets_after}</td>
+                                            <td class="num">{format!("{} / {}", row.won_tickets, row.lost_tickets)}</td>
+                                            <td class="num">{money(row.quote_credit)}</td>
                                             {row.credits.iter().map(|c| view! { <td class="num">{money(*c)}</td> }).collect_view()}
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                                 <tfoot><tr>
-                                    <th scope="row" colspan="6">"Credited in all"</th>
+                                    <th scope="row" colspan="8">"Credited in all"</th>
                                     {d.model_totals.iter().map(|t| view! { <td class="num">{money(*t)}</td> }).collect_view()}
                                 </tr></tfoot>
                             </table>

@@ -48,6 +48,25 @@ pub async fn content_credits(
     .await
 }
 
+/// What tickets decided in the range credit each guide read before them:
+/// (slug, won, lost, quote revenue cents).
+pub async fn ticket_credits(
+    db: &Db,
+    range: &Range,
+) -> Result<Vec<(String, i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT content_slug, \
+                CAST(SUM(CASE WHEN outcome = 'won' THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN outcome = 'lost' THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(credit_cents) AS BIGINT) \
+         FROM ticket_credits WHERE decided_at >= $1 AND decided_at < $2 GROUP BY content_slug",
+    )
+    .bind(range.from)
+    .bind(range.to)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// Titles and stages of guides that have credits but were not read in the range.
 pub async fn content_titles(db: &Db) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT slug, title, stage FROM content")
@@ -235,41 +254,69 @@ fn state_of(row: StateRow) -> VisitorState {
     }
 }
 
-/// The stored states of the visitors with events or payments in [from, to).
-pub async fn states_touched<'e, E>(
-    ex: E,
-    from: i64,
-    to: i64,
-) -> Result<Vec<VisitorState>, sqlx::Error>
+/// The visitors with events, or payments, in [from, to).
+pub async fn visitors_touched<'e, E>(ex: E, from: i64, to: i64) -> Result<Vec<String>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let rows: Vec<StateRow> = sqlx::query_as(&format!(
-        "SELECT {STATE_COLUMNS} FROM funnel_visitors WHERE visitor_id IN ({TOUCHED})"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(state_of).collect())
+    sqlx::query_scalar(TOUCHED)
+        .bind(from)
+        .bind(to)
+        .fetch_all(ex)
+        .await
 }
 
-/// The guides those visitors have read: (visitor, guide, first read).
-pub async fn readers_touched<'e, E>(
+/// "$1, $2, …" for `n` values.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Visitor ids per statement when asking by id.
+pub const IDS_PER_QUERY: usize = 500;
+
+/// The stored states of these visitors (at most [`IDS_PER_QUERY`]), asked for by id so the
+/// planner always looks them up by key, whatever its statistics say.
+pub async fn states_of<'e, E>(ex: E, visitors: &[String]) -> Result<Vec<VisitorState>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "SELECT {STATE_COLUMNS} FROM funnel_visitors WHERE visitor_id IN ({})",
+        placeholders(visitors.len())
+    );
+    let mut query = sqlx::query_as::<_, StateRow>(&sql);
+    for visitor in visitors {
+        query = query.bind(visitor.clone());
+    }
+    Ok(query
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(state_of)
+        .collect())
+}
+
+/// The guides these visitors (at most [`IDS_PER_QUERY`]) have read: (visitor, guide,
+/// first read).
+pub async fn readers_of<'e, E>(
     ex: E,
-    from: i64,
-    to: i64,
+    visitors: &[String],
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!(
-        "SELECT visitor_id, slug, first_at FROM content_readers WHERE visitor_id IN ({TOUCHED})"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(ex)
-    .await
+    let sql = format!(
+        "SELECT visitor_id, slug, first_at FROM content_readers WHERE visitor_id IN ({})",
+        placeholders(visitors.len())
+    );
+    let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
+    for visitor in visitors {
+        query = query.bind(visitor.clone());
+    }
+    query.fetch_all(ex).await
 }
 
 /// One value of a multi-row insert.

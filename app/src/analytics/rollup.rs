@@ -48,8 +48,12 @@ pub async fn roll_up(db: &Db, now: i64) -> Result<Run, sqlx::Error> {
         }
         let events = repo::trail_between(&mut *tx, start, end).await?;
         if !events.is_empty() {
-            let states = repo::states_touched(&mut *tx, start, end).await?;
-            let readers = repo::readers_touched(&mut *tx, start, end).await?;
+            let visitors = repo::visitors_touched(&mut *tx, start, end).await?;
+            let (mut states, mut readers) = (Vec::new(), Vec::new());
+            for chunk in visitors.chunks(repo::IDS_PER_QUERY) {
+                states.extend(repo::states_of(&mut *tx, chunk).await?);
+                readers.extend(repo::readers_of(&mut *tx, chunk).await?);
+            }
             let mut fold = Fold::new(states, readers);
             fold.apply(&events);
             repo::write_fold(
@@ -102,8 +106,12 @@ pub async fn open_days(db: &Db, raw: bool) -> Result<OpenDays, sqlx::Error> {
         });
     };
     let until = i64::MAX / 2;
-    let states = repo::states_touched(db.pool(), since, until).await?;
-    let readers = repo::readers_touched(db.pool(), since, until).await?;
+    let visitors = repo::visitors_touched(db.pool(), since, until).await?;
+    let (mut states, mut readers) = (Vec::new(), Vec::new());
+    for chunk in visitors.chunks(repo::IDS_PER_QUERY) {
+        states.extend(repo::states_of(db.pool(), chunk).await?);
+        readers.extend(repo::readers_of(db.pool(), chunk).await?);
+    }
     let events = repo::trail_between(db.pool(), since, until).await?;
     let mut fold = Fold::new(states, readers);
     fold.apply(&events);

@@ -141,6 +141,61 @@ pub async fn freeze_credits(
     Ok(())
 }
 
+/// Freezes which guides a ticket's customer read in the [`LOOKBACK_DAYS`] before opening
+/// it, when the ticket is won or lost (`outcome`), inside the status change's transaction;
+/// a won ticket's quote revenue is shared equally among them. Any other status (reopened)
+/// removes the rows until the ticket is decided again.
+#[cfg(feature = "ssr")]
+pub async fn freeze_ticket_credits(
+    conn: &mut sqlx::AnyConnection,
+    ticket_id: i64,
+    outcome: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let decided = outcome.filter(|o| matches!(*o, "won" | "lost"));
+    let mut credits: Vec<(String, i64)> = Vec::new();
+    if decided.is_some() {
+        if let Some((visitor, user, opened)) =
+            super::repo::ticket_for_credit(&mut *conn, ticket_id).await?
+        {
+            let touches = super::repo::guide_reads_before(
+                &mut *conn,
+                visitor.as_deref(),
+                user,
+                opened - LOOKBACK_DAYS * 86_400,
+                opened,
+            )
+            .await?;
+            let revenue = if decided == Some("won") {
+                super::repo::ticket_quote_revenue(&mut *conn, ticket_id).await?
+            } else {
+                0
+            };
+            for touch in &touches {
+                if !credits.iter().any(|(slug, _)| *slug == touch.slug) {
+                    credits.push((touch.slug.clone(), 0));
+                }
+            }
+            // One share per guide, however often it was read.
+            let distinct: Vec<Touch> = credits
+                .iter()
+                .map(|(slug, _)| Touch {
+                    slug: slug.clone(),
+                    at: 0,
+                    depth: 0,
+                    seconds: 0,
+                })
+                .collect();
+            for (slug, cents) in credit(&distinct, revenue, Model::Linear) {
+                if let Some(row) = credits.iter_mut().find(|(s, _)| *s == slug) {
+                    row.1 = cents;
+                }
+            }
+        }
+    }
+    super::repo::replace_ticket_credits(conn, ticket_id, decided, &credits, now).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -376,3 +376,62 @@ pub async fn insert_credit(
     .await?;
     Ok(())
 }
+
+/// Who opened the ticket and when: (browser from a guest's owner key, account, opened at).
+pub async fn ticket_for_credit(
+    conn: &mut sqlx::AnyConnection,
+    ticket_id: i64,
+) -> Result<Option<(Option<String>, Option<i64>, i64)>, sqlx::Error> {
+    let row: Option<(String, Option<i64>, i64)> =
+        sqlx::query_as("SELECT owner, user_id, created_at FROM tickets WHERE id = $1")
+            .bind(ticket_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(owner, user_id, at)| (owner.strip_prefix("v:").map(str::to_string), user_id, at)))
+}
+
+/// What the ticket's quotes brought in: the totals of their paid orders.
+pub async fn ticket_quote_revenue(
+    conn: &mut sqlx::AnyConnection,
+    ticket_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(o.total_cents), 0) AS BIGINT) FROM quotes q \
+         JOIN orders o ON o.id = q.order_id \
+         WHERE q.ticket_id = $1 AND o.status IN ('paid', 'fulfilled', 'partially_refunded', 'refunded')",
+    )
+    .bind(ticket_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Replaces the ticket's credit rows with `credits` ((guide, cents)) under `outcome`.
+pub async fn replace_ticket_credits(
+    conn: &mut sqlx::AnyConnection,
+    ticket_id: i64,
+    outcome: Option<&str>,
+    credits: &[(String, i64)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM ticket_credits WHERE ticket_id = $1")
+        .bind(ticket_id)
+        .execute(&mut *conn)
+        .await?;
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    for (slug, cents) in credits {
+        sqlx::query(
+            "INSERT INTO ticket_credits (ticket_id, content_slug, outcome, credit_cents, decided_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(ticket_id)
+        .bind(slug)
+        .bind(outcome)
+        .bind(cents)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -209,6 +209,15 @@ pub async fn win_ticket_of_paid_order(
         .await?;
         tracing::info!(ticket_id, order = reference, "quote paid; ticket won");
     }
+    // Won now or before: its guides' credits follow the quote revenue now paid.
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+        .bind(ticket_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if status == "won" {
+        crate::journey::attribution::freeze_ticket_credits(&mut *conn, ticket_id, Some("won"), now)
+            .await?;
+    }
     Ok(())
 }
 

@@ -241,7 +241,8 @@ pub async fn add_message(
     Ok(message_id)
 }
 
-/// Moves the ticket to `to` with `reason` (won/lost), recording when it was resolved.
+/// Moves the ticket to `to` with `reason` (won/lost), recording when it was resolved, and
+/// freezes (or, reopened, withdraws) its content credits in the same transaction.
 /// False when someone else changed it first (the status is no longer `from`).
 pub async fn set_status(
     db: &Db,
@@ -251,6 +252,7 @@ pub async fn set_status(
     reason: &str,
 ) -> Result<bool, sqlx::Error> {
     let now = now_unix();
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE tickets SET status = $1, outcome_reason = $2, updated_at = $3, \
          resolved_at = CASE WHEN $4 = 1 THEN $3 ELSE NULL END WHERE id = $5 AND status = $6",
@@ -261,9 +263,16 @@ pub async fn set_status(
     .bind(i64::from(to.is_resolved()))
     .bind(ticket_id)
     .bind(from.key())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // The guides read before the ticket are credited with its outcome in the same step.
+    crate::journey::attribution::freeze_ticket_credits(&mut tx, ticket_id, Some(to.key()), now)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn assign(db: &Db, ticket_id: i64, assignee: Option<i64>) -> Result<(), sqlx::Error> {

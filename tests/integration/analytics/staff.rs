@@ -62,6 +62,23 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
     view(&d).await;
     read(&e, &second).await;
     assert_eq!(f.get("/products?q=unicorn%20grinder").await.status, 200);
+    // C asks and the sale is lost; E asks and it is won: each credits the guide they read.
+    let (c_ticket, _) = c
+        .ask("", crate::helpers::Trail::Shared, "Is it worth it?")
+        .await;
+    let (e_ticket, _) = e
+        .ask("", crate::helpers::Trail::Shared, "Which one for me?")
+        .await;
+    let sales_desk = app.sign_in_as_staff("sales").await;
+    for (ticket, outcome, reason) in [
+        (&c_ticket, "lost", "Too expensive"),
+        (&e_ticket, "won", "Bought the kit"),
+    ] {
+        let decided = sales_desk
+            .set_ticket_status(ticket, outcome, "new", Some(reason))
+            .await;
+        assert_eq!(decided.status, 303, "{}", decided.body);
+    }
 
     let marketing = app.sign_in_as_staff("marketing").await;
     let page = marketing.get("/admin/analytics").await;
@@ -108,6 +125,22 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
     assert_eq!((g1.credits[1], g2.credits[1]), (0, totals[0]));
     assert_eq!(g1.credits[2] + g2.credits[2], totals[0]);
     assert_eq!((g1.assisted_orders, g2.assisted_orders), (1, 1));
+    // Tickets: C read the first guide and lost, E read the second and won.
+    assert_eq!((g1.tickets_after, g2.tickets_after), (1, 1));
+    assert_eq!(
+        (
+            g1.won_tickets,
+            g1.lost_tickets,
+            g2.won_tickets,
+            g2.lost_tickets
+        ),
+        (0, 1, 1, 0)
+    );
+    assert!(dashboard
+        .gaps
+        .lost_reasons
+        .contains(&("Too expensive".to_string(), 1)));
+    assert_eq!((dashboard.sales.won, dashboard.sales.lost), (1, 1));
     // The search that found nothing is on marketing's backlog.
     assert!(dashboard
         .gaps
