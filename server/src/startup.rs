@@ -87,6 +87,15 @@ impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
+        let rebuilt = app::catalog::repo::rebuild_stale_search_documents(&db)
+            .await
+            .context("rebuilding search documents")?;
+        if rebuilt > 0 {
+            tracing::info!(
+                products = rebuilt,
+                "search documents rebuilt in the new format"
+            );
+        }
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {} (STOREFRONT_ADDR)", config.addr))?;

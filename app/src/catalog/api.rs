@@ -75,6 +75,12 @@ pub async fn search_catalog(
         .await;
     }
 
+    if let Some(instead) = &page.instead {
+        notices.push(format!(
+            "Showing results for \u{201c}{instead}\u{201d}: nothing matched \u{201c}{}\u{201d} as typed.",
+            params.q.trim()
+        ));
+    }
     if page.capped {
         notices.push(format!(
             "Your search matches more than {} products, so we show the best {0}. Add a word or a filter to narrow it down.",

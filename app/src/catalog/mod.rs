@@ -8,6 +8,8 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod search;
 pub mod staff;
 pub mod variants;
 

@@ -373,23 +373,55 @@ pub fn search_terms(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// One group of alternatives in the full-text dialect: `("a"* OR "b"*)` for FTS5,
+/// `(a:* | b:*)` for PostgreSQL. Words are letters and digits only (see [`search_terms`]).
+fn text_group(backend: Backend, words: &[String]) -> String {
+    let (each, or): (fn(&String) -> String, &str) = match backend {
+        Backend::Sqlite => (|w| format!("\"{w}\"*"), " OR "),
+        Backend::Postgres => (|w| format!("{w}:*"), " | "),
+    };
+    format!("({})", words.iter().map(each).collect::<Vec<_>>().join(or))
+}
+
 /// The full-text dialect seam: ids of the products whose search document matches every
-/// term (prefixes allowed, for search-as-you-type), best first, at most `limit`, with an
-/// exact name match (case-insensitive) moved to the very top.
+/// group of words (prefixes allowed, for search-as-you-type) — or, when none matches them
+/// all, any of them — best first, at most `limit`, with an exact name match
+/// (case-insensitive) moved to the very top.
 pub async fn rank_text_matches(
     db: &Db,
     q: &str,
-    terms: &[String],
+    groups: &[Vec<String>],
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = match db.backend() {
-        // bm25 weights: name counts most, then specs, summary, description.
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.backend();
+    let parts: Vec<String> = groups.iter().map(|g| text_group(backend, g)).collect();
+    let (and, or) = match backend {
+        Backend::Sqlite => (" AND ", " OR "),
+        Backend::Postgres => (" & ", " | "),
+    };
+    let mut rows = ranked_matches(db, &parts.join(and), limit).await?;
+    if rows.is_empty() && parts.len() > 1 {
+        rows = ranked_matches(db, &parts.join(or), limit).await?;
+    }
+    let wanted = q.trim().to_lowercase();
+    let (exact, rest): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(_, name)| name.to_lowercase() == wanted);
+    Ok(exact.into_iter().chain(rest).map(|(id, _)| id).collect())
+}
+
+/// (id, name) of the products matching a full-text query in the backend's dialect.
+async fn ranked_matches(
+    db: &Db,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    match db.backend() {
+        // bm25 weights: name counts most, then specs (and categories), summary, description.
         Backend::Sqlite => {
-            let query = terms
-                .iter()
-                .map(|t| format!("\"{t}\"*"))
-                .collect::<Vec<_>>()
-                .join(" ");
             sqlx::query_as(
                 "SELECT rowid, name FROM product_search WHERE product_search MATCH $1 \
                  ORDER BY bm25(product_search, 10.0, 4.0, 1.0, 3.0) LIMIT $2",
@@ -397,14 +429,9 @@ pub async fn rank_text_matches(
             .bind(query)
             .bind(limit)
             .fetch_all(db.pool())
-            .await?
+            .await
         }
         Backend::Postgres => {
-            let query = terms
-                .iter()
-                .map(|t| format!("{t}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ");
             sqlx::query_as(
                 "SELECT s.product_id, p.name FROM product_search s JOIN products p ON p.id = s.product_id \
                  WHERE s.document @@ to_tsquery('english', $1) \
@@ -413,14 +440,58 @@ pub async fn rank_text_matches(
             .bind(query)
             .bind(limit)
             .fetch_all(db.pool())
-            .await?
+            .await
+        }
+    }
+}
+
+/// Whether any product's search document holds one of these words (as a prefix).
+pub async fn any_product_matches(db: &Db, words: &[String]) -> Result<bool, sqlx::Error> {
+    let group = text_group(db.backend(), words);
+    let sql = match db.backend() {
+        Backend::Sqlite => "SELECT rowid FROM product_search WHERE product_search MATCH $1 LIMIT 1",
+        Backend::Postgres => {
+            "SELECT product_id FROM product_search WHERE document @@ to_tsquery('english', $1) LIMIT 1"
         }
     };
-    let wanted = q.trim().to_lowercase();
-    let (exact, rest): (Vec<_>, Vec<_>) = rows
-        .into_iter()
-        .partition(|(_, name)| name.to_lowercase() == wanted);
-    Ok(exact.into_iter().chain(rest).map(|(id, _)| id).collect())
+    Ok(sqlx::query_scalar::<_, i64>(sql)
+        .bind(group)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some())
+}
+
+/// The words a search for `word` also looks for (letters and digits only).
+pub async fn synonyms_of(db: &Db, word: &str) -> Result<Vec<String>, sqlx::Error> {
+    let means: Vec<String> =
+        sqlx::query_scalar("SELECT means FROM search_synonyms WHERE word = $1 ORDER BY means")
+            .bind(word)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(means
+        .iter()
+        .flat_map(|m| search_terms(m))
+        .filter(|m| m != word)
+        .collect())
+}
+
+/// Catalogue words that could be `word` mistyped: the same first letter, a similar length.
+pub async fn vocabulary_near(db: &Db, word: &str) -> Result<Vec<String>, sqlx::Error> {
+    let Some(first) = word.chars().next() else {
+        return Ok(Vec::new());
+    };
+    let next = char::from_u32(first as u32 + 1).unwrap_or(first);
+    let len = word.chars().count() as i64;
+    sqlx::query_scalar(
+        "SELECT word FROM search_vocabulary WHERE word >= $1 AND word < $2 \
+         AND LENGTH(word) BETWEEN $3 AND $4 LIMIT 5000",
+    )
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .bind(len - 2)
+    .bind(len + 2)
+    .fetch_all(db.pool())
+    .await
 }
 
 fn build_filter(
@@ -495,6 +566,9 @@ pub struct SearchPage {
     /// True when the text matched more than `MAX_TEXT_MATCHES` products and only the
     /// best ones are shown and counted.
     pub capped: bool,
+    /// The words searched for instead of what was typed (typos corrected, unknown words
+    /// left out), when they differ.
+    pub instead: Option<String>,
     pub facets: Facets,
     /// (category id, matching products directly in it): rolled up by the caller.
     pub category_counts: Vec<(i64, i64)>,
@@ -523,10 +597,13 @@ pub async fn search_products(
     category_ids: Option<&[i64]>,
 ) -> Result<SearchPage, sqlx::Error> {
     let terms = search_terms(&params.q);
+    let mut instead = None;
     let ranked = if terms.is_empty() {
         None
     } else {
-        Some(rank_text_matches(db, &params.q, &terms, MAX_TEXT_MATCHES + 1).await?)
+        let understood = super::search::understand(db, &terms).await?;
+        instead = understood.instead;
+        Some(rank_text_matches(db, &params.q, &understood.groups, MAX_TEXT_MATCHES + 1).await?)
     };
     let capped = ranked
         .as_ref()
@@ -638,6 +715,7 @@ pub async fn search_products(
         products,
         total,
         capped,
+        instead,
         facets: Facets {
             categories: Vec::new(),
             price_ranges,
@@ -699,7 +777,8 @@ pub async fn suggest_products(
         return Ok(Vec::new());
     }
     // A few extra, since drafts and archived products are dropped afterwards.
-    let ranked = rank_text_matches(db, q, &terms, limit.clamp(1, 10) * 3).await?;
+    let understood = super::search::understand(db, &terms).await?;
+    let ranked = rank_text_matches(db, q, &understood.groups, limit.clamp(1, 10) * 3).await?;
     Ok(cards_by_ids(db, &ranked)
         .await?
         .into_iter()
@@ -889,8 +968,45 @@ pub async fn insert_related_product(
     Ok(())
 }
 
-/// Rewrites a product's search document from its current name, texts and specs. Call it
-/// in the same transaction as any change to those.
+/// Rebuilds every product's search document when they were written by an older format
+/// (see `search::SEARCH_DOCUMENT_VERSION`); run at start-up. Each product is its own
+/// transaction; the version is set last, so an interrupted rebuild starts again.
+pub async fn rebuild_stale_search_documents(db: &Db) -> Result<usize, sqlx::Error> {
+    let current = super::search::SEARCH_DOCUMENT_VERSION;
+    let version: i64 = sqlx::query_scalar("SELECT version FROM search_index_state WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    if version >= current {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM products ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
+    for id in &ids {
+        let mut tx = db.begin_write().await?;
+        refresh_search_document(&mut tx, db.backend(), *id).await?;
+        tx.commit().await?;
+    }
+    sqlx::query("UPDATE search_index_state SET version = $1 WHERE id = 1 AND version < $1")
+        .bind(current)
+        .execute(db.pool())
+        .await?;
+    Ok(ids.len())
+}
+
+/// The products in a category or its subcategories (whose documents name it).
+pub async fn products_under_category(db: &Db, category_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE c.id = $1 OR c.parent_id = $1 ORDER BY p.id",
+    )
+    .bind(category_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Rewrites a product's search document from its current name, texts, category and specs.
+/// Call it in the same transaction as any change to those.
 pub async fn refresh_search_document(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -907,11 +1023,47 @@ pub async fn refresh_search_document(
     .bind(product_id)
     .fetch_all(&mut *conn)
     .await?;
-    let spec_text = specs
+    // The product's category and its parent name what kind of thing it is.
+    let categories: Vec<String> = sqlx::query_scalar(
+        "SELECT c.name FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1 \
+         UNION ALL SELECT g.name FROM products p JOIN categories c ON c.id = p.category_id \
+         JOIN categories g ON g.id = c.parent_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let spec_text = categories
         .iter()
-        .map(|(n, v, u)| format!("{n} {v} {}", u.as_deref().unwrap_or("")))
+        .cloned()
+        .chain(
+            specs
+                .iter()
+                .map(|(n, v, u)| format!("{n} {v} {}", u.as_deref().unwrap_or(""))),
+        )
         .collect::<Vec<_>>()
         .join(" ");
+    // Every word a shopper could mean, for typo correction.
+    let mut words: Vec<String> = format!("{name} {spec_text}")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| w.to_lowercase().chars().take(40).collect())
+        .collect();
+    words.sort();
+    words.dedup();
+    for chunk in words.chunks(100) {
+        let values = (1..=chunk.len())
+            .map(|i| format!("(${i})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO search_vocabulary (word) VALUES {values} ON CONFLICT (word) DO NOTHING"
+        );
+        let mut query = sqlx::query(&sql);
+        for word in chunk {
+            query = query.bind(word.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
     match backend {
         Backend::Sqlite => {
             sqlx::query("DELETE FROM product_search WHERE rowid = $1")

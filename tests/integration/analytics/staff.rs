@@ -61,7 +61,7 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
     assert_eq!(c.add_to_cart(SCALE, 1).await.status, 303);
     view(&d).await;
     read(&e, &second).await;
-    assert_eq!(f.get("/products?q=unicorn%20grinder").await.status, 200);
+    assert_eq!(f.get("/products?q=unicorn%20saddle").await.status, 200);
     // C asks and the sale is lost; E asks and it is won: each credits the guide they read.
     let (c_ticket, _) = c
         .ask("", crate::helpers::Trail::Shared, "Is it worth it?")
@@ -146,7 +146,7 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
         .gaps
         .searches
         .iter()
-        .any(|(text, times, results)| text == "unicorn grinder" && *times == 1 && *results == 0));
+        .any(|(text, times, results)| text == "unicorn saddle" && *times == 1 && *results == 0));
 
     // The page and the CSV say the same.
     let body = html_unescape(&page.body).replace("<!>", "");
@@ -202,9 +202,9 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
     assert!(drill.contains(&format!("href=\"/admin/orders/{paid_order}\"")));
     // The backlog's "Start a draft" opens the editor with the search as its title.
     let draft = marketing
-        .get("/admin/content/new?title=unicorn%20grinder&stage=decision")
+        .get("/admin/content/new?title=unicorn%20saddle&stage=decision")
         .await;
-    assert!(draft.body.contains("value=\"unicorn grinder\""));
+    assert!(draft.body.contains("value=\"unicorn saddle\""));
     assert!(draft.body.contains("<option value=\"decision\" selected"));
     let nobody = app::analytics::build_dashboard(
         &app.db,

@@ -2,5 +2,6 @@
 //! the staff side that makes and edits products and categories.
 
 mod customer;
+mod search;
 mod staff;
 mod variants;

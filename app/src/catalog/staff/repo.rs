@@ -451,12 +451,19 @@ pub async fn update_category(
     name: &str,
     parent_id: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
+    let products = crate::catalog::repo::products_under_category(db, id).await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE categories SET name = $1, parent_id = $2 WHERE id = $3")
         .bind(name)
         .bind(parent_id)
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    // Search documents name their categories: rewrite those that name this one.
+    for product in products {
+        refresh_search_document(&mut tx, db.backend(), product).await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 
