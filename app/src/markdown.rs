@@ -2,7 +2,8 @@
 //! sanitiser: what staff type can never run script in a customer's browser.
 
 use pulldown_cmark::{html, Options, Parser};
-use std::sync::LazyLock;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, LazyLock};
 
 /// Built once: a sanitiser's allow-lists are a few hundred set entries, too many to
 /// rebuild on every page view.
@@ -12,7 +13,24 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Rendered texts by the SHA-256 of their source: a text renders the same on every server
+/// and every time, so the cache needs no invalidation — a changed text is a new key. Sanitising
+/// is the slow half of a product page's render; an unchanged description is now done once.
+static RENDERED: LazyLock<quick_cache::sync::Cache<[u8; 32], Arc<str>>> =
+    LazyLock::new(|| quick_cache::sync::Cache::new(2_048));
+
+/// The source as safe HTML (cached by content).
 pub fn render_markdown(source: &str) -> String {
+    let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
+    if let Some(html) = RENDERED.get(&key) {
+        return html.to_string();
+    }
+    let html: Arc<str> = render_uncached(source).into();
+    RENDERED.insert(key, html.clone());
+    html.to_string()
+}
+
+fn render_uncached(source: &str) -> String {
     let parser = Parser::new_ext(
         source,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
@@ -31,6 +49,12 @@ mod tests {
         let html = render_markdown("**Bold** and a list:\n\n- one\n- two");
         assert!(html.contains("<strong>Bold</strong>"));
         assert!(html.contains("<li>one</li>"));
+        // The second time comes from the cache, and is the same; another text is not.
+        assert_eq!(
+            render_markdown("**Bold** and a list:\n\n- one\n- two"),
+            html
+        );
+        assert!(render_markdown("*Other*").contains("<em>Other</em>"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod bench;
 mod fuzz;
+mod precompress;
 mod run;
 mod test;
 mod tools;

@@ -12,6 +12,7 @@ pub fn run() -> Result<()> {
             .args(["leptos", "build"])
             .current_dir(&root),
     ))?;
+    crate::precompress::precompress_pkg(&root, false)?;
     let bin = root.join("target/debug/storefront");
     let storefront = || {
         let mut cmd = Command::new(&bin);

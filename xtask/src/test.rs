@@ -69,6 +69,7 @@ pub fn test() -> Result<()> {
             .args(["leptos", "build"])
             .current_dir(&root),
     ))?;
+    crate::precompress::precompress_pkg(&root, false)?;
 
     step("unit and integration tests (SQLite and PostgreSQL)");
     let database_url =
