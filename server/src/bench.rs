@@ -118,14 +118,25 @@ async fn webhook_ingest(
         orders.push(started);
     }
     let secret = repo::demo_webhook_secret(db).await?;
+    // A paid event must report what the order costs: anything else is refused.
+    let mut totals = Vec::with_capacity(orders.len());
+    for order in &orders {
+        let total: i64 = sqlx::query_scalar("SELECT total_cents FROM orders WHERE id = $1")
+            .bind(order.id)
+            .fetch_one(db.pool())
+            .await?;
+        totals.push(total);
+    }
     let bodies: Vec<String> = orders
         .iter()
-        .map(|o| {
+        .zip(&totals)
+        .map(|(o, total)| {
             serde_json::json!({
                 "id": format!("evt_bench_{}", o.public_id), "object": "event",
                 "type": "checkout.session.completed", "created": now_unix(),
                 "data": { "object": { "id": o.provider_session, "object": "checkout.session",
                     "client_reference_id": o.public_id, "payment_status": "paid",
+                    "amount_total": total, "currency": "usd",
                     "customer_details": { "email": "bench@example.com" }, "payment_intent": format!("pi_{}", o.public_id) } }
             })
             .to_string()
