@@ -36,6 +36,9 @@ pub struct Db {
     /// False while the watchdog cannot reach the database: pages then answer 503 at once
     /// instead of each waiting for the pool's timeout.
     reachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Tells this store's pool from another's in one process (the tests run several
+    /// servers): what an app server keeps per database is keyed by it.
+    id: u64,
 }
 
 /// What `/healthz` reports about the database.
@@ -138,10 +141,12 @@ impl Db {
             }
         }
         .context("could not connect to the database")?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Db {
             pool,
             backend,
             reachable: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -163,6 +168,11 @@ impl Db {
     /// lock up front.
     pub fn pool(&self) -> Statements<'_> {
         Statements(&self.pool)
+    }
+
+    /// This pool's identity within the process (clones share it).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn backend(&self) -> Backend {

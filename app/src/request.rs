@@ -19,6 +19,59 @@ pub struct RequestContext {
     pub cart_items: i64,
     /// Tickets waiting for the staff member, for the admin menu.
     pub unread_tickets: i64,
+    /// What rendering this request's page found out, for the page cache.
+    pub page: PageNotes,
+}
+
+/// What rendering a page found out that decides whether, and under which key, the server
+/// may serve the same bytes to other visitors (`server/src/page_cache.rs`): whether it
+/// showed anything of this visitor's own (a cart, a saved item, an account), the profile
+/// class it ordered its suggestions for, and the trail events the view records (replayed
+/// for each visitor the kept page is served to). Clones share one record, so what the
+/// page notes while rendering reaches the middleware that asked.
+#[derive(Debug, Clone, Default)]
+pub struct PageNotes(std::sync::Arc<std::sync::Mutex<PageFacts>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageFacts {
+    pub personal: bool,
+    /// The visitor's profile class ("consideration", "decision.home-barista.chosen"),
+    /// when the page ordered anything by it.
+    pub profile: Option<String>,
+    /// (event kind key, subject, detail) of each trail event the view recorded.
+    pub events: Vec<(String, String, String)>,
+}
+
+impl PageNotes {
+    fn with<T>(&self, change: impl FnOnce(&mut PageFacts) -> T) -> T {
+        change(
+            &mut self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+
+    /// The page showed something of this visitor's own: it is theirs alone.
+    pub fn personal(&self) {
+        self.with(|facts| facts.personal = true);
+    }
+
+    pub fn profile(&self, class: String) {
+        self.with(|facts| facts.profile = Some(class));
+    }
+
+    pub fn event(&self, kind: &str, subject: &str, detail: &str) {
+        self.with(|facts| {
+            facts
+                .events
+                .push((kind.to_string(), subject.to_string(), detail.to_string()))
+        });
+    }
+
+    pub fn facts(&self) -> PageFacts {
+        self.with(|facts| facts.clone())
+    }
 }
 
 impl RequestContext {

@@ -17,6 +17,7 @@
 //! | `STOREFRONT_RETURN_WINDOW_DAYS` | `30` | days after payment in which customers may ask to return items themselves (0 turns self-service returns off, up to 365) |
 //! | `STOREFRONT_REMINDER_DELAY_MINUTES` | `240` | how long after an unpaid checkout its one reminder goes out (to customers who asked for it), 5 to 10080 |
 //! | `STOREFRONT_EVENT_RETENTION_DAYS` | `396` | how long raw research-trail events are kept (13 months; 31 to 3650); older ones are deleted once rolled up into the analytics rollups, which are kept |
+//! | `STOREFRONT_PAGE_CACHE_MB` | `32` | memory for anonymous pages kept already compressed (0 to 4096; 0 renders every page) |
 //! | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | unset | Stripe's API key and the webhook endpoint's signing secret; both or neither |
 
 use app::db::Backend;
@@ -49,6 +50,8 @@ pub struct Config {
     pub reminder_delay_seconds: i64,
     /// How long raw journey events are kept before the purge (rollups stay).
     pub event_retention_days: i64,
+    /// Bytes of kept pages (all encodings) per server; 0 turns the page cache off.
+    pub page_cache_bytes: u64,
     /// Both set: payments go through Stripe; neither: the built-in demo provider.
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -250,6 +253,19 @@ impl Config {
             }
         };
 
+        let cache_text = lookup("STOREFRONT_PAGE_CACHE_MB").unwrap_or_else(|| "32".into());
+        let page_cache_bytes = match cache_text.trim().parse::<u64>() {
+            Ok(megabytes) if megabytes <= 4096 => megabytes * 1024 * 1024,
+            _ => {
+                return Err(ConfigError {
+                    variable: "STOREFRONT_PAGE_CACHE_MB",
+                    message: format!(
+                        "\"{cache_text}\" must be a whole number of megabytes from 0 to 4096"
+                    ),
+                })
+            }
+        };
+
         let hold_text = lookup("STOREFRONT_CHECKOUT_HOLD_MINUTES").unwrap_or_else(|| "30".into());
         let checkout_hold_seconds = match hold_text.trim().parse::<i64>() {
             Ok(minutes) if (5..=24 * 60).contains(&minutes) => minutes * 60,
@@ -349,6 +365,7 @@ impl Config {
             return_window_days,
             reminder_delay_seconds,
             event_retention_days,
+            page_cache_bytes,
             first_response_minutes,
             stripe_secret_key,
             stripe_webhook_secret,
@@ -501,6 +518,14 @@ mod tests {
         assert!(config(&[("STOREFRONT_REMINDER_DELAY_MINUTES", "1")]).is_err());
         assert_eq!(config(&[]).unwrap().event_retention_days, 396);
         assert!(config(&[("STOREFRONT_EVENT_RETENTION_DAYS", "7")]).is_err());
+        assert_eq!(config(&[]).unwrap().page_cache_bytes, 32 * 1024 * 1024);
+        assert_eq!(
+            config(&[("STOREFRONT_PAGE_CACHE_MB", "0")])
+                .unwrap()
+                .page_cache_bytes,
+            0
+        );
+        assert!(config(&[("STOREFRONT_PAGE_CACHE_MB", "lots")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "400")]).is_err());
         assert!(config(&[("STOREFRONT_RETURN_WINDOW_DAYS", "a month")]).is_err());
         assert_eq!(config(&[]).unwrap().first_response_minutes, 60);

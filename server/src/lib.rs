@@ -9,6 +9,7 @@ pub mod config;
 pub mod faults;
 pub mod input;
 pub mod mailer;
+pub mod page_cache;
 pub mod routes;
 pub mod security;
 pub mod seed;

@@ -73,6 +73,17 @@ impl PublicOrigin {
     }
 }
 
+/// The one Content-Security-Policy; `inline_scripts` names the inline scripts allowed
+/// (this response's nonce, or the hashes of a kept page's scripts).
+pub fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
+         frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
+         object-src 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'"
+    )
+}
+
 pub async fn security_headers(
     State(settings): State<SecuritySettings>,
     mut request: Request,
@@ -82,12 +93,8 @@ pub async fn security_headers(
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
-         frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
-         object-src 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'"
-    );
+    let csp = content_security_policy(&format!("'nonce-{nonce}'"));
+    // A kept page (see `page_cache`) brings its own policy: its scripts by their hashes.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         if let Ok(value) = HeaderValue::from_str(&csp) {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);

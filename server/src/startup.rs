@@ -142,9 +142,15 @@ impl Application {
             "payments"
         );
         let stripe = state.stripe.clone();
+        let page_cache = crate::page_cache::PageCache::new(
+            db.clone(),
+            config.page_cache_bytes,
+            public_url.starts_with("https://"),
+        );
+        app::journey::recorder::start(db.clone());
         Ok(Application {
             listener,
-            router: router(state),
+            router: router(state, page_cache),
             mailer: crate::mailer::Mailer::new(db.clone(), config),
             db,
             public_url,
@@ -193,10 +199,14 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
+        let db = self.db.clone();
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("serving HTTP")
+            .context("serving HTTP");
+        // What the trail queue still holds is written before the process ends.
+        app::journey::recorder::flush(&db).await;
+        served
     }
 }
 
@@ -318,7 +328,10 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(
+    state: AppState,
+    page_cache: Option<std::sync::Arc<crate::page_cache::PageCache>>,
+) -> Router {
     let routes = generate_route_list(app::App);
     let pkg_cache = if state.leptos_options.hash_files {
         "public, max-age=31536000, immutable"
@@ -448,6 +461,11 @@ pub fn router(state: AppState) -> Router {
             resolve_current_user,
         ))
         .layer(sessions)
+        // Outside the session, user and cart lookups: a kept page needs none of them.
+        .layer(middleware::from_fn_with_state(
+            page_cache,
+            crate::page_cache::serve_kept_pages,
+        ))
         .layer(middleware::from_fn_with_state(
             app::journey::visitor::VisitorCookieSettings { secure: https },
             app::journey::visitor::identify_visitor,

@@ -22,4 +22,5 @@ mod tickets;
 mod cli;
 mod hardening;
 mod layering;
+mod page_cache;
 mod platform;

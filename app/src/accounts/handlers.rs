@@ -119,6 +119,7 @@ async fn join_trail(ctx: &PageContext, visitor: Option<crate::request::Visitor>,
         {
             tracing::warn!(%error, "could not join the guest cart to the account");
         }
+        crate::journey::recorder::flush(&ctx.db).await;
         if let Err(error) =
             crate::journey::repo::join_trail_to_account(&ctx.db, &visitor.id, user_id).await
         {

@@ -161,6 +161,10 @@ pub async fn resolve_current_user(
 ) -> Response {
     // A session store hiccup is logged where it happens; the visitor continues signed out.
     let user: Option<CurrentUser> = load_signed_in_user(&db, &session).await.unwrap_or_default();
-    crate::request::RequestContext::of_mut(request.extensions_mut()).user = user;
+    let context = crate::request::RequestContext::of_mut(request.extensions_mut());
+    if user.is_some() {
+        context.page.personal();
+    }
+    context.user = user;
     next.run(request).await
 }

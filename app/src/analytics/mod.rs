@@ -51,6 +51,8 @@ pub async fn build_dashboard(
     filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
+    // This server's queued trail events belong to the open day too.
+    crate::journey::recorder::flush(db).await;
     build(db, range, filter, target_minutes, false).await
 }
 
@@ -63,6 +65,7 @@ pub async fn build_dashboard_raw(
     filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
+    crate::journey::recorder::flush(db).await;
     build(db, range, filter, target_minutes, true).await
 }
 

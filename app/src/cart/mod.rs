@@ -35,7 +35,11 @@ pub async fn count_cart_items(
     if let Some(owner) = crate::request::RequestContext::of(&parts).cart_owner() {
         match repo::count_items(&db, &owner).await {
             Ok(items) => {
-                crate::request::RequestContext::of_mut(&mut parts.extensions).cart_items = items;
+                let context = crate::request::RequestContext::of_mut(&mut parts.extensions);
+                if items > 0 {
+                    context.page.personal();
+                }
+                context.cart_items = items;
             }
             Err(error) => tracing::warn!(%error, "could not count the cart"),
         }

@@ -19,13 +19,31 @@ pub async fn visitor_profile(db: &Db) -> Result<(Stage, Option<PersonaGuess>), A
     let Some(visitor) = crate::request::RequestContext::current().visitor else {
         return Ok((Stage::Awareness, None));
     };
-    let user_id = crate::request::RequestContext::current().user.map(|u| u.id);
-    profile_of(db, &visitor, user_id).await
+    let request = crate::request::RequestContext::current();
+    let profile = profile_of(db, &visitor, request.user_id()).await?;
+    request.page.profile(profile_class(&profile));
+    Ok(profile)
+}
+
+/// The profile as a short key ("consideration", "decision.home-barista.chosen"): the
+/// pages that order suggestions by it are kept once per class.
+#[cfg(feature = "ssr")]
+pub fn profile_class((stage, persona): &(Stage, Option<PersonaGuess>)) -> String {
+    match persona {
+        Some(p) => format!(
+            "{}.{}.{}",
+            stage.key(),
+            p.slug,
+            if p.chosen { "chosen" } else { "read" }
+        ),
+        None => stage.key().to_string(),
+    }
 }
 
 /// The funnel stage a visitor (and account) has reached, from their recorded events.
 #[cfg(feature = "ssr")]
 pub async fn stage_of(db: &Db, visitor_id: &str, user_id: Option<i64>) -> Result<Stage, AppError> {
+    super::recorder::flush(db).await;
     Ok(infer_stage(
         &repo::list_events(db, visitor_id, user_id).await?,
     ))
@@ -38,6 +56,8 @@ async fn profile_of(
     visitor: &Visitor,
     user_id: Option<i64>,
 ) -> Result<(Stage, Option<PersonaGuess>), AppError> {
+    // The visitor's own latest steps count, even those still queued.
+    super::recorder::flush(db).await;
     let events = repo::list_events(db, &visitor.id, user_id).await?;
     let personas = crate::cards::repo::list_personas(db).await?;
     let chosen = repo::chosen_persona(db, &visitor.id).await?;

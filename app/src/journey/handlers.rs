@@ -106,6 +106,8 @@ pub async fn post_clear(State(ctx): State<PageContext>, request: Request) -> Res
     };
     let result = async {
         let visitor = visitor_of(&parts).ok_or(AppError::NotFound)?;
+        // Nothing still queued may outlive "clear it all".
+        super::recorder::flush(&ctx.db).await;
         repo::clear_trail(&ctx.db, &visitor.id, user_of(&parts)).await?;
         Ok::<_, AppError>(())
     }
@@ -146,6 +148,8 @@ pub async fn post_reading(State(ctx): State<PageContext>, request: Request) -> R
             .into_response();
     }
     if let Some(visitor) = visitor_of(&parts).filter(|v| v.tracking_allowed) {
+        // The view this report is about may still be queued.
+        super::recorder::flush(&ctx.db).await;
         if let Err(error) = repo::record_reading(
             &ctx.db,
             &visitor.id,

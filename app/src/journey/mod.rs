@@ -10,6 +10,8 @@ pub mod islands;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod recorder;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod visitor;
@@ -24,6 +26,7 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) {
+    request.page.event(kind.key(), subject, detail);
     record_as(
         db,
         request.visitor.clone(),
@@ -33,6 +36,29 @@ pub async fn record(
         detail,
     )
     .await;
+}
+
+/// Records, for a visitor served a kept page, an event that page's view recorded when it
+/// was rendered (see `RequestContext::page`).
+#[cfg(feature = "ssr")]
+pub async fn record_replayed(
+    db: &crate::db::Db,
+    request: &crate::request::RequestContext,
+    kind: &str,
+    subject: &str,
+    detail: &str,
+) {
+    if let Some(kind) = model::EventKind::parse(kind) {
+        record_as(
+            db,
+            request.visitor.clone(),
+            request.user_id(),
+            kind,
+            subject,
+            detail,
+        )
+        .await;
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -47,20 +73,35 @@ async fn record_as(
     let Some(visitor) = visitor.filter(|v| v.tracking_allowed) else {
         return;
     };
-    if let Err(error) = repo::insert_event(db, &visitor.id, user_id, kind, subject, detail).await {
-        tracing::warn!(%error, "could not record a journey event");
+    let event = recorder::PendingEvent {
+        visitor_id: visitor.id,
+        user_id,
+        kind,
+        subject: subject.to_string(),
+        detail: detail.to_string(),
+        at: crate::db::now_unix(),
+    };
+    if let Err(event) = recorder::enqueue(db, event) {
+        if let Err(error) = repo::insert_events(db, &[event]).await {
+            tracing::warn!(%error, "could not record a journey event");
+        }
     }
 }
 
 /// Whether the current visitor saved this item (false when we can't tell).
 #[cfg(feature = "ssr")]
 pub async fn saved_here(db: &crate::db::Db, kind: &str, slug: &str) -> bool {
-    match crate::request::RequestContext::current().visitor {
+    let request = crate::request::RequestContext::current();
+    let saved = match &request.visitor {
         Some(visitor) => repo::is_saved(db, &visitor.id, kind, slug)
             .await
             .unwrap_or(false),
         None => false,
+    };
+    if saved {
+        request.page.personal();
     }
+    saved
 }
 
 /// The research trail's posts: persona choice, saving, the reading beacon, clearing.

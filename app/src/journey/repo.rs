@@ -24,23 +24,42 @@ pub async fn insert_event(
     subject: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    let subject: String = subject.chars().take(200).collect();
-    let now = now_unix();
-    sqlx::query(
-        "INSERT INTO journey_events (visitor_id, user_id, kind, subject, detail, created_at) \
-         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM journey_events \
-             WHERE visitor_id = $1 AND kind = $3 AND subject = $4 AND created_at >= $7)",
-    )
-    .bind(visitor_id)
-    .bind(user_id)
-    .bind(kind.key())
-    .bind(subject)
-    .bind(detail)
-    .bind(now)
-    .bind(now - SAME_EVENT_WINDOW)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    let event = super::recorder::PendingEvent {
+        visitor_id: visitor_id.to_string(),
+        user_id,
+        kind,
+        subject: subject.to_string(),
+        detail: detail.to_string(),
+        at: now_unix(),
+    };
+    insert_events(db, std::slice::from_ref(&event)).await
+}
+
+/// Writes queued events in one transaction; the same event of the same visitor within
+/// `SAME_EVENT_WINDOW` seconds (a reload) is kept once.
+pub async fn insert_events(
+    db: &Db,
+    events: &[super::recorder::PendingEvent],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    for event in events {
+        let subject: String = event.subject.chars().take(200).collect();
+        sqlx::query(
+            "INSERT INTO journey_events (visitor_id, user_id, kind, subject, detail, created_at) \
+             SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM journey_events \
+                 WHERE visitor_id = $1 AND kind = $3 AND subject = $4 AND created_at >= $7)",
+        )
+        .bind(&event.visitor_id)
+        .bind(event.user_id)
+        .bind(event.kind.key())
+        .bind(&subject)
+        .bind(&event.detail)
+        .bind(event.at)
+        .bind(event.at - SAME_EVENT_WINDOW)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 pub async fn list_events(

@@ -41,6 +41,7 @@ async fn buys(visitor: &Visitor) {
 /// rebuilt from the start (in one transaction, so the server's own job sees either).
 async fn backdate_and_reset(app: &TestApp, days: i64) {
     let shift = days * DAY;
+    app.settle_trail().await;
     let mut tx = app.db.begin_write().await.unwrap();
     for sql in [
         "UPDATE journey_events SET created_at = created_at - $1",

@@ -234,6 +234,7 @@ async fn the_funnel_and_the_credits_add_up(backend: Backend) {
         404
     );
     // The raw trail can go; the frozen credits stay.
+    app.settle_trail().await;
     sqlx::query("DELETE FROM journey_events WHERE kind = 'content_view'")
         .execute(app.db.pool())
         .await

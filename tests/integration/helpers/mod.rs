@@ -367,7 +367,14 @@ impl TestApp {
 
     /// The single number `sql` selects (a `COUNT(*)`, mostly), for assertions about what
     /// the database holds.
+    /// Waits until the server has written the trail events it queued (they are written
+    /// in batches off the page's path), before a test reads them from the database.
+    pub async fn settle_trail(&self) {
+        app::journey::recorder::flush(&self.db).await;
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
+        self.settle_trail().await;
         sqlx::query_scalar(sql)
             .fetch_one(self.db.pool())
             .await

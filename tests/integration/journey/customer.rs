@@ -87,6 +87,7 @@ async fn the_anonymous_trail_joins_the_account_at_sign_in(backend: Backend) {
     visitor.get(&format!("/products/{product}")).await;
     let login = visitor.sign_in("trail@example.com").await;
     assert_eq!(login.status, 303);
+    app.settle_trail().await;
     let owner: Option<String> = sqlx::query_scalar(
         "SELECT u.email FROM journey_events e JOIN users u ON u.id = e.user_id WHERE e.subject = $1",
     )
@@ -206,6 +207,7 @@ async fn reading_progress_joins_the_view_it_belongs_to(backend: Backend) {
     assert_eq!(reader.report_reading(&piece, 80, 150).await.status, 204);
     // A later, smaller report (a second beacon from the same page) never lowers it.
     assert_eq!(reader.report_reading(&piece, 30, 20).await.status, 204);
+    app.settle_trail().await;
     let stored: (i64, i64) = {
         let row: (i64, i64) = sqlx::query_as(
             "SELECT read_depth, read_seconds FROM journey_events WHERE kind = 'content_view' AND subject = $1",
@@ -240,6 +242,7 @@ async fn reading_progress_joins_the_view_it_belongs_to(backend: Backend) {
     let private = app.visitor_sending(&[("dnt", "1")]);
     private.get(&format!("/learn/{piece}")).await;
     assert_eq!(private.report_reading(&piece, 90, 60).await.status, 204);
+    app.settle_trail().await;
     let views: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM journey_events WHERE kind = 'content_view' AND subject = $1",
     )

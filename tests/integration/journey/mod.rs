@@ -8,6 +8,7 @@ use crate::helpers::TestApp;
 
 /// How many trail events are about `subject` (a product or guide slug, or a search).
 async fn events_about(app: &TestApp, subject: &str) -> i64 {
+    app.settle_trail().await;
     sqlx::query_scalar("SELECT COUNT(*) FROM journey_events WHERE subject = $1")
         .bind(subject)
         .fetch_one(app.db.pool())

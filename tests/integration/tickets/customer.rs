@@ -160,6 +160,7 @@ async fn opting_out_shares_no_trail(backend: Backend) {
         assert_eq!(context[trail], serde_json::json!([]), "{trail}");
     }
     assert_eq!(context["stage"], "");
+    app.settle_trail().await;
     let (shares, ticket_events): (i64, i64) = (
         sqlx::query_scalar("SELECT shares_trail FROM tickets WHERE public_id = $1")
             .bind(&public_id)
