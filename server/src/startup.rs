@@ -405,6 +405,10 @@ pub fn router(
             post(catalog_staff::post_product_variants),
         )
         .route("/admin/categories", post(catalog_staff::post_categories))
+        .route(
+            "/admin/search-words",
+            post(catalog_staff::post_search_words),
+        )
         .route("/admin/staff", post(admin_forms::post_staff))
         .route("/admin/personas", post(content_staff::post_personas))
         .route(

@@ -81,7 +81,7 @@ async function adminScreenshots() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await signIn(page);
-  for (const [shotName, path] of [["admin-products", "/admin/products"], ["admin-categories", "/admin/categories"], ["admin-product-edit", "/admin/products/1"], ["admin-content", "/admin/content"], ["admin-content-edit", "/admin/content/1"], ["admin-personas", "/admin/personas"]]) {
+  for (const [shotName, path] of [["admin-products", "/admin/products"], ["admin-categories", "/admin/categories"], ["admin-product-edit", "/admin/products/1"], ["admin-content", "/admin/content"], ["admin-content-edit", "/admin/content/1"], ["admin-personas", "/admin/personas"], ["admin-search-words", "/admin/search-words"]]) {
     const response = await page.goto(`${BASE}${path}`);
     assert.equal(response.status(), 200, path);
     await shot(page, `${shotName}-desktop`);

@@ -8,13 +8,14 @@ use crate::seo::PageMeta;
 use crate::ui::{ErrorPage, Layout};
 use leptos::prelude::*;
 
-const NAV: [(&str, &str, Area); 14] = [
+const NAV: [(&str, &str, Area); 15] = [
     ("/admin", "Dashboard", Area::Dashboard),
     ("/admin/analytics", "Analytics", Area::Analytics),
     ("/admin/tickets", "Tickets", Area::Tickets),
     ("/admin/orders", "Orders", Area::Orders),
     ("/admin/products", "Products", Area::Catalog),
     ("/admin/categories", "Categories", Area::Catalog),
+    ("/admin/search-words", "Search words", Area::Catalog),
     ("/admin/content", "Content", Area::Content),
     ("/admin/personas", "Personas", Area::Personas),
     ("/admin/shipping", "Shipping", Area::Shipping),

@@ -5,7 +5,7 @@
 use crate::helpers::{html_unescape, spawn_seeded_app, Backend, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(search_finds_what_people_mean);
+on_both_backends!(search_finds_what_people_mean, staff_edit_the_search_words);
 
 async fn names_in(app: &TestApp, category: &str) -> Vec<String> {
     sqlx::query_scalar(
@@ -86,5 +86,90 @@ async fn search_finds_what_people_mean(backend: Backend) {
         suggest.body.to_lowercase().contains("kettle"),
         "{}",
         suggest.body
+    );
+}
+
+async fn staff_edit_the_search_words(backend: Backend) {
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    let grinders = names_in(&app, "home-grinders").await;
+    assert!(!grinders.is_empty());
+    // "burrmill" is nobody's word yet: nothing found (and the empty page is kept).
+    for _ in 0..2 {
+        assert!(app
+            .get("/products?q=burrmill")
+            .await
+            .card_names()
+            .is_empty());
+    }
+
+    let staff = app.sign_in_as_staff("marketing").await;
+    let page = staff.get("/admin/search-words").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        html_unescape(&page.body).contains("jug"),
+        "the demo synonyms are listed"
+    );
+
+    // A bad pair is refused next to its field, with what was typed.
+    let bad = staff
+        .post_form(
+            "/admin/search-words",
+            "action=add&word=burr+mill&means=grinder",
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let text = html_unescape(&bad.body);
+    assert!(text.contains("one word of 2 to 40 letters"), "{text}");
+    assert!(text.contains("value=\"burr mill\""));
+
+    let added = staff
+        .post_form(
+            "/admin/search-words",
+            "action=add&word=Burrmill&means=grinder",
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let again = staff
+        .post_form(
+            "/admin/search-words",
+            "action=add&word=burrmill&means=grinder",
+        )
+        .await;
+    assert_eq!(again.status, 422, "the same pair twice");
+    // The very next search uses it.
+    let found = app.get("/products?q=burrmill").await.card_names();
+    assert!(
+        grinders.iter().all(|g| found.contains(g)),
+        "{found:?} vs {grinders:?}"
+    );
+    assert_eq!(
+        app.audit_actions_like("search.synonym%").await,
+        vec!["search.synonym_add".to_string()]
+    );
+
+    let removed = staff
+        .post_form(
+            "/admin/search-words",
+            "action=delete&word=burrmill&means=grinder",
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(app
+        .get("/products?q=burrmill")
+        .await
+        .card_names()
+        .is_empty());
+
+    // Only the catalogue's staff may edit them.
+    let sales = app.sign_in_as_staff("sales").await;
+    assert_ne!(sales.get("/admin/search-words").await.status, 200);
+    assert_ne!(
+        sales
+            .post_form("/admin/search-words", "action=add&word=kettel&means=kettle")
+            .await
+            .status,
+        303
     );
 }

@@ -59,3 +59,10 @@ pub async fn load_admin_categories() -> Result<Vec<CategoryNode>, AppError> {
     require(&crate::request::RequestContext::current(), Area::Catalog)?;
     Ok(repo::list_category_tree(&use_db()?).await?)
 }
+
+/// The search synonyms staff edit at /admin/search-words.
+#[server(endpoint = "admin/search-words")]
+pub async fn load_search_synonyms() -> Result<Vec<(String, String)>, AppError> {
+    require(&crate::request::RequestContext::current(), Area::Catalog)?;
+    Ok(repo::list_synonyms(&use_db()?).await?)
+}

@@ -545,6 +545,64 @@ async fn back_to_product(
     }
 }
 
+/// POST /admin/search-words: add or remove a synonym pair (audited).
+pub async fn post_search_words(State(ctx): State<PageContext>, request: Request) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match change_search_words(&ctx, &parts, &fields).await {
+        Ok(done) => see_other(&format!("/admin/search-words?saved={done}")),
+        Err(error) => show_error(&ctx, parts, "synonym", fields, error).await,
+    }
+}
+
+async fn change_search_words(
+    ctx: &PageContext,
+    parts: &Parts,
+    fields: &Fields,
+) -> Result<&'static str, AppError> {
+    let actor = require(&crate::request::RequestContext::of(parts), Area::Catalog)?;
+    let (word, means) =
+        super::model::parse_synonym(&field(fields, "word"), &field(fields, "means"))?;
+    let pair = format!("{word} → {means}");
+    match field(fields, "action").as_str() {
+        "add" => {
+            if !repo::insert_synonym(&ctx.db, &word, &means).await? {
+                return Err(AppError::invalid(
+                    "means",
+                    format!("\u{201c}{word}\u{201d} already finds \u{201c}{means}\u{201d}."),
+                ));
+            }
+            audit::record(
+                &ctx.db,
+                &actor,
+                "search.synonym_add",
+                "synonym",
+                &word,
+                &pair,
+            )
+            .await?;
+            Ok("added")
+        }
+        "delete" => {
+            if repo::delete_synonym(&ctx.db, &word, &means).await? {
+                audit::record(
+                    &ctx.db,
+                    &actor,
+                    "search.synonym_delete",
+                    "synonym",
+                    &word,
+                    &pair,
+                )
+                .await?;
+            }
+            Ok("deleted")
+        }
+        _ => Err(AppError::bad_request("Unknown action.")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_in_subtree;

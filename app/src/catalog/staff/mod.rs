@@ -21,6 +21,7 @@ pub fn CatalogStaffPages() -> leptos_router::any_nested_route::AnyNestedRoute {
         <Route path=path!("/admin/products/new") view=crate::catalog::staff::pages::AdminProductNewPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/products/:id") view=crate::catalog::staff::pages::AdminProductEditPage ssr=SsrMode::Async/>
         <Route path=path!("/admin/categories") view=crate::catalog::staff::pages::AdminCategoriesPage ssr=SsrMode::Async/>
+        <Route path=path!("/admin/search-words") view=crate::catalog::staff::pages::AdminSearchWordsPage ssr=SsrMode::Async/>
     }
     .into_inner()
     .into_any_nested_route()

@@ -531,3 +531,48 @@ mod form_tests {
         );
     }
 }
+
+/// A synonym pair as staff typed it: "a search for `word` also finds `means`". Both are one
+/// search word each (letters and digits, as the search splits words), lower-cased.
+pub fn parse_synonym(word: &str, means: &str) -> Result<(String, String), crate::error::AppError> {
+    use crate::error::AppError;
+    let one_word = |text: &str, field: &'static str| {
+        let text = text.trim().to_lowercase();
+        let fine =
+            (2..=40).contains(&text.chars().count()) && text.chars().all(|c| c.is_alphanumeric());
+        if fine {
+            Ok(text)
+        } else {
+            Err(AppError::invalid(
+                field,
+                "Use one word of 2 to 40 letters or digits (no spaces or punctuation).",
+            ))
+        }
+    };
+    let word = one_word(word, "word")?;
+    let means = one_word(means, "means")?;
+    if word == means {
+        return Err(AppError::invalid(
+            "means",
+            "A word already finds itself: name a different word.",
+        ));
+    }
+    Ok((word, means))
+}
+
+#[cfg(test)]
+mod synonym_tests {
+    use super::parse_synonym;
+
+    #[test]
+    fn synonyms_are_single_lower_case_words_that_differ() {
+        assert_eq!(
+            parse_synonym(" Jug ", "PITCHER").unwrap(),
+            ("jug".into(), "pitcher".into())
+        );
+        assert!(parse_synonym("milk jug", "pitcher").is_err());
+        assert!(parse_synonym("jug", "jug").is_err());
+        assert!(parse_synonym("j", "pitcher").is_err());
+        assert!(parse_synonym("jug", "<b>").is_err());
+    }
+}

@@ -4,7 +4,9 @@
 
 use crate::admin::frame::{admin_error, render_preview, AdminFrame};
 use crate::admin::islands::MarkdownEditor;
-use crate::catalog::staff::api::{load_admin_categories, load_admin_product, load_admin_products};
+use crate::catalog::staff::api::{
+    load_admin_categories, load_admin_product, load_admin_products, load_search_synonyms,
+};
 use crate::catalog::staff::model::{status_label, CategoryNode, ProductEditData, PRODUCT_STATUSES};
 use crate::error::AppError;
 use crate::forms::{feedback_for, typed_or};
@@ -419,6 +421,83 @@ fn CategoriesView(tree: Vec<CategoryNode>) -> impl IntoView {
                 <h2>"Tree"</h2>
                 <p class="field__hint">"Rename or move a category and press Save. Slugs stay as they are, so links keep working."</p>
                 <ul class="tree">{rows}</ul>
+            </section>
+        </AdminFrame>
+    }
+}
+
+/// The words a search widens: "a search for jug also finds pitcher".
+#[component]
+pub fn AdminSearchWordsPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading search words…"</p> }>
+            {move || Suspend::new(async move {
+                match load_search_synonyms().await {
+                    Ok(pairs) => view! { <SearchWordsView pairs/> }.into_any(),
+                    Err(error) => admin_error(error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SearchWordsView(pairs: Vec<(String, String)>) -> impl IntoView {
+    let feedback = feedback_for("synonym");
+    let saved = match query("saved").as_str() {
+        "added" => Some("Synonym added: searches use it at once."),
+        "deleted" => Some("Synonym removed."),
+        _ => None,
+    };
+    let count = pairs.len();
+    let rows = pairs
+        .into_iter()
+        .map(|(word, means)| {
+            let label = format!("Remove \u{201c}{word}\u{201d} finds \u{201c}{means}\u{201d}");
+            view! {
+                <tr>
+                    <td>{word.clone()}</td>
+                    <td>{means.clone()}</td>
+                    <td>
+                        <form method="post" action="/admin/search-words">
+                            <input type="hidden" name="action" value="delete"/>
+                            <input type="hidden" name="word" value=word/>
+                            <input type="hidden" name="means" value=means/>
+                            <button class="btn btn--small btn--ghost" type="submit" aria-label=label>"Remove"</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <AdminFrame title="Search words" current="/admin/search-words">
+            <SuccessAlert message=saved/>
+            <section class="panel">
+                <h2>"Add a synonym"</h2>
+                <p class="field__hint">"Shoppers use their own words. A search for the first word also finds products described with the second (\u{201c}jug\u{201d} finds \u{201c}pitcher\u{201d}). One word each; add the reverse too if it should work both ways."</p>
+                <FormAlert feedback=feedback.clone() fields=&["word", "means"]/>
+                <form method="post" action="/admin/search-words" class="admin-inline-form">
+                    <input type="hidden" name="action" value="add"/>
+                    <TextField feedback=feedback.clone() name="word" label="A search for" required=true maxlength=40 id_prefix="synonym-"/>
+                    <TextField feedback=feedback.clone() name="means" label="also finds" required=true maxlength=40 id_prefix="synonym-"/>
+                    <button class="btn btn--primary" type="submit">"Add synonym"</button>
+                </form>
+            </section>
+            <section class="admin-section">
+                <h2>{format!("Synonyms ({count})")}</h2>
+                {if count == 0 {
+                    view! { <p class="empty-state">"No synonyms yet: searches find the words products are described with."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Synonyms">
+                            <table class="admin-table">
+                                <thead><tr><th scope="col">"A search for"</th><th scope="col">"also finds"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }}
             </section>
         </AdminFrame>
     }

@@ -479,3 +479,32 @@ pub async fn delete_empty_category(db: &Db, id: i64) -> Result<bool, sqlx::Error
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The search synonyms, by word.
+pub async fn list_synonyms(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT word, means FROM search_synonyms ORDER BY word, means")
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Adds a pair; false when it was already there.
+pub async fn insert_synonym(db: &Db, word: &str, means: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO search_synonyms (word, means) VALUES ($1, $2) ON CONFLICT (word, means) DO NOTHING",
+    )
+    .bind(word)
+    .bind(means)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes a pair; false when it was not there.
+pub async fn delete_synonym(db: &Db, word: &str, means: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM search_synonyms WHERE word = $1 AND means = $2")
+        .bind(word)
+        .bind(means)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
