@@ -12,7 +12,10 @@ use std::process::Command;
 
 const DURATION: &str = "10s";
 
-pub fn bench() -> Result<()> {
+/// `cargo xtask bench` runs everything; `cargo xtask bench --pages` only the page
+/// throughput section (a couple of minutes after the release build).
+pub fn bench(args: &[String]) -> Result<()> {
+    let pages_only = args.iter().any(|a| a == "--pages");
     let root = workspace_root();
     ensure_build_tools(true)?;
     if !have("wrk") {
@@ -130,6 +133,9 @@ pub fn bench() -> Result<()> {
     let _ = server.kill();
     let _ = server.wait();
     outcome?;
+    if pages_only {
+        return Ok(());
+    }
 
     // 2. Search at 100,000 products on both databases.
     println!("\nsearch latency at 100,000 products (20 queries with facets):");

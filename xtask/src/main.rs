@@ -16,11 +16,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(),
-        Some("bench") => bench::bench(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("install-tools") => tools::ensure_build_tools(false),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|fuzz [SECONDS]|install-tools>");
+            eprintln!("usage: cargo xtask <run|test|bench [--pages]|fuzz [SECONDS]|install-tools>");
             return ExitCode::from(2);
         }
     };
