@@ -125,21 +125,12 @@ pub async fn bench_analytics(
 /// Writes `events` journey events for `events / 10` visitors spread evenly over the year
 /// before `now`, in the database itself (one statement per 100,000 events).
 async fn generate_trail(db: &Db, events: i64, now: i64) -> anyhow::Result<()> {
-    for table in [
-        "journey_events",
-        "funnel_visitors",
-        "funnel_days",
-        "content_readers",
-        "content_days",
-        "search_days",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(db.pool())
-            .await?;
-    }
-    sqlx::query("UPDATE analytics_rollup_state SET rolled_until = NULL")
-        .execute(db.pool())
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM journey_events")
+        .execute(&mut *tx)
         .await?;
+    app::analytics::repo::reset_rollups(&mut tx).await?;
+    tx.commit().await?;
     let personas: Vec<String> =
         sqlx::query_scalar("SELECT slug FROM personas ORDER BY position LIMIT 3")
             .fetch_all(db.pool())

@@ -69,6 +69,23 @@ pub async fn build_dashboard_raw(
     build(db, range, filter, target_minutes, true).await
 }
 
+/// The guide's row in `content`, added empty when it has none yet.
+#[cfg(feature = "ssr")]
+fn row_for<'a>(
+    content: &'a mut Vec<model::ContentRow>,
+    slug: &str,
+    title_of: &impl Fn(&str) -> (String, String),
+) -> &'a mut model::ContentRow {
+    let index = match content.iter().position(|row| row.slug == slug) {
+        Some(index) => index,
+        None => {
+            content.push(model::ContentRow::empty(slug, title_of(slug)));
+            content.len() - 1
+        }
+    };
+    &mut content[index]
+}
+
 /// How every report cuts visitors: (persona, entry stage, entry guide, steps, furthest
 /// stage).
 #[cfg(feature = "ssr")]
@@ -347,22 +364,12 @@ async fn build(
     let mut content: Vec<model::ContentRow> = reading
         .iter()
         .filter(|(_, day)| day.reads > 0 || day.tickets > 0)
-        .map(|(slug, day)| {
-            let (title, stage) = title_of(slug);
-            model::ContentRow {
-                slug: slug.clone(),
-                title,
-                stage,
-                readers: day.readers,
-                avg_depth: day.depth_sum.checked_div(day.depth_n).unwrap_or(0),
-                avg_seconds: day.seconds_sum.checked_div(day.seconds_n).unwrap_or(0),
-                assisted_orders: 0,
-                tickets_after: day.tickets,
-                won_tickets: 0,
-                lost_tickets: 0,
-                quote_credit: 0,
-                credits: vec![0; Model::ALL.len()],
-            }
+        .map(|(slug, day)| model::ContentRow {
+            readers: day.readers,
+            avg_depth: day.depth_sum.checked_div(day.depth_n).unwrap_or(0),
+            avg_seconds: day.seconds_sum.checked_div(day.seconds_n).unwrap_or(0),
+            tickets_after: day.tickets,
+            ..model::ContentRow::empty(slug, title_of(slug))
         })
         .collect();
     let mut model_totals = vec![0; Model::ALL.len()];
@@ -371,55 +378,19 @@ async fn build(
             continue;
         };
         model_totals[index] += cents;
-        if !content.iter().any(|row| &row.slug == slug) {
-            // Credited for orders of the range, though read before it.
-            let (title, stage) = title_of(slug);
-            content.push(model::ContentRow {
-                slug: slug.clone(),
-                title,
-                stage,
-                readers: 0,
-                avg_depth: 0,
-                avg_seconds: 0,
-                assisted_orders: 0,
-                tickets_after: 0,
-                won_tickets: 0,
-                lost_tickets: 0,
-                quote_credit: 0,
-                credits: vec![0; Model::ALL.len()],
-            });
-        }
-        if let Some(row) = content.iter_mut().find(|row| &row.slug == slug) {
-            row.credits[index] += cents;
-            // Linear credits every guide read, so its rows count the orders each assisted.
-            if *model_key == Model::Linear.key() {
-                row.assisted_orders = *orders;
-            }
+        // Credited for orders of the range, though maybe read before it.
+        let row = row_for(&mut content, slug, &title_of);
+        row.credits[index] += cents;
+        // Linear credits every guide read, so its rows count the orders each assisted.
+        if *model_key == Model::Linear.key() {
+            row.assisted_orders = *orders;
         }
     }
     for (slug, won, lost, cents) in repo::ticket_credits(db, &range).await? {
-        if !content.iter().any(|row| row.slug == slug) {
-            let (title, stage) = title_of(&slug);
-            content.push(model::ContentRow {
-                slug: slug.clone(),
-                title,
-                stage,
-                readers: 0,
-                avg_depth: 0,
-                avg_seconds: 0,
-                assisted_orders: 0,
-                tickets_after: 0,
-                won_tickets: 0,
-                lost_tickets: 0,
-                quote_credit: 0,
-                credits: vec![0; Model::ALL.len()],
-            });
-        }
-        if let Some(row) = content.iter_mut().find(|row| row.slug == slug) {
-            row.won_tickets = won;
-            row.lost_tickets = lost;
-            row.quote_credit = cents;
-        }
+        let row = row_for(&mut content, &slug, &title_of);
+        row.won_tickets = won;
+        row.lost_tickets = lost;
+        row.quote_credit = cents;
     }
     content.sort_by(|a, b| b.readers.cmp(&a.readers).then_with(|| a.slug.cmp(&b.slug)));
     let mut thin: Vec<(String, i64, i64)> = searches

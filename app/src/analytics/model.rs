@@ -262,6 +262,26 @@ pub struct ContentRow {
     pub credits: Vec<i64>,
 }
 
+impl ContentRow {
+    /// A guide's row before anything is counted for it.
+    pub fn empty(slug: &str, (title, stage): (String, String)) -> ContentRow {
+        ContentRow {
+            slug: slug.to_string(),
+            title,
+            stage,
+            readers: 0,
+            avg_depth: 0,
+            avg_seconds: 0,
+            assisted_orders: 0,
+            tickets_after: 0,
+            won_tickets: 0,
+            lost_tickets: 0,
+            quote_credit: 0,
+            credits: vec![0; Model::ALL.len()],
+        }
+    }
+}
+
 /// Sales' side of the funnel.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalesView {

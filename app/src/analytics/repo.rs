@@ -622,3 +622,26 @@ pub async fn purge_events(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
             .rows_affected(),
     )
 }
+
+/// The rollup tables, emptied together when the rollups are rebuilt from the raw trail.
+const ROLLUP_TABLES: [&str; 5] = [
+    "funnel_visitors",
+    "funnel_days",
+    "content_readers",
+    "content_days",
+    "search_days",
+];
+
+/// Empties the rollups so the next roll-up folds every day again from the raw events
+/// (the tests and the benchmark compare the two ways).
+pub async fn reset_rollups(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    for table in ROLLUP_TABLES {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE analytics_rollup_state SET rolled_until = NULL")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -50,22 +50,7 @@ async fn backdate_and_reset(app: &TestApp, days: i64) {
     ] {
         sqlx::query(sql).bind(shift).execute(&mut *tx).await.unwrap();
     }
-    for table in [
-        "funnel_visitors",
-        "funnel_days",
-        "content_readers",
-        "content_days",
-        "search_days",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-    }
-    sqlx::query("UPDATE analytics_rollup_state SET rolled_until = NULL")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    app::analytics::repo::reset_rollups(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
 }
 
