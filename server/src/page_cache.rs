@@ -10,9 +10,9 @@
 //! anything by it are kept once per class; the class travels in the `sf_profile` cookie,
 //! which the server writes whenever it renders a page for the visitor. A browser whose
 //! pages are its own carries `sf_profile=personal` and is always rendered for; one with a
-//! visitor id but no class yet is rendered once to learn it, and so is one that just sent
-//! a form (any POST drops the class cookie). A first visit is the "awareness" class by
-//! definition.
+//! visitor id but no class yet is rendered once to learn it (from their trail), and so is
+//! one that just sent a form (any POST marks the browser personal until its next rendered
+//! page). A first visit is the "awareness" class by definition.
 //!
 //! **Exactly fresh, across servers.** Triggers bump `page_version` in the same transaction
 //! as every write to what these pages show (migration 0019), and a scheduled guide's
@@ -126,6 +126,26 @@ impl PageCache {
         })
     }
 
+    /// The visitor's class after a view that recorded `events`, having been `class`: the
+    /// same when nothing recorded could move it, else asked of their trail (an empty
+    /// `class` means unknown: always asked). `None` when it can't be told now.
+    async fn class_now(
+        &self,
+        context: &RequestContext,
+        class: &str,
+        events: &[(String, String, String)],
+    ) -> Option<String> {
+        let visitor = context.visitor.as_ref()?;
+        let recorded = visitor.tracking_allowed && !events.is_empty();
+        // (`profile_class_of` writes this server's queued events first.)
+        if !class.is_empty() && !(recorded && moves_class(events, class)) {
+            return Some(class.to_string());
+        }
+        app::journey::api::profile_class_of(&self.db, visitor, context.user_id())
+            .await
+            .ok()
+    }
+
     fn profile_cookie(&self, value: &str, max_age: i64) -> Option<HeaderValue> {
         let secure = if self.secure_cookies { "; Secure" } else { "" };
         HeaderValue::from_str(&format!(
@@ -231,7 +251,10 @@ pub async fn serve_kept_pages(
         // persona, a cleared trail, signing in): their next page is rendered for them.
         let had_class = cookies(request.headers()).any(|(name, _)| name == PROFILE_COOKIE);
         let mut response = next.run(request).await;
-        if let Some(cookie) = had_class.then(|| cache.profile_cookie("", 0)).flatten() {
+        if let Some(cookie) = had_class
+            .then(|| cache.profile_cookie(PERSONAL, ONE_YEAR))
+            .flatten()
+        {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
         return response;
@@ -255,7 +278,10 @@ pub async fn serve_kept_pages(
                 app::journey::record_replayed(&cache.db, &context, kind, subject, detail).await;
             }
             let mut response = page.respond(request.headers(), "hit");
-            let moved = moves_class(&page.events, class);
+            // A view that may move the visitor on drops their class (their next page is
+            // rendered and learns it); a first visit that didn't is "awareness" for good.
+            let recorded = context.visitor.as_ref().is_some_and(|v| v.tracking_allowed);
+            let moved = recorded && moves_class(&page.events, class);
             let cookie = match (moved, lookup.first_visit) {
                 (true, false) => cache.profile_cookie("", 0),
                 (false, true) => cache.profile_cookie(class, ONE_YEAR),
@@ -287,22 +313,24 @@ pub async fn serve_kept_pages(
     } else {
         response
     };
-    // What the visitor's class cookie should say now: the class this render used, unless
-    // the view itself may have moved them on (then nothing, so the next page learns it).
+    // What the visitor's class cookie should say now: personal, or their class after this
+    // view (the one the render used, unless the view may have moved them on: then, and
+    // when the page used none, it is read from their trail).
     let learned = if facts.personal {
         Some(PERSONAL.to_string())
     } else {
-        facts
+        let used = facts
             .profile
-            .or_else(|| lookup.sent_class.clone())
-            .filter(|class| !moves_class(&facts.events, class))
+            .as_deref()
+            .or(lookup.class.as_deref())
+            .unwrap_or("");
+        cache.class_now(&context, used, &facts.events).await
     };
-    if learned != lookup.sent_class {
-        let cookie = match &learned {
-            Some(class) => cache.profile_cookie(class, ONE_YEAR),
-            None => cache.profile_cookie("", 0),
-        };
-        if let Some(cookie) = cookie {
+    if learned.is_some() && learned != lookup.sent_class {
+        if let Some(cookie) = learned
+            .as_deref()
+            .and_then(|class| cache.profile_cookie(class, ONE_YEAR))
+        {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
     }

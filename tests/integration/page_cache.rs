@@ -201,6 +201,13 @@ async fn kept_pages_still_record_each_visitors_trail(backend: Backend) {
     assert_eq!(cache_outcome(&private.get(&path).await), "hit");
     assert_eq!(views(&b).await, 4, "Do-Not-Track records nothing");
 
+    // A returning browser is served kept pages too, once its class is known.
+    let returning = b.visitor();
+    for _ in 0..3 {
+        returning.get(&path).await;
+    }
+    assert_eq!(cache_outcome(&returning.get(&path).await), "hit");
+
     // The visitor's own trail: what they viewed from kept pages is on "my research".
     let reader = b.visitor();
     reader.get(&path).await;

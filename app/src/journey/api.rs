@@ -40,6 +40,17 @@ pub fn profile_class((stage, persona): &(Stage, Option<PersonaGuess>)) -> String
     }
 }
 
+/// The profile class of a visitor now (their queued events included): what the page cache
+/// keys their pages by after a view that may have moved them on.
+#[cfg(feature = "ssr")]
+pub async fn profile_class_of(
+    db: &Db,
+    visitor: &Visitor,
+    user_id: Option<i64>,
+) -> Result<String, AppError> {
+    Ok(profile_class(&profile_of(db, visitor, user_id).await?))
+}
+
 /// The funnel stage a visitor (and account) has reached, from their recorded events.
 #[cfg(feature = "ssr")]
 pub async fn stage_of(db: &Db, visitor_id: &str, user_id: Option<i64>) -> Result<Stage, AppError> {

@@ -35,29 +35,68 @@ pub async fn insert_event(
     insert_events(db, std::slice::from_ref(&event)).await
 }
 
-/// Writes queued events in one transaction; the same event of the same visitor within
-/// `SAME_EVENT_WINDOW` seconds (a reload) is kept once.
+/// Writes queued events in one transaction, up to 100 per statement; the same event of
+/// the same visitor within `SAME_EVENT_WINDOW` seconds (a reload) is kept once, both
+/// within the batch and against what is already stored.
 pub async fn insert_events(
     db: &Db,
     events: &[super::recorder::PendingEvent],
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
+    let mut last_seen: std::collections::HashMap<(&str, &str, &str), i64> =
+        std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(events.len());
     for event in events {
-        let subject: String = event.subject.chars().take(200).collect();
-        sqlx::query(
+        let key = (
+            event.visitor_id.as_str(),
+            event.kind.key(),
+            event.subject.as_str(),
+        );
+        match last_seen.get(&key) {
+            Some(at) if (event.at - at).abs() <= SAME_EVENT_WINDOW => {}
+            _ => {
+                last_seen.insert(key, event.at);
+                kept.push(event);
+            }
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    for chunk in kept.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 6;
+                format!(
+                    "SELECT CAST(${} AS TEXT) AS visitor_id, CAST(${} AS BIGINT) AS user_id, \
+                     CAST(${} AS TEXT) AS kind, CAST(${} AS TEXT) AS subject, \
+                     CAST(${} AS TEXT) AS detail, CAST(${} AS BIGINT) AS created_at",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO journey_events (visitor_id, user_id, kind, subject, detail, created_at) \
-             SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM journey_events \
-                 WHERE visitor_id = $1 AND kind = $3 AND subject = $4 AND created_at >= $7)",
-        )
-        .bind(&event.visitor_id)
-        .bind(event.user_id)
-        .bind(event.kind.key())
-        .bind(&subject)
-        .bind(&event.detail)
-        .bind(event.at)
-        .bind(event.at - SAME_EVENT_WINDOW)
-        .execute(&mut *tx)
-        .await?;
+             SELECT v.visitor_id, v.user_id, v.kind, v.subject, v.detail, v.created_at \
+             FROM ({}) v WHERE NOT EXISTS (SELECT 1 FROM journey_events e \
+                 WHERE e.visitor_id = v.visitor_id AND e.kind = v.kind AND e.subject = v.subject \
+                 AND e.created_at >= v.created_at - {SAME_EVENT_WINDOW})",
+            rows.join(" UNION ALL ")
+        );
+        let mut query = sqlx::query(&sql);
+        for event in chunk {
+            let subject: String = event.subject.chars().take(200).collect();
+            query = query
+                .bind(event.visitor_id.clone())
+                .bind(event.user_id)
+                .bind(event.kind.key())
+                .bind(subject)
+                .bind(event.detail.clone())
+                .bind(event.at);
+        }
+        query.execute(&mut *tx).await?;
     }
     tx.commit().await
 }
