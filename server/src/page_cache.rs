@@ -138,7 +138,8 @@ impl PageCache {
         let visitor = context.visitor.as_ref()?;
         let recorded = visitor.tracking_allowed && !events.is_empty();
         // (`profile_class_of` writes this server's queued events first.)
-        if !class.is_empty() && !(recorded && moves_class(events, class)) {
+        let may_have_moved = recorded && moves_class(events, class);
+        if !class.is_empty() && !may_have_moved {
             return Some(class.to_string());
         }
         app::journey::api::profile_class_of(&self.db, visitor, context.user_id())
