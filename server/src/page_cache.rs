@@ -24,8 +24,11 @@
 //! **The trail still sees every view.** A kept page remembers the trail events its
 //! rendering recorded (a product view, a guide read, a search) and records them again for
 //! each visitor it is served to, through the same queue (Do-Not-Track still records
-//! nothing). A view that may move the visitor's class (a guide read, a first product
-//! view) drops their class cookie, so their next page is rendered for them again.
+//! nothing). After a view that may move the visitor's class (a guide read, a first product
+//! view) their class is read from their trail plus this view's events (no waiting for the
+//! queue) and the cookie updated. One approximation: a third view of the same product (the
+//! "repeat views" rule that means decision) is noticed at their next rendered page or
+//! guide read, since reading the trail on every product view would cost more than it saves.
 //!
 //! **Bytes.** Each page is kept as identity, brotli (quality 5) and gzip (level 6), with a
 //! strong `ETag` (`304 Not Modified` for `If-None-Match`), `Vary: Accept-Encoding, Cookie`,
@@ -137,12 +140,11 @@ impl PageCache {
     ) -> Option<String> {
         let visitor = context.visitor.as_ref()?;
         let recorded = visitor.tracking_allowed && !events.is_empty();
-        // (`profile_class_of` writes this server's queued events first.)
         let may_have_moved = recorded && moves_class(events, class);
         if !class.is_empty() && !may_have_moved {
             return Some(class.to_string());
         }
-        app::journey::api::profile_class_of(&self.db, visitor, context.user_id())
+        app::journey::api::profile_class_of(&self.db, visitor, context.user_id(), events)
             .await
             .ok()
     }
@@ -232,7 +234,7 @@ fn lookup_of(request: &Request) -> Option<Lookup> {
 }
 
 /// Whether a view recording these events may move a visitor of `class` to another class
-/// (then their next page is rendered for them, which writes the new class).
+/// (then their class is read again from their trail).
 fn moves_class(events: &[(String, String, String)], class: &str) -> bool {
     events.iter().any(|(kind, _, _)| {
         kind == "content_view" || (kind == "product_view" && class.starts_with("awareness"))
@@ -279,17 +281,14 @@ pub async fn serve_kept_pages(
                 app::journey::record_replayed(&cache.db, &context, kind, subject, detail).await;
             }
             let mut response = page.respond(request.headers(), "hit");
-            // A view that may move the visitor on drops their class (their next page is
-            // rendered and learns it); a first visit that didn't is "awareness" for good.
-            let recorded = context.visitor.as_ref().is_some_and(|v| v.tracking_allowed);
-            let moved = recorded && moves_class(&page.events, class);
-            let cookie = match (moved, lookup.first_visit) {
-                (true, false) => cache.profile_cookie("", 0),
-                (false, true) => cache.profile_cookie(class, ONE_YEAR),
-                _ => None,
-            };
-            if let Some(cookie) = cookie {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
+            // A view that may move the visitor on is answered with their class after it.
+            let sent = lookup.sent_class.as_deref().filter(|_| !lookup.first_visit);
+            if let Some(now) = cache.class_now(&context, class, &page.events).await {
+                if Some(now.as_str()) != sent {
+                    if let Some(cookie) = cache.profile_cookie(&now, ONE_YEAR) {
+                        response.headers_mut().append(header::SET_COOKIE, cookie);
+                    }
+                }
             }
             return response;
         }

@@ -40,21 +40,24 @@ pub fn profile_class((stage, persona): &(Stage, Option<PersonaGuess>)) -> String
     }
 }
 
-/// The profile class of a visitor now (their queued events included): what the page cache
-/// keys their pages by after a view that may have moved them on.
+/// The profile class of a visitor once the `pending` events of the view being answered are
+/// written: what the page cache keys their pages by after a view that may move them on.
 #[cfg(feature = "ssr")]
 pub async fn profile_class_of(
     db: &Db,
     visitor: &Visitor,
     user_id: Option<i64>,
+    pending: &[(String, String, String)],
 ) -> Result<String, AppError> {
-    Ok(profile_class(&profile_of(db, visitor, user_id).await?))
+    Ok(profile_class(
+        &profile_after(db, visitor, user_id, pending).await?,
+    ))
 }
 
 /// The funnel stage a visitor (and account) has reached, from their recorded events.
 #[cfg(feature = "ssr")]
 pub async fn stage_of(db: &Db, visitor_id: &str, user_id: Option<i64>) -> Result<Stage, AppError> {
-    super::recorder::flush(db).await;
+    super::recorder::flush_within(db, std::time::Duration::from_millis(200)).await;
     Ok(infer_stage(
         &repo::list_events(db, visitor_id, user_id).await?,
     ))
@@ -67,15 +70,66 @@ async fn profile_of(
     visitor: &Visitor,
     user_id: Option<i64>,
 ) -> Result<(Stage, Option<PersonaGuess>), AppError> {
-    // The visitor's own latest steps count, even those still queued.
-    super::recorder::flush(db).await;
-    let events = repo::list_events(db, &visitor.id, user_id).await?;
+    // The visitor's own latest steps count, even those still queued (unless a backlog
+    // would hold the page).
+    super::recorder::flush_within(db, std::time::Duration::from_millis(200)).await;
+    profile_after(db, visitor, user_id, &[]).await
+}
+
+/// The profile once `pending` events — (kind, subject, detail) of a view whose events may
+/// still be queued — are written, without waiting for the queue: an event already stored
+/// within the reload window is the same one and counts once.
+#[cfg(feature = "ssr")]
+async fn profile_after(
+    db: &Db,
+    visitor: &Visitor,
+    user_id: Option<i64>,
+    pending: &[(String, String, String)],
+) -> Result<(Stage, Option<PersonaGuess>), AppError> {
+    let mut events = repo::list_events(db, &visitor.id, user_id).await?;
+    let now = crate::db::now_unix();
+    let mut new_reads = Vec::new();
+    for (kind, subject, detail) in pending {
+        let Some(kind) = EventKind::parse(kind) else {
+            continue;
+        };
+        let stored = events.iter().any(|e| {
+            e.kind == kind && &e.subject == subject && e.created_at >= now - repo::SAME_EVENT_WINDOW
+        });
+        if stored {
+            continue;
+        }
+        let read_before = events
+            .iter()
+            .any(|e| e.kind == EventKind::ContentView && &e.subject == subject);
+        if kind == EventKind::ContentView && !read_before {
+            new_reads.push(subject.clone());
+        }
+        events.push(super::model::Event {
+            kind,
+            subject: subject.clone(),
+            detail: detail.clone(),
+            created_at: now,
+            read_depth: 0,
+            read_seconds: 0,
+        });
+    }
     let personas = crate::cards::repo::list_personas(db).await?;
     let chosen = repo::chosen_persona(db, &visitor.id).await?;
     let guess = match chosen {
         Some(slug) => Some((slug, true)),
-        None => infer_persona(&repo::reads_per_persona(db, &visitor.id, user_id).await?)
-            .map(|slug| (slug, false)),
+        None => {
+            let mut reads = repo::reads_per_persona(db, &visitor.id, user_id).await?;
+            for piece in &new_reads {
+                for persona in repo::personas_of_piece(db, piece).await? {
+                    match reads.iter_mut().find(|(slug, _)| *slug == persona) {
+                        Some((_, count)) => *count += 1,
+                        None => reads.push((persona, 1)),
+                    }
+                }
+            }
+            infer_persona(&reads).map(|slug| (slug, false))
+        }
     };
     let persona = guess.and_then(|(slug, chosen)| {
         personas

@@ -83,6 +83,12 @@ pub fn enqueue(db: &Db, event: PendingEvent) -> Result<(), PendingEvent> {
     }
 }
 
+/// [`flush`], waiting at most `limit`: what a page does before reading the visitor's own
+/// trail, so a backlog (a flood of visits) never holds a page for long.
+pub async fn flush_within(db: &Db, limit: std::time::Duration) {
+    let _ = tokio::time::timeout(limit, flush(db)).await;
+}
+
 /// Waits until every event this server queued before the call is written.
 pub async fn flush(db: &Db) {
     let Some(queue) = queue_of(db) else {

@@ -14,7 +14,7 @@ const OWNER: &str = "(visitor_id = $1 OR ($2 <> 0 AND user_id = $2))";
 
 /// The same event again within this many seconds is one event: a reload is not a second
 /// view (and a page that Leptos happens to render twice records once).
-const SAME_EVENT_WINDOW: i64 = 5;
+pub const SAME_EVENT_WINDOW: i64 = 5;
 
 pub async fn insert_event(
     db: &Db,
@@ -37,7 +37,10 @@ pub async fn insert_event(
 
 /// Writes queued events in one transaction, up to 100 per statement; the same event of
 /// the same visitor within `SAME_EVENT_WINDOW` seconds (a reload) is kept once, both
-/// within the batch and against what is already stored.
+/// within the batch and against what is already stored. The check reaches the stored
+/// events through the visitor's index only (`|| ''` and `+ 0` keep the planner off the
+/// kind/time and kind/subject indexes, which under a flood of one product's views would
+/// read every view of the last seconds for each row).
 pub async fn insert_events(
     db: &Db,
     events: &[super::recorder::PendingEvent],
@@ -81,8 +84,9 @@ pub async fn insert_events(
             "INSERT INTO journey_events (visitor_id, user_id, kind, subject, detail, created_at) \
              SELECT v.visitor_id, v.user_id, v.kind, v.subject, v.detail, v.created_at \
              FROM ({}) v WHERE NOT EXISTS (SELECT 1 FROM journey_events e \
-                 WHERE e.visitor_id = v.visitor_id AND e.kind = v.kind AND e.subject = v.subject \
-                 AND e.created_at >= v.created_at - {SAME_EVENT_WINDOW})",
+                 WHERE e.visitor_id = v.visitor_id AND e.kind || '' = v.kind \
+                 AND e.subject || '' = v.subject \
+                 AND e.created_at + 0 >= v.created_at - {SAME_EVENT_WINDOW})",
             rows.join(" UNION ALL ")
         );
         let mut query = sqlx::query(&sql);
@@ -190,6 +194,17 @@ pub async fn reads_per_persona(
     ))
     .bind(visitor_id)
     .bind(user_id.unwrap_or(0))
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The personas a guide is written for.
+pub async fn personas_of_piece(db: &Db, slug: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT p.slug FROM personas p JOIN content_personas cp ON cp.persona_id = p.id \
+         JOIN content c ON c.id = cp.content_id WHERE c.slug = $1",
+    )
+    .bind(slug)
     .fetch_all(db.pool())
     .await
 }
