@@ -141,6 +141,17 @@ impl RequestContext {
     }
 }
 
+/// The (name, value) pairs of a request's `Cookie` headers.
+#[cfg(feature = "ssr")]
+pub fn cookies(headers: &http::HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+}
+
 /// The owner key of an account's cart, orders and tickets.
 pub fn account_owner(user_id: i64) -> String {
     format!("u:{user_id}")

@@ -167,15 +167,6 @@ struct Lookup {
     first_visit: bool,
 }
 
-fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-}
-
 /// The pages worth keeping: the ones anonymous visitors and crawlers read most.
 fn is_kept_path(path: &str) -> bool {
     matches!(path, "/" | "/products" | "/learn" | "/search")
@@ -208,7 +199,7 @@ fn lookup_of(request: &Request) -> Option<Lookup> {
     }
     let mut visitor = false;
     let mut sent_class = None;
-    for (name, value) in cookies(request.headers()) {
+    for (name, value) in app::request::cookies(request.headers()) {
         match name {
             "sf_session" | app::ui::compare_tray::TRAY_COOKIE => return None,
             app::journey::visitor::VISITOR_COOKIE => visitor = app::token::is_id(value),
@@ -252,7 +243,8 @@ pub async fn serve_kept_pages(
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         // A form or server function may change what the visitor's pages show (a cart, a
         // persona, a cleared trail, signing in): their next page is rendered for them.
-        let had_class = cookies(request.headers()).any(|(name, _)| name == PROFILE_COOKIE);
+        let had_class =
+            app::request::cookies(request.headers()).any(|(name, _)| name == PROFILE_COOKIE);
         let mut response = next.run(request).await;
         if let Some(cookie) = had_class
             .then(|| cache.profile_cookie(PERSONAL, ONE_YEAR))

@@ -51,8 +51,6 @@ pub async fn build_dashboard(
     filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
-    // This server's queued trail events belong to the open day too.
-    crate::journey::recorder::flush(db).await;
     build(db, range, filter, target_minutes, false).await
 }
 
@@ -65,7 +63,6 @@ pub async fn build_dashboard_raw(
     filter: model::Filter,
     target_minutes: i64,
 ) -> Result<Dashboard, sqlx::Error> {
-    crate::journey::recorder::flush(db).await;
     build(db, range, filter, target_minutes, true).await
 }
 
@@ -197,6 +194,8 @@ async fn build(
 ) -> Result<Dashboard, sqlx::Error> {
     use crate::journey::attribution::Model;
     use model::{funnel, median, FULL, WITHOUT_GUIDE};
+    // This server's queued trail events belong to the open day too.
+    crate::journey::recorder::flush(db).await;
     let (from_day, to_day) = (
         range.from.div_euclid(fold::DAY),
         range.to.div_euclid(fold::DAY),

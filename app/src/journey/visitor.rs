@@ -19,12 +19,7 @@ pub struct VisitorCookieSettings {
 }
 
 fn visitor_id_from(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    crate::request::cookies(headers)
         .find(|(name, _)| *name == VISITOR_COOKIE)
         .map(|(_, value)| value.to_string())
         .filter(|v| crate::token::is_id(v))
