@@ -148,6 +148,9 @@ impl Application {
             public_url.starts_with("https://"),
         );
         app::journey::recorder::start(db.clone());
+        app::catalog::engine::start(db.clone())
+            .await
+            .context("building the search index")?;
         Ok(Application {
             listener,
             router: router(state, page_cache),

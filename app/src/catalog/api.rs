@@ -62,7 +62,7 @@ pub async fn search_catalog(
     let scope_ids = scope
         .as_ref()
         .map(|c| repo::descendant_ids(&categories, c.id));
-    let page = repo::search_products(&db, &params, scope_ids.as_deref()).await?;
+    let page = super::search::search_products(&db, &params, scope_ids.as_deref()).await?;
     if !params.q.is_empty() && params.page <= 1 {
         crate::journey::record(
             &db,
@@ -322,6 +322,6 @@ fn suggest(db: crate::db::Db, q: String) -> crate::ui::Suggestions {
         if q.trim().chars().count() < 2 {
             return Ok(Vec::new());
         }
-        Ok(repo::suggest_products(&db, &q, 6).await?)
+        Ok(super::search::suggest_products(&db, &q, 6).await?)
     })
 }

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod compare;
+#[cfg(feature = "ssr")]
+pub mod engine;
 pub mod islands;
 pub mod model;
 pub mod pages;

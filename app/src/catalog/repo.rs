@@ -575,7 +575,7 @@ pub struct SearchPage {
 }
 
 /// Cards for the given ids that are active, in the order given.
-async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, sqlx::Error> {
+pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -601,7 +601,7 @@ pub async fn search_products(
     let ranked = if terms.is_empty() {
         None
     } else {
-        let understood = super::search::understand(db, &terms).await?;
+        let understood = super::search::understand(db, None, &terms).await?;
         instead = understood.instead;
         Some(rank_text_matches(db, &params.q, &understood.groups, MAX_TEXT_MATCHES + 1).await?)
     };
@@ -728,7 +728,7 @@ pub async fn search_products(
 
 /// Groups (name, value, count) rows into facets, keeping only names that actually help
 /// narrow down: at least two values and not more than a dozen.
-fn group_spec_facets(rows: Vec<(String, String, i64)>) -> Vec<SpecFacet> {
+pub(super) fn group_spec_facets(rows: Vec<(String, String, i64)>) -> Vec<SpecFacet> {
     let mut facets: Vec<SpecFacet> = Vec::new();
     for (name, value, count) in rows {
         match facets.last_mut() {
@@ -756,7 +756,7 @@ fn group_spec_facets(rows: Vec<(String, String, i64)>) -> Vec<SpecFacet> {
     facets
 }
 
-fn price_range_label(min: Option<i64>, max: Option<i64>) -> String {
+pub(super) fn price_range_label(min: Option<i64>, max: Option<i64>) -> String {
     let fmt = |m: i64| Money::new(m, Currency::Usd).format_short();
     match (min, max) {
         (None, Some(max)) => format!("Under {}", fmt(max)),
@@ -777,7 +777,7 @@ pub async fn suggest_products(
         return Ok(Vec::new());
     }
     // A few extra, since drafts and archived products are dropped afterwards.
-    let understood = super::search::understand(db, &terms).await?;
+    let understood = super::search::understand(db, None, &terms).await?;
     let ranked = rank_text_matches(db, q, &understood.groups, limit.clamp(1, 10) * 3).await?;
     Ok(cards_by_ids(db, &ranked)
         .await?
@@ -968,6 +968,127 @@ pub async fn insert_related_product(
     Ok(())
 }
 
+/// What a product's entry in a server's search index is built from (`catalog::engine`).
+#[derive(Debug, Clone, FromRow)]
+pub struct SearchSourceRow {
+    pub id: i64,
+    pub name: String,
+    pub summary: String,
+    pub description_md: String,
+    pub price_cents: i64,
+    pub stock: i64,
+    pub featured: i64,
+    pub created_at: i64,
+    pub category_id: i64,
+    pub category_name: String,
+    pub parent_name: Option<String>,
+}
+
+const SEARCH_SOURCE_COLUMNS: &str = "p.id, p.name, p.summary, p.description_md, p.price_cents, \
+    p.stock, p.featured, p.created_at, p.category_id, c.name AS category_name, g.name AS parent_name";
+
+/// Active products after `after_id`, in id order, at most `limit` (a full index build
+/// reads the catalogue in such pages).
+pub async fn search_sources_after(
+    db: &Db,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<SearchSourceRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SEARCH_SOURCE_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         LEFT JOIN categories g ON g.id = c.parent_id \
+         WHERE p.id > $1 AND p.status = 'active' ORDER BY p.id LIMIT $2"
+    );
+    sqlx::query_as(&sql)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// The active products among `ids` (an id not returned is not searchable any more).
+pub async fn search_sources_for(db: &Db, ids: &[i64]) -> Result<Vec<SearchSourceRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {SEARCH_SOURCE_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         LEFT JOIN categories g ON g.id = c.parent_id \
+         WHERE p.id IN ({}) AND p.status = 'active' ORDER BY p.id",
+        int_list(ids)
+    );
+    sqlx::query_as(&sql).fetch_all(db.pool()).await
+}
+
+/// A spec or option value of a product, for its search entry: (product id, name, value,
+/// unit, whether it is a facet). Numeric specs are compared, not offered as facets.
+pub type SearchFacetRow = (i64, String, String, Option<String>, i64);
+
+/// The specs and option values of the given products, in display order.
+pub async fn search_facets_for(db: &Db, ids: &[i64]) -> Result<Vec<SearchFacetRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = int_list(ids);
+    let sql = format!(
+        "SELECT product_id, name, value, unit, is_facet FROM ( \
+             SELECT s.product_id, s.name, s.value, s.unit, \
+                    CASE WHEN s.value_num IS NULL THEN 1 ELSE 0 END AS is_facet, s.position AS pos, 0 AS kind \
+             FROM product_specs s WHERE s.product_id IN ({list}) \
+             UNION ALL \
+             SELECT o.product_id, o.name, ov.value, NULL AS unit, 1 AS is_facet, ov.position AS pos, o.position AS kind \
+             FROM product_options o JOIN product_option_values ov ON ov.option_id = o.id \
+             WHERE o.product_id IN ({list}) \
+         ) rows ORDER BY product_id, kind, pos"
+    );
+    sqlx::query_as(&sql).fetch_all(db.pool()).await
+}
+
+/// Where a new index starts following the change log: before the oldest change of the
+/// last `since_unix` seconds' window (those are applied again, harmlessly), else the end.
+pub async fn search_log_start(db: &Db, since_unix: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE((SELECT MIN(seq) - 1 FROM search_changes WHERE changed_at >= $1), \
+                         (SELECT MAX(seq) FROM search_changes), 0)",
+    )
+    .bind(since_unix)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// (seq, product id) of the change log after `floor`, oldest first, at most `limit`.
+pub async fn search_changes_after(
+    db: &Db,
+    floor: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, product_id FROM search_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(floor)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Forgets change-log rows older than `before_unix`.
+pub async fn prune_search_changes(db: &Db, before_unix: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM search_changes WHERE changed_at < $1")
+            .bind(before_unix)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// How many products are on sale (what a full index build reads).
+pub async fn count_active_products(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE status = 'active'")
+        .fetch_one(db.pool())
+        .await
+}
+
 /// Rebuilds every product's search document when they were written by an older format
 /// (see `search::SEARCH_DOCUMENT_VERSION`); run at start-up. Each product is its own
 /// transaction; the version is set last, so an interrupted rebuild starts again.
@@ -1064,6 +1185,11 @@ pub async fn refresh_search_document(
         }
         query.execute(&mut *conn).await?;
     }
+    // Every server's search index follows this log (specs have no trigger of their own).
+    sqlx::query("INSERT INTO search_changes (product_id) VALUES ($1)")
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await?;
     match backend {
         Backend::Sqlite => {
             sqlx::query("DELETE FROM product_search WHERE rowid = $1")

@@ -4,9 +4,12 @@
 //! left out, and the search says so. Matching then asks for every group, and when nothing
 //! has them all, for any (ranked by how many they match). Stemming ("machines" →
 //! "machine") is the databases' own (FTS5's porter tokenizer, PostgreSQL's english
-//! configuration).
+//! configuration) — or, once a server's index is built, the engine's (`engine.rs`), which
+//! then also filters, orders and counts the facets.
 
-use super::repo;
+use super::engine::{self, Engine, EngineRequest};
+use super::model::{Facets, PriceRange, SearchParams, Suggestion, PAGE_SIZE, PRICE_BUCKETS};
+use super::repo::{self, SearchPage};
 use crate::db::Db;
 
 /// The version of the search documents' format; servers rebuild older ones at start-up.
@@ -54,15 +57,31 @@ pub fn closest_word<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str>
         .map(|(_, c)| c.as_str())
 }
 
+/// Whether any product holds one of the words: asked of the engine when there is one.
+async fn any_matches(
+    db: &Db,
+    engine: Option<&Engine>,
+    words: &[String],
+) -> Result<bool, sqlx::Error> {
+    match engine {
+        Some(engine) => Ok(engine.any_matches(words)),
+        None => repo::any_product_matches(db, words).await,
+    }
+}
+
 /// Turns typed terms into groups to match (see the module's comment).
-pub async fn understand(db: &Db, terms: &[String]) -> Result<Understood, sqlx::Error> {
+pub async fn understand(
+    db: &Db,
+    engine: Option<&Engine>,
+    terms: &[String],
+) -> Result<Understood, sqlx::Error> {
     let mut groups = Vec::new();
     let mut used = Vec::new();
     let mut changed = false;
     for term in terms {
         let mut group = vec![term.clone()];
         group.extend(repo::synonyms_of(db, term).await?);
-        if repo::any_product_matches(db, &group).await? {
+        if any_matches(db, engine, &group).await? {
             used.push(term.clone());
             groups.push(group);
             continue;
@@ -75,7 +94,7 @@ pub async fn understand(db: &Db, terms: &[String]) -> Result<Understood, sqlx::E
         if let Some(word) = closest_word(term, &candidates) {
             let mut group = vec![word.to_string()];
             group.extend(repo::synonyms_of(db, word).await?);
-            if repo::any_product_matches(db, &group).await? {
+            if any_matches(db, engine, &group).await? {
                 used.push(word.to_string());
                 groups.push(group);
             }
@@ -85,6 +104,119 @@ pub async fn understand(db: &Db, terms: &[String]) -> Result<Understood, sqlx::E
         instead: (changed && !used.is_empty()).then(|| used.join(" ")),
         groups,
     })
+}
+
+/// One page of results with facet counts over the whole result: from this server's index
+/// when it is built (and up to date with the change log), else from the database.
+pub async fn search_products(
+    db: &Db,
+    params: &SearchParams,
+    category_ids: Option<&[i64]>,
+) -> Result<SearchPage, sqlx::Error> {
+    if let Some(engine) = engine::ready(db) {
+        match search_with_engine(db, &engine, params, category_ids).await {
+            Ok(page) => return Ok(page),
+            // The database can still answer; say why it had to.
+            Err(e) => tracing::error!(error = %e, "search engine failed; the database answers"),
+        }
+    }
+    repo::search_products(db, params, category_ids).await
+}
+
+async fn search_with_engine(
+    db: &Db,
+    engine: &std::sync::Arc<Engine>,
+    params: &SearchParams,
+    category_ids: Option<&[i64]>,
+) -> anyhow::Result<SearchPage> {
+    engine.catch_up(db).await?;
+    let terms = repo::search_terms(&params.q);
+    let understood = if terms.is_empty() {
+        Understood::default()
+    } else {
+        understand(db, Some(engine), &terms).await?
+    };
+    let categories = if !terms.is_empty() && understood.groups.is_empty() {
+        // Every word was unknown: nothing matches (but the counts are still shown, as 0).
+        Some(Default::default())
+    } else {
+        category_ids.map(|ids| ids.iter().map(|id| *id as u64).collect())
+    };
+    let found = engine
+        .search(EngineRequest {
+            exact: params.q.clone(),
+            groups: understood.groups,
+            categories,
+            min_price: params.min_price,
+            max_price: params.max_price,
+            in_stock: params.in_stock,
+            specs: params.specs.clone(),
+            sort: params.sort,
+            offset: (params.page.max(1) - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        })
+        .await?;
+    let products = repo::cards_by_ids(db, &found.ids).await?;
+    let price_ranges = PRICE_BUCKETS
+        .iter()
+        .zip(found.price_buckets)
+        .map(|((min, max), count)| PriceRange {
+            min: *min,
+            max: *max,
+            label: repo::price_range_label(*min, *max),
+            count,
+        })
+        .collect();
+    Ok(SearchPage {
+        products,
+        total: found.total,
+        // The engine counts every match; nothing is cut off.
+        capped: false,
+        instead: understood.instead,
+        facets: Facets {
+            categories: Vec::new(),
+            price_ranges,
+            in_stock: found.in_stock,
+            specs: repo::group_spec_facets(found.specs),
+        },
+        category_counts: found.categories,
+    })
+}
+
+/// The header search box's suggestions: the best few matches by name and price.
+pub async fn suggest_products(
+    db: &Db,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<Suggestion>, sqlx::Error> {
+    let Some(engine) = engine::ready(db) else {
+        return repo::suggest_products(db, q, limit).await;
+    };
+    if repo::search_terms(q).is_empty() {
+        return Ok(Vec::new());
+    }
+    let params = SearchParams {
+        q: q.to_string(),
+        page: 1,
+        ..Default::default()
+    };
+    let page = match search_with_engine(db, &engine, &params, None).await {
+        Ok(page) => page,
+        Err(e) => {
+            tracing::error!(error = %e, "search engine failed; the database answers");
+            return repo::suggest_products(db, q, limit).await;
+        }
+    };
+    Ok(page
+        .products
+        .into_iter()
+        .take(limit.clamp(1, 10) as usize)
+        .map(|card| Suggestion {
+            slug: card.slug,
+            name: card.name,
+            price: card.price,
+        })
+        .collect())
 }
 
 #[cfg(test)]

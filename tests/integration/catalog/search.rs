@@ -2,10 +2,17 @@
 //! names) counts, words the catalogue doesn't hold are corrected or left out (and the page
 //! says so), synonyms find the thing by its other name, and plurals stem.
 
-use crate::helpers::{html_unescape, spawn_seeded_app, Backend, TestApp};
+use crate::helpers::{
+    fresh_database_url, html_unescape, spawn_app_on, spawn_seeded_app, Backend, TestApp,
+};
 use crate::on_both_backends;
+use reqwest::multipart::Form;
 
-on_both_backends!(search_finds_what_people_mean, staff_edit_the_search_words);
+on_both_backends!(
+    search_finds_what_people_mean,
+    staff_edit_the_search_words,
+    every_server_searches_its_own_index_in_step_with_the_database,
+);
 
 async fn names_in(app: &TestApp, category: &str) -> Vec<String> {
     sqlx::query_scalar(
@@ -172,4 +179,95 @@ async fn staff_edit_the_search_words(backend: Backend) {
             .status,
         303
     );
+}
+
+fn zephyrine_form(price: &str, status: &str, category: i64) -> Form {
+    Form::new()
+        .text("name", "Zephyrine Grinder")
+        .text("slug", "zephyrine-grinder")
+        .text("sku", "ZEPHYRINE-1")
+        .text("category_id", category.to_string())
+        .text("summary", "A grinder for the search index test.")
+        .text("description_md", "Conical burrs.")
+        .text("price", price.to_string())
+        .text("compare_at", "")
+        .text("stock", "7")
+        .text("status", status.to_string())
+        .text("specs", "Burr size: 48 mm\nBurr type: Conical")
+        .text("weight", "1200")
+}
+
+/// Each app server searches its own index (catalog/engine.rs), built at start-up and kept
+/// in step through the change log: a write through server A is found, filtered and
+/// counted through server B on the very next search, and a server started later builds
+/// its index from the database.
+async fn every_server_searches_its_own_index_in_step_with_the_database(backend: Backend) {
+    let Some(url) = fresh_database_url(backend).await else {
+        return;
+    };
+    let a = spawn_app_on(&url, &[]).await;
+    server::seed::seed_demo_store(&a.db).await.unwrap();
+    let b = spawn_app_on(&url, &[]).await;
+    let wanted = "Zephyrine Grinder".to_string();
+    let names = |page: crate::helpers::Page| page.card_names();
+    assert!(!names(b.get("/products?q=zephyrine").await).contains(&wanted));
+
+    let staff = a.sign_in_as_staff("marketing").await;
+    let category = a.first_category().await;
+    let created = staff
+        .create_product(zephyrine_form("349.00", "active", category))
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id = a.product_id("zephyrine-grinder").await;
+
+    // Found through B at once, by name, by a plural and by its spec, with facets counted.
+    let page = b.get("/products?q=zephyrine").await;
+    assert_eq!(page.card_names(), vec![wanted.clone()]);
+    assert_eq!(page.result_count(), 1);
+    assert!(names(b.get("/products?q=zephyrine+grinders").await).contains(&wanted));
+    let conical = b.get("/products?q=conical+zephyrine").await;
+    assert!(conical.card_names().contains(&wanted));
+    let facets = conical.facet_links();
+    assert!(
+        facets
+            .iter()
+            .any(|(href, _, count)| href.contains("stock=1") && *count == 1),
+        "{facets:?}"
+    );
+    // A price filter follows the price: 349 is over 300 …
+    assert!(!names(b.get("/products?q=zephyrine&max=300").await).contains(&wanted));
+    let edit = staff
+        .post_multipart(
+            &format!("/admin/products/{id}"),
+            zephyrine_form("299.00", "active", category),
+        )
+        .await;
+    assert_eq!(edit.status, 303, "{}", edit.body);
+    // … and 299 is not.
+    assert_eq!(
+        names(b.get("/products?q=zephyrine&max=300").await),
+        vec![wanted.clone()]
+    );
+    // Sorted by price, the cheapest first, whatever the server.
+    let sorted = names(b.get("/products?q=grinder&sort=price_asc").await);
+    assert!(sorted.len() > 1, "{sorted:?}");
+
+    // A server started now builds its index from the database and finds the same.
+    let c = spawn_app_on(&url, &[]).await;
+    assert_eq!(
+        names(c.get("/products?q=zephyrine&max=300").await),
+        vec![wanted.clone()]
+    );
+
+    // Archived: no server finds it any more.
+    let archived = staff
+        .post_multipart(
+            &format!("/admin/products/{id}"),
+            zephyrine_form("299.00", "archived", category),
+        )
+        .await;
+    assert_eq!(archived.status, 303);
+    for server in [&a, &b, &c] {
+        assert!(!names(server.get("/products?q=zephyrine").await).contains(&wanted));
+    }
 }
