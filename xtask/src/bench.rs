@@ -13,9 +13,11 @@ use std::process::Command;
 const DURATION: &str = "10s";
 
 /// `cargo xtask bench` runs everything; `cargo xtask bench --pages` only the page
-/// throughput section (a couple of minutes after the release build).
+/// throughput section (a couple of minutes after the release build), `--search` only the
+/// search section.
 pub fn bench(args: &[String]) -> Result<()> {
     let pages_only = args.iter().any(|a| a == "--pages");
+    let search_only = args.iter().any(|a| a == "--search");
     let root = workspace_root();
     ensure_build_tools(true)?;
     if !have("wrk") {
@@ -32,115 +34,148 @@ pub fn bench(args: &[String]) -> Result<()> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
 
-    // 1. Pages against a static file of the same byte size, one server.
-    let port = free_port()?;
-    let db_url = format!("sqlite://{}/pages.db", scratch.display());
-    let storefront = |args: &[&str]| {
-        let mut cmd = Command::new(&bin);
-        cmd.args(args)
-            .current_dir(&root)
-            .env("DATABASE_URL", &db_url)
-            .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "error");
-        cmd
-    };
-    run_cmd(&mut storefront(&["seed-demo"]))?;
-    let mut server = storefront(&["serve"])
-        .spawn()
-        .context("starting the server")?;
-    let outcome = (|| -> Result<()> {
-        wait_for_server(port)?;
-        let base = format!("http://127.0.0.1:{port}");
-        let hub = fetch_body(&format!("{base}/learn"))?;
-        let guide = hub
-            .split("href=\"/learn/")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .map(|slug| format!("/learn/{slug}"))
-            .context("the hub lists a guide")?;
-        let pages = [
-            (
-                "product page",
-                "/products/aurelia-duo-dual-boiler".to_string(),
-            ),
-            ("category page", "/categories/grinders".to_string()),
-            ("search page", "/products?q=espresso".to_string()),
-            ("guide", guide),
-            ("home page", "/".to_string()),
-        ];
-        // A browser's first visit: it asks for brotli or gzip. Each page is measured against
-        // a static file holding the same bytes (so it compresses alike), with the same headers.
-        let first_visit = ["Accept-Encoding: br, gzip"];
-        println!("\npage throughput (wrk, 64 connections, {DURATION}; (a) first visit with Accept-Encoding: br, gzip; (b) returning visitor with its cookies and If-None-Match; (c) the static file with the same headers):");
-        let mut rss_peak = 0;
-        let jar = scratch.join("cookies.txt");
-        for (name, path) in &pages {
-            let page = fetch_body(&format!("{base}{path}"))?;
-            let static_name = "bench-static.html";
-            std::fs::write(root.join("target/site").join(static_name), &page)?;
-            let dynamic = wrk(&format!("{base}{path}"), &first_visit)?;
-            rss_peak = rss_peak.max(rss_kib(server.id()));
-            let file = wrk(&format!("{base}/{static_name}"), &first_visit)?;
-            // A returning visitor: the cookies a browser holds after a few pages, and the
-            // ETag of the page it saw last time (a 304 when nothing changed).
-            let _ = std::fs::remove_file(&jar);
-            let (cookie, etag) = returning_visitor(&format!("{base}{path}"), &jar)?;
-            let returning_headers = [
-                "Accept-Encoding: br, gzip".to_string(),
-                format!("Cookie: {cookie}"),
-                format!("If-None-Match: {etag}"),
+    if !search_only {
+        // 1. Pages against a static file of the same byte size, one server.
+        let port = free_port()?;
+        let db_url = format!("sqlite://{}/pages.db", scratch.display());
+        let storefront = |args: &[&str]| {
+            let mut cmd = Command::new(&bin);
+            cmd.args(args)
+                .current_dir(&root)
+                .env("DATABASE_URL", &db_url)
+                .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
+                .env("RUST_LOG", "error");
+            cmd
+        };
+        run_cmd(&mut storefront(&["seed-demo"]))?;
+        let mut server = storefront(&["serve"])
+            .spawn()
+            .context("starting the server")?;
+        let outcome = (|| -> Result<()> {
+            wait_for_server(port)?;
+            let base = format!("http://127.0.0.1:{port}");
+            let hub = fetch_body(&format!("{base}/learn"))?;
+            let guide = hub
+                .split("href=\"/learn/")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(|slug| format!("/learn/{slug}"))
+                .context("the hub lists a guide")?;
+            let pages = [
+                (
+                    "product page",
+                    "/products/aurelia-duo-dual-boiler".to_string(),
+                ),
+                ("category page", "/categories/grinders".to_string()),
+                ("search page", "/products?q=espresso".to_string()),
+                ("guide", guide),
+                ("home page", "/".to_string()),
             ];
-            let returning_headers: Vec<&str> =
-                returning_headers.iter().map(String::as_str).collect();
-            let returning = wrk(&format!("{base}{path}"), &returning_headers)?;
-            let static_validator = static_validator(&format!("{base}/{static_name}"))?;
-            let static_returning = [
-                "Accept-Encoding: br, gzip".to_string(),
-                format!("Cookie: {cookie}"),
-                static_validator,
-            ];
-            let static_returning: Vec<&str> = static_returning.iter().map(String::as_str).collect();
-            let file_returning = wrk(&format!("{base}/{static_name}"), &static_returning)?;
-            rss_peak = rss_peak.max(rss_kib(server.id()));
-            let _ = std::fs::remove_file(root.join("target/site").join(static_name));
+            // A browser's first visit: it asks for brotli or gzip. Each page is measured against
+            // a static file holding the same bytes (so it compresses alike), with the same headers.
+            let first_visit = ["Accept-Encoding: br, gzip"];
+            println!("\npage throughput (wrk, 64 connections, {DURATION}; (a) first visit with Accept-Encoding: br, gzip; (b) returning visitor with its cookies and If-None-Match; (c) the static file with the same headers):");
+            let mut rss_peak = 0;
+            let jar = scratch.join("cookies.txt");
+            for (name, path) in &pages {
+                let page = fetch_body(&format!("{base}{path}"))?;
+                let static_name = "bench-static.html";
+                std::fs::write(root.join("target/site").join(static_name), &page)?;
+                let dynamic = wrk(&format!("{base}{path}"), &first_visit)?;
+                rss_peak = rss_peak.max(rss_kib(server.id()));
+                let file = wrk(&format!("{base}/{static_name}"), &first_visit)?;
+                // A returning visitor: the cookies a browser holds after a few pages, and the
+                // ETag of the page it saw last time (a 304 when nothing changed).
+                let _ = std::fs::remove_file(&jar);
+                let (cookie, etag) = returning_visitor(&format!("{base}{path}"), &jar)?;
+                let returning_headers = [
+                    "Accept-Encoding: br, gzip".to_string(),
+                    format!("Cookie: {cookie}"),
+                    format!("If-None-Match: {etag}"),
+                ];
+                let returning_headers: Vec<&str> =
+                    returning_headers.iter().map(String::as_str).collect();
+                let returning = wrk(&format!("{base}{path}"), &returning_headers)?;
+                let static_validator = static_validator(&format!("{base}/{static_name}"))?;
+                let static_returning = [
+                    "Accept-Encoding: br, gzip".to_string(),
+                    format!("Cookie: {cookie}"),
+                    static_validator,
+                ];
+                let static_returning: Vec<&str> =
+                    static_returning.iter().map(String::as_str).collect();
+                let file_returning = wrk(&format!("{base}/{static_name}"), &static_returning)?;
+                rss_peak = rss_peak.max(rss_kib(server.id()));
+                let _ = std::fs::remove_file(root.join("target/site").join(static_name));
+                println!(
+                    "  {name:<14} (a) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static ({} bytes)",
+                    dynamic.rps,
+                    dynamic.p50,
+                    dynamic.p99,
+                    file.rps,
+                    file.p99,
+                    100.0 * dynamic.rps / file.rps.max(1.0),
+                    page.len(),
+                );
+                println!(
+                    "  {:<14} (b) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static (304s)",
+                    "",
+                    returning.rps,
+                    returning.p50,
+                    returning.p99,
+                    file_returning.rps,
+                    file_returning.p99,
+                    100.0 * returning.rps / file_returning.rps.max(1.0),
+                );
+            }
             println!(
-                "  {name:<14} (a) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static ({} bytes)",
-                dynamic.rps,
-                dynamic.p50,
-                dynamic.p99,
-                file.rps,
-                file.p99,
-                100.0 * dynamic.rps / file.rps.max(1.0),
-                page.len(),
+                "  targets: (a) every page ≥ 50 % of its static file with p99 < 15 ms, (b) ≥ 80 %; server RSS under load: {:.0} MB (target < 100 MB)",
+                rss_peak as f64 / 1024.0
             );
-            println!(
-                "  {:<14} (b) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static (304s)",
-                "",
-                returning.rps,
-                returning.p50,
-                returning.p99,
-                file_returning.rps,
-                file_returning.p99,
-                100.0 * returning.rps / file_returning.rps.max(1.0),
-            );
-        }
-        println!(
-            "  targets: (a) every page ≥ 50 % of its static file with p99 < 15 ms, (b) ≥ 80 %; server RSS under load: {:.0} MB (target < 100 MB)",
-            rss_peak as f64 / 1024.0
-        );
-        Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    outcome?;
+            Ok(())
+        })();
+        let _ = server.kill();
+        let _ = server.wait();
+        outcome?;
+    }
     if pages_only {
         return Ok(());
     }
 
-    // 2. Search at 100,000 products on both databases.
-    println!("\nsearch latency at 100,000 products (20 queries with facets):");
-    let sqlite_url = format!("sqlite://{}/search.db", scratch.display());
-    bench_search(&bin, &sqlite_url)?;
+    // 2. Search at 100,000 and 1,000,000 products on both databases.
+    let admin = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pg_url = match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/storefront_bench"),
+        None => admin.clone(),
+    };
+    let fresh_pg = || -> Result<()> {
+        run_cmd(Command::new("psql").arg(&admin).args([
+            "-q",
+            "-c",
+            "DROP DATABASE IF EXISTS storefront_bench",
+            "-c",
+            "CREATE DATABASE storefront_bench",
+        ]))
+    };
+    for products in ["100000", "1000000"] {
+        println!("\nsearch latency at {products} products (20 queries with facets), SQLite:");
+        let sqlite_url = format!("sqlite://{}/search-{products}.db", scratch.display());
+        bench_search(&bin, &sqlite_url, products)?;
+        if have("psql") {
+            println!("\nsearch latency at {products} products, PostgreSQL:");
+            fresh_pg()?;
+            bench_search(&bin, &pg_url, products)?;
+        } else {
+            println!(
+                "SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)"
+            );
+        }
+    }
+    if search_only {
+        return Ok(());
+    }
+
     println!("\npayments (webhook ingest, checkout under contention), SQLite:");
     run_cmd(
         Command::new(&bin)
@@ -151,21 +186,8 @@ pub fn bench(args: &[String]) -> Result<()> {
             )
             .env("RUST_LOG", "error"),
     )?;
-    let admin = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if have("psql") {
-        run_cmd(Command::new("psql").arg(&admin).args([
-            "-q",
-            "-c",
-            "DROP DATABASE IF EXISTS storefront_bench",
-            "-c",
-            "CREATE DATABASE storefront_bench",
-        ]))?;
-        let pg_url = match admin.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/storefront_bench"),
-            None => admin.clone(),
-        };
-        bench_search(&bin, &pg_url)?;
+        fresh_pg()?;
         println!("\npayments (webhook ingest, checkout under contention), PostgreSQL:");
         run_cmd(
             Command::new(&bin)
@@ -173,8 +195,6 @@ pub fn bench(args: &[String]) -> Result<()> {
                 .env("DATABASE_URL", &pg_url)
                 .env("RUST_LOG", "error"),
         )?;
-    } else {
-        println!("SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)");
     }
 
     // 3. The analytics dashboard over a year of research trail (target: p95 <= 100 ms at
@@ -216,11 +236,11 @@ pub fn bench(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Fills the database at `url` to 100,000 products and prints its search latencies.
-fn bench_search(bin: &std::path::Path, url: &str) -> Result<()> {
+/// Fills the database at `url` to `products` products and prints its search latencies.
+fn bench_search(bin: &std::path::Path, url: &str, products: &str) -> Result<()> {
     run_cmd(
         Command::new(bin)
-            .args(["bench-search", "--products", "100000"])
+            .args(["bench-search", "--products", products])
             .env("DATABASE_URL", url)
             .env("RUST_LOG", "error"),
     )
