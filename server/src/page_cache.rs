@@ -137,12 +137,19 @@ impl PageCache {
         context: &RequestContext,
         class: &str,
         events: &[(String, String, String)],
+        first_visit: bool,
     ) -> Option<String> {
         let visitor = context.visitor.as_ref()?;
         let recorded = visitor.tracking_allowed && !events.is_empty();
         let may_have_moved = recorded && moves_class(events, class);
         if !class.is_empty() && !may_have_moved {
             return Some(class.to_string());
+        }
+        // A first visit has no trail to read: its class follows from this view alone.
+        if first_visit && context.user_id().is_none() {
+            if let Some(class) = app::journey::api::first_visit_class(events) {
+                return Some(class);
+            }
         }
         app::journey::api::profile_class_of(&self.db, visitor, context.user_id(), events)
             .await
@@ -275,7 +282,10 @@ pub async fn serve_kept_pages(
             let mut response = page.respond(request.headers(), "hit");
             // A view that may move the visitor on is answered with their class after it.
             let sent = lookup.sent_class.as_deref().filter(|_| !lookup.first_visit);
-            if let Some(now) = cache.class_now(&context, class, &page.events).await {
+            if let Some(now) = cache
+                .class_now(&context, class, &page.events, lookup.first_visit)
+                .await
+            {
                 if Some(now.as_str()) != sent {
                     if let Some(cookie) = cache.profile_cookie(&now, ONE_YEAR) {
                         response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -297,7 +307,9 @@ pub async fn serve_kept_pages(
             Ok(page) => {
                 let page = Arc::new(page);
                 let class = facts.profile.clone().unwrap_or_else(|| ANY_CLASS.into());
-                cache.pages.insert((lookup.path, class), page.clone());
+                cache
+                    .pages
+                    .insert((lookup.path.clone(), class), page.clone());
                 page.respond(&conditional, "miss")
             }
             Err(response) => response,
@@ -316,7 +328,9 @@ pub async fn serve_kept_pages(
             .as_deref()
             .or(lookup.class.as_deref())
             .unwrap_or("");
-        cache.class_now(&context, used, &facts.events).await
+        cache
+            .class_now(&context, used, &facts.events, lookup.first_visit)
+            .await
     };
     if learned.is_some() && learned != lookup.sent_class {
         if let Some(cookie) = learned

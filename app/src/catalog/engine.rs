@@ -265,7 +265,16 @@ impl Engine {
                 engine.add_documents(&guard.0, &rows, &facets)?;
             }
             let (writer, _) = &mut *guard;
-            blocking(|| writer.commit())?;
+            blocking(|| -> tantivy::Result<()> {
+                writer.commit()?;
+                // One segment answers faster than the dozen a large build leaves behind.
+                let segments = engine.index.searchable_segment_ids()?;
+                if segments.len() > 1 {
+                    writer.merge(&segments).wait()?;
+                    writer.garbage_collect_files().wait()?;
+                }
+                Ok(())
+            })?;
             engine.reader.reload()?;
         }
         engine.catch_up(db).await?;
@@ -333,7 +342,11 @@ impl Engine {
 
     /// Applies the log rows this server has not seen; one indexed read when there are none.
     pub async fn catch_up(&self, db: &Db) -> anyhow::Result<()> {
-        let floor = self.writer.lock().await.1.floor;
+        let floor = {
+            let mut guard = self.writer.lock().await;
+            guard.1.settle();
+            guard.1.floor
+        };
         let mut changes = repo::search_changes_after(db, floor, 10_000).await?;
         {
             let guard = self.writer.lock().await;
@@ -373,10 +386,9 @@ impl Engine {
             changes = repo::search_changes_after(db, last, 10_000).await?;
             changes.retain(|(seq, _)| !guard.1.seen.contains_key(seq));
         }
-        let (writer, position) = &mut *guard;
+        let (writer, _) = &mut *guard;
         blocking(|| writer.commit())?;
         self.reader.reload()?;
-        position.settle();
         Ok(())
     }
 
@@ -401,7 +413,8 @@ impl Engine {
         }
     }
 
-    /// Whether any product holds one of these words (as a prefix of a word it holds).
+    /// Whether any product holds one of these words (or, in a name or spec, a word starting
+    /// with it).
     pub fn any_matches(&self, words: &[String]) -> bool {
         let searcher = self.reader.searcher();
         for word in words {
@@ -412,6 +425,20 @@ impl Engine {
                     let Ok(inverted) = segment.inverted_index(field) else {
                         continue;
                     };
+                    // As the query matches: the whole word anywhere, its start only in
+                    // names and specs (see `text_query`).
+                    if field != self.fields.text[0] && field != self.fields.text[1] {
+                        if inverted
+                            .terms()
+                            .get(stem.as_bytes())
+                            .ok()
+                            .flatten()
+                            .is_some()
+                        {
+                            return true;
+                        }
+                        continue;
+                    }
                     let mut range = inverted.terms().range().ge(stem.as_bytes());
                     if let Some(upper) = &upper {
                         range = range.lt(upper.as_bytes());
@@ -447,7 +474,12 @@ impl Engine {
                         )),
                     ));
                     // Words are letters and digits only (`repo::search_terms`), so the
-                    // pattern is the prefix and nothing else.
+                    // pattern is the prefix and nothing else. Only names, kinds and specs
+                    // are matched by a word's start: in the long texts a short start
+                    // ("pro") reaches thousands of words and costs more than it finds.
+                    if *field != self.fields.text[0] && *field != self.fields.text[1] {
+                        continue;
+                    }
                     if let Ok(prefix) = RegexQuery::from_pattern(&format!("{stem}.*"), *field) {
                         alternatives.push((
                             Occur::Should,

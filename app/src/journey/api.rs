@@ -54,6 +54,31 @@ pub async fn profile_class_of(
     ))
 }
 
+/// The profile class of a visitor seen for the first time (no trail, no account, no
+/// persona chosen) after the `pending` events of this view, from those events alone — or
+/// `None` when a guide was read (its personas are in the database).
+#[cfg(feature = "ssr")]
+pub fn first_visit_class(pending: &[(String, String, String)]) -> Option<String> {
+    let mut events = Vec::new();
+    for (kind, subject, detail) in pending {
+        let Some(kind) = EventKind::parse(kind) else {
+            continue;
+        };
+        if kind == EventKind::ContentView {
+            return None;
+        }
+        events.push(super::model::Event {
+            kind,
+            subject: subject.clone(),
+            detail: detail.clone(),
+            created_at: 0,
+            read_depth: 0,
+            read_seconds: 0,
+        });
+    }
+    Some(profile_class(&(infer_stage(&events), None)))
+}
+
 /// The funnel stage a visitor (and account) has reached, from their recorded events.
 #[cfg(feature = "ssr")]
 pub async fn stage_of(db: &Db, visitor_id: &str, user_id: Option<i64>) -> Result<Stage, AppError> {
@@ -227,4 +252,31 @@ pub async fn research_of(
         saved: repo::list_saved(db, &visitor.id).await?,
         event_count: repo::count_events(db, &visitor.id, user_id).await?,
     })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::first_visit_class;
+
+    fn event(kind: &str, subject: &str) -> (String, String, String) {
+        (kind.into(), subject.into(), String::new())
+    }
+
+    #[test]
+    fn a_first_visits_class_follows_from_its_own_view() {
+        assert_eq!(first_visit_class(&[]).as_deref(), Some("awareness"));
+        assert_eq!(
+            first_visit_class(&[event("product_view", "kestrel-grinder")]).as_deref(),
+            Some("consideration")
+        );
+        assert_eq!(
+            first_visit_class(&[event("search", "grinder")]).as_deref(),
+            Some("awareness")
+        );
+        assert_eq!(
+            first_visit_class(&[event("content_view", "a-guide")]),
+            None,
+            "a guide's personas are in the database"
+        );
+    }
 }
