@@ -151,6 +151,15 @@ impl PageCache {
                 return Some(class);
             }
         }
+        // A returning visitor's class moves on from the one their browser holds.
+        if !class.is_empty() {
+            if let Ok(Some(class)) =
+                app::journey::api::class_after(&self.db, visitor, context.user_id(), class, events)
+                    .await
+            {
+                return Some(class);
+            }
+        }
         app::journey::api::profile_class_of(&self.db, visitor, context.user_id(), events)
             .await
             .ok()

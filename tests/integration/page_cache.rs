@@ -13,6 +13,7 @@ on_both_backends!(
     a_price_changed_on_one_server_is_never_served_stale_by_another,
     what_is_a_visitors_own_is_never_kept,
     kept_pages_still_record_each_visitors_trail,
+    a_returning_visitors_class_moves_on_as_their_trail_says,
 );
 
 fn cache_outcome(page: &crate::helpers::Page) -> String {
@@ -214,4 +215,80 @@ async fn kept_pages_still_record_each_visitors_trail(backend: Backend) {
     let research = reader.get("/my-research").await;
     let names: String = a.name_of(a.product_id(&slug).await).await;
     assert!(html_unescape(&research.body).contains(&names), "{names}");
+}
+
+/// The `sf_profile` value a response sets, if any.
+fn class_set_by(page: &crate::helpers::Page) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("sf_profile="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}
+
+/// A returning visitor's class is moved on from the one their browser holds (one query
+/// for a guide, none for a first visit) instead of from their whole trail: after every
+/// view it must say what the whole trail says.
+async fn a_returning_visitors_class_moves_on_as_their_trail_says(backend: Backend) {
+    let Some((_, b)) = two_servers(backend).await else {
+        return;
+    };
+    // Guides of one persona, from the first stage to the last, then a product.
+    let guides: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.slug, c.stage FROM content c JOIN content_personas cp ON cp.content_id = c.id \
+         WHERE c.status = 'published' AND cp.persona_id = (SELECT MIN(persona_id) FROM content_personas) \
+         ORDER BY CASE c.stage WHEN 'awareness' THEN 0 WHEN 'consideration' THEN 1 ELSE 2 END, c.slug",
+    )
+    .fetch_all(b.db.pool())
+    .await
+    .unwrap();
+    assert!(guides.len() >= 2, "{guides:?}");
+    let (_, product) = b.first_active_product().await;
+    let visitor = b.visitor();
+    let first = visitor.get("/learn").await;
+    let visitor_id = first
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("sf_visitor="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .expect("a first visit gets a visitor id");
+    let mut held = class_set_by(&first).expect("a first visit gets a class");
+    let mut paths: Vec<String> = guides
+        .iter()
+        .map(|(slug, _)| format!("/learn/{slug}"))
+        .collect();
+    paths.push(format!("/products/{product}"));
+    let mut persona_seen = false;
+    for path in paths {
+        let page = visitor.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        if let Some(class) = class_set_by(&page) {
+            held = class;
+        }
+        app::journey::recorder::flush(&b.db).await;
+        let trail = app::journey::api::profile_class_of(
+            &b.db,
+            &app::request::Visitor {
+                id: visitor_id.clone(),
+                tracking_allowed: true,
+            },
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(held, trail, "after {path}");
+        persona_seen |= held.contains(".read");
+    }
+    assert!(
+        held.starts_with("decision") || guides.iter().all(|(_, s)| s != "decision"),
+        "{held}"
+    );
+    assert!(
+        persona_seen || guides.len() < 2,
+        "reading guides of one persona names it: {held}"
+    );
 }

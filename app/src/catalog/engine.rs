@@ -21,6 +21,7 @@ use std::sync::{Arc, LazyLock, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
@@ -255,6 +256,7 @@ impl Engine {
         };
         {
             let mut guard = engine.writer.lock().await;
+            guard.0.set_merge_policy(Box::new(NoMergePolicy));
             let mut after = 0;
             loop {
                 let rows = repo::search_sources_after(db, after, BUILD_PAGE).await?;
@@ -267,12 +269,14 @@ impl Engine {
             let (writer, _) = &mut *guard;
             blocking(|| -> tantivy::Result<()> {
                 writer.commit()?;
-                // One segment answers faster than the dozen a large build leaves behind.
+                // One segment answers faster than the dozen a large build leaves behind
+                // (merging by policy was off while building, so none is being merged).
                 let segments = engine.index.searchable_segment_ids()?;
                 if segments.len() > 1 {
                     writer.merge(&segments).wait()?;
                     writer.garbage_collect_files().wait()?;
                 }
+                writer.set_merge_policy(Box::new(LogMergePolicy::default()));
                 Ok(())
             })?;
             engine.reader.reload()?;

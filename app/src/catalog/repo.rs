@@ -296,7 +296,7 @@ pub async fn list_active_products_by_slugs(
     let placeholders: Vec<String> = (1..=slugs.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
-         WHERE p.status = 'active' AND p.slug IN ({})",
+         WHERE p.status || '' = 'active' AND p.slug IN ({})",
         placeholders.join(", ")
     );
     let mut query = sqlx::query_as::<_, ProductCardRow>(&sql);
@@ -579,9 +579,11 @@ pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<ProductCard>, sqlx
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // `|| ''` keeps SQLite's planner on primary-key lookups instead of the status index
+    // (a scan of every active product: 20 ms at 100,000 products, for a page of 24).
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
-         WHERE p.status = 'active' AND p.id IN ({})",
+         WHERE p.status || '' = 'active' AND p.id IN ({})",
         int_list(ids)
     );
     let mut rows: Vec<ProductCardRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
@@ -1014,7 +1016,7 @@ pub async fn search_sources_for(db: &Db, ids: &[i64]) -> Result<Vec<SearchSource
     let sql = format!(
         "SELECT {SEARCH_SOURCE_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
          LEFT JOIN categories g ON g.id = c.parent_id \
-         WHERE p.id IN ({}) AND p.status = 'active' ORDER BY p.id",
+         WHERE p.id IN ({}) AND p.status || '' = 'active' ORDER BY p.id",
         int_list(ids)
     );
     sqlx::query_as(&sql).fetch_all(db.pool()).await

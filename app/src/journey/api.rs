@@ -55,17 +55,22 @@ pub async fn profile_class_of(
 }
 
 /// The profile class of a visitor seen for the first time (no trail, no account, no
-/// persona chosen) after the `pending` events of this view, from those events alone — or
-/// `None` when a guide was read (its personas are in the database).
+/// persona chosen) after the `pending` events of this view, from those events alone: a
+/// guide's stage is in its event, and a persona needs more guides read than one view
+/// records — or `None` when it would not (then the database decides).
 #[cfg(feature = "ssr")]
 pub fn first_visit_class(pending: &[(String, String, String)]) -> Option<String> {
     let mut events = Vec::new();
+    let mut pieces: Vec<&str> = Vec::new();
     for (kind, subject, detail) in pending {
         let Some(kind) = EventKind::parse(kind) else {
             continue;
         };
-        if kind == EventKind::ContentView {
-            return None;
+        if kind == EventKind::ContentView && !pieces.contains(&subject.as_str()) {
+            pieces.push(subject);
+            if pieces.len() as i64 >= super::model::PERSONA_EVIDENCE {
+                return None;
+            }
         }
         events.push(super::model::Event {
             kind,
@@ -77,6 +82,57 @@ pub fn first_visit_class(pending: &[(String, String, String)]) -> Option<String>
         });
     }
     Some(profile_class(&(infer_stage(&events), None)))
+}
+
+/// The class after a kept view's `pending` events, from the class the browser holds (the
+/// server wrote it after the visitor's previous page): the stage rises to a guide's stage,
+/// or from "awareness" to "consideration" on a product view (no product was viewed before,
+/// or the stage would be higher); a chosen persona stays; an inferred one is counted again
+/// with this guide read — one query instead of the visitor's whole trail. `None` when the
+/// class is not one the server writes.
+#[cfg(feature = "ssr")]
+pub async fn class_after(
+    db: &Db,
+    visitor: &Visitor,
+    user_id: Option<i64>,
+    class: &str,
+    pending: &[(String, String, String)],
+) -> Result<Option<String>, AppError> {
+    let mut parts = class.split('.');
+    let Some(mut stage) = parts.next().and_then(Stage::parse) else {
+        return Ok(None);
+    };
+    let persona = match (parts.next(), parts.next(), parts.next()) {
+        (None, None, None) => None,
+        (Some(slug), Some("chosen"), None) => Some((slug.to_string(), true)),
+        (Some(slug), Some("read"), None) => Some((slug.to_string(), false)),
+        _ => return Ok(None),
+    };
+    let mut pieces = Vec::new();
+    for (kind, subject, detail) in pending {
+        match EventKind::parse(kind) {
+            Some(EventKind::ContentView) => {
+                stage = stage.max(Stage::parse(detail).unwrap_or(Stage::Awareness));
+                pieces.push(subject.clone());
+            }
+            Some(EventKind::ProductView) => stage = stage.max(Stage::Consideration),
+            _ => {}
+        }
+    }
+    let persona = match persona {
+        Some((slug, true)) => Some((slug, true)),
+        inferred if pieces.is_empty() => inferred,
+        _ => infer_persona(&repo::reads_per_persona_with(db, &visitor.id, user_id, &pieces).await?)
+            .map(|slug| (slug, false)),
+    };
+    Ok(Some(match persona {
+        Some((slug, chosen)) => format!(
+            "{}.{slug}.{}",
+            stage.key(),
+            if chosen { "chosen" } else { "read" }
+        ),
+        None => stage.key().to_string(),
+    }))
 }
 
 /// The funnel stage a visitor (and account) has reached, from their recorded events.
@@ -273,10 +329,22 @@ mod tests {
             first_visit_class(&[event("search", "grinder")]).as_deref(),
             Some("awareness")
         );
+        let guide = |slug: &str, stage: &str| {
+            (
+                "content_view".to_string(),
+                slug.to_string(),
+                stage.to_string(),
+            )
+        };
         assert_eq!(
-            first_visit_class(&[event("content_view", "a-guide")]),
+            first_visit_class(&[guide("a-guide", "decision")]).as_deref(),
+            Some("decision"),
+            "one guide: its stage, no persona yet"
+        );
+        assert_eq!(
+            first_visit_class(&[guide("a", "awareness"), guide("b", "awareness")]),
             None,
-            "a guide's personas are in the database"
+            "two guides could name a persona: the database decides"
         );
     }
 }

@@ -198,6 +198,40 @@ pub async fn reads_per_persona(
     .await
 }
 
+/// [`reads_per_persona`] with the given guides counted as read too (each guide once,
+/// whether or not it was read before): a kept guide view's persona without its whole trail.
+pub async fn reads_per_persona_with(
+    db: &Db,
+    visitor_id: &str,
+    user_id: Option<i64>,
+    also_read: &[String],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let extra: Vec<String> = (0..also_read.len())
+        .map(|i| format!("${}", i + 3))
+        .collect();
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" OR c.slug IN ({})", extra.join(", "))
+    };
+    let sql = format!(
+        "SELECT p.slug, COUNT(DISTINCT c.id) FROM content c \
+         JOIN content_personas cp ON cp.content_id = c.id JOIN personas p ON p.id = cp.persona_id \
+         WHERE c.slug IN (SELECT e.subject FROM journey_events e WHERE e.kind = 'content_view' AND {}){extra} \
+         GROUP BY p.slug",
+        OWNER
+            .replace("visitor_id", "e.visitor_id")
+            .replace("user_id", "e.user_id")
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(visitor_id)
+        .bind(user_id.unwrap_or(0));
+    for slug in also_read {
+        query = query.bind(slug);
+    }
+    query.fetch_all(db.pool()).await
+}
+
 /// The personas a guide is written for.
 pub async fn personas_of_piece(db: &Db, slug: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
