@@ -999,7 +999,7 @@ pub async fn search_sources_after(
     let sql = format!(
         "SELECT {SEARCH_SOURCE_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
          LEFT JOIN categories g ON g.id = c.parent_id \
-         WHERE p.id > $1 AND p.status = 'active' ORDER BY p.id LIMIT $2"
+         WHERE p.id > $1 AND p.status || '' = 'active' ORDER BY p.id LIMIT $2"
     );
     sqlx::query_as(&sql)
         .bind(after_id)
