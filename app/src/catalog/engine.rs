@@ -86,13 +86,33 @@ impl FacetNames {
     }
 }
 
-/// Following the change log: rows after `floor` not yet `seen` are to apply.
+/// Following the change log: rows after `floor` not yet `seen` are to apply. Rows up to
+/// `newest` were read in order, so the only ones that can still appear below it are the
+/// numbers skipped in between (a transaction that had not committed yet, or rolled back):
+/// a catch-up asks for rows after `newest` and for those numbers only.
 struct LogPosition {
     floor: i64,
+    newest: i64,
     seen: BTreeMap<i64, Instant>,
 }
 
+/// At most this many skipped numbers are asked for again (rolled-back transactions leave
+/// skipped numbers that never appear; they age out with the lookback).
+const MAX_GAPS: usize = 1_000;
+
 impl LogPosition {
+    fn new(floor: i64, seen: BTreeMap<i64, Instant>) -> LogPosition {
+        let newest = seen
+            .last_key_value()
+            .map_or(floor, |(seq, _)| *seq)
+            .max(floor);
+        LogPosition {
+            floor,
+            newest,
+            seen,
+        }
+    }
+
     /// Moves the floor past rows seen longer than [`LOOKBACK`] ago.
     fn settle(&mut self) {
         let now = Instant::now();
@@ -103,6 +123,25 @@ impl LogPosition {
             self.floor = self.floor.max(seq);
             self.seen.remove(&seq);
         }
+    }
+
+    /// The numbers between the floor and `newest` not seen yet.
+    fn gaps(&self) -> Vec<i64> {
+        let mut gaps = Vec::new();
+        let mut expected = self.floor + 1;
+        for &seq in self.seen.keys() {
+            if seq > self.newest || gaps.len() >= MAX_GAPS {
+                break;
+            }
+            gaps.extend((expected..seq).take(MAX_GAPS - gaps.len()));
+            expected = seq + 1;
+        }
+        gaps
+    }
+
+    fn mark_seen(&mut self, seq: i64, at: Instant) {
+        self.seen.insert(seq, at);
+        self.newest = self.newest.max(seq);
     }
 }
 
@@ -242,7 +281,7 @@ impl Engine {
         // only rows that commit later (out of order) are applied afterwards.
         let floor = repo::search_log_start(db, now_unix() - LOOKBACK.as_secs() as i64).await?;
         let now = Instant::now();
-        let seen: BTreeMap<i64, Instant> = repo::search_changes_after(db, floor, i64::MAX)
+        let seen: BTreeMap<i64, Instant> = repo::search_changes_since(db, floor, &[], i64::MAX)
             .await?
             .into_iter()
             .map(|(seq, _)| (seq, now))
@@ -252,7 +291,7 @@ impl Engine {
             reader,
             fields,
             facet_names: RwLock::new(FacetNames::default()),
-            writer: tokio::sync::Mutex::new((writer, LogPosition { floor, seen })),
+            writer: tokio::sync::Mutex::new((writer, LogPosition::new(floor, seen))),
         };
         {
             let mut guard = engine.writer.lock().await;
@@ -346,23 +385,19 @@ impl Engine {
 
     /// Applies the log rows this server has not seen; one indexed read when there are none.
     pub async fn catch_up(&self, db: &Db) -> anyhow::Result<()> {
-        let floor = {
+        let (newest, gaps) = {
             let mut guard = self.writer.lock().await;
             guard.1.settle();
-            guard.1.floor
+            (guard.1.newest, guard.1.gaps())
         };
-        let mut changes = repo::search_changes_after(db, floor, 10_000).await?;
-        {
-            let guard = self.writer.lock().await;
-            changes.retain(|(seq, _)| !guard.1.seen.contains_key(seq));
-        }
+        let mut changes = repo::search_changes_since(db, newest, &gaps, 10_000).await?;
         if changes.is_empty() {
             return Ok(());
         }
         let mut guard = self.writer.lock().await;
-        // Another search may have applied them while this one waited.
-        changes.retain(|(seq, _)| !guard.1.seen.contains_key(seq));
         loop {
+            // Another search may have applied them while this one waited.
+            changes.retain(|(seq, _)| !guard.1.seen.contains_key(seq) && *seq > guard.1.floor);
             if changes.is_empty() {
                 break;
             }
@@ -379,16 +414,14 @@ impl Engine {
                 self.add_documents(writer, &rows, &facets)?;
             }
             let now = Instant::now();
-            let last = changes.last().map(|(seq, _)| *seq).unwrap_or_default();
             for (seq, _) in &changes {
-                guard.1.seen.insert(*seq, now);
+                guard.1.mark_seen(*seq, now);
             }
             if changes.len() < 10_000 {
                 break;
             }
-            // A long backlog (a bulk import): keep reading after the last row applied.
-            changes = repo::search_changes_after(db, last, 10_000).await?;
-            changes.retain(|(seq, _)| !guard.1.seen.contains_key(seq));
+            // A long backlog (a bulk import): keep reading after the newest row applied.
+            changes = repo::search_changes_since(db, guard.1.newest, &[], 10_000).await?;
         }
         let (writer, _) = &mut *guard;
         blocking(|| writer.commit())?;
@@ -869,6 +902,17 @@ mod tests {
         assert_eq!(prefix_upper_bound("grind").as_deref(), Some("grine"));
         assert_eq!(prefix_upper_bound(""), None);
         assert!("grinder" < "grine" && "grinder" >= "grind");
+    }
+
+    #[test]
+    fn a_catch_up_asks_only_for_new_rows_and_skipped_numbers() {
+        let now = Instant::now();
+        let seen: BTreeMap<i64, Instant> = [11, 12, 14, 15, 18].map(|s| (s, now)).into();
+        let position = LogPosition::new(10, seen);
+        assert_eq!(position.newest, 18);
+        assert_eq!(position.gaps(), vec![13, 16, 17]);
+        let empty = LogPosition::new(10, BTreeMap::new());
+        assert_eq!((empty.newest, empty.gaps()), (10, vec![]));
     }
 
     #[test]

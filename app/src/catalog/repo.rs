@@ -1058,16 +1058,27 @@ pub async fn search_log_start(db: &Db, since_unix: i64) -> Result<i64, sqlx::Err
     .await
 }
 
-/// (seq, product id) of the change log after `floor`, oldest first, at most `limit`.
-pub async fn search_changes_after(
+/// (seq, product id) of the change log after `after`, and of the numbers `also` (skipped
+/// earlier, they may have committed since), oldest first, at most `limit`.
+pub async fn search_changes_since(
     db: &Db,
-    floor: i64,
+    after: i64,
+    also: &[i64],
     limit: i64,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT seq, product_id FROM search_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-    )
-    .bind(floor)
+    let skipped = if also.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "UNION ALL SELECT seq, product_id FROM search_changes WHERE seq IN ({}) ",
+            int_list(also)
+        )
+    };
+    sqlx::query_as(&format!(
+        "SELECT seq, product_id FROM (SELECT seq, product_id FROM search_changes WHERE seq > $1 \
+         {skipped}) changes ORDER BY seq LIMIT $2"
+    ))
+    .bind(after)
     .bind(limit)
     .fetch_all(db.pool())
     .await
