@@ -217,16 +217,6 @@ async fn kept_pages_still_record_each_visitors_trail(backend: Backend) {
     assert!(html_unescape(&research.body).contains(&names), "{names}");
 }
 
-/// The `sf_profile` value a response sets, if any.
-fn class_set_by(page: &crate::helpers::Page) -> Option<String> {
-    page.headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("sf_profile="))
-        .map(|c| c.split(';').next().unwrap_or_default().to_string())
-}
-
 /// A returning visitor's class is moved on from the one their browser holds (one query
 /// for a guide, none for a first visit) instead of from their whole trail: after every
 /// view it must say what the whole trail says.
@@ -248,14 +238,11 @@ async fn a_returning_visitors_class_moves_on_as_their_trail_says(backend: Backen
     let visitor = b.visitor();
     let first = visitor.get("/learn").await;
     let visitor_id = first
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("sf_visitor="))
-        .map(|c| c.split(';').next().unwrap().to_string())
+        .set_cookie("sf_visitor")
         .expect("a first visit gets a visitor id");
-    let mut held = class_set_by(&first).expect("a first visit gets a class");
+    let mut held = first
+        .set_cookie("sf_profile")
+        .expect("a first visit gets a class");
     let mut paths: Vec<String> = guides
         .iter()
         .map(|(slug, _)| format!("/learn/{slug}"))
@@ -265,7 +252,7 @@ async fn a_returning_visitors_class_moves_on_as_their_trail_says(backend: Backen
     for path in paths {
         let page = visitor.get(&path).await;
         assert_eq!(page.status, 200, "{path}");
-        if let Some(class) = class_set_by(&page) {
+        if let Some(class) = page.set_cookie("sf_profile") {
             held = class;
         }
         app::journey::recorder::flush(&b.db).await;

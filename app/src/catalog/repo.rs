@@ -785,12 +785,17 @@ pub async fn suggest_products(
         .await?
         .into_iter()
         .take(limit.clamp(1, 10) as usize)
-        .map(|card| Suggestion {
-            slug: card.slug,
-            name: card.name,
-            price: card.price,
-        })
+        .map(suggestion_of)
         .collect())
+}
+
+/// What the search box shows of a product card.
+pub(super) fn suggestion_of(card: ProductCard) -> Suggestion {
+    Suggestion {
+        slug: card.slug,
+        name: card.name,
+        price: card.price,
+    }
 }
 
 /// (slug, last modified) of every active product, for the sitemap.

@@ -114,7 +114,7 @@ pub async fn search_products(
     category_ids: Option<&[i64]>,
 ) -> Result<SearchPage, sqlx::Error> {
     if let Some(engine) = engine::ready(db) {
-        match search_with_engine(db, &engine, params, category_ids).await {
+        match search_with_engine(db, &engine, params, category_ids, PAGE_SIZE).await {
             Ok(page) => return Ok(page),
             // The database can still answer; say why it had to.
             Err(e) => tracing::error!(error = %e, "search engine failed; the database answers"),
@@ -128,6 +128,7 @@ async fn search_with_engine(
     engine: &std::sync::Arc<Engine>,
     params: &SearchParams,
     category_ids: Option<&[i64]>,
+    limit: i64,
 ) -> anyhow::Result<SearchPage> {
     engine.catch_up(db).await?;
     let terms = repo::search_terms(&params.q);
@@ -153,7 +154,7 @@ async fn search_with_engine(
             specs: params.specs.clone(),
             sort: params.sort,
             offset: (params.page.max(1) - 1) * PAGE_SIZE,
-            limit: PAGE_SIZE,
+            limit,
         })
         .await?;
     let products = repo::cards_by_ids(db, &found.ids).await?;
@@ -200,23 +201,15 @@ pub async fn suggest_products(
         page: 1,
         ..Default::default()
     };
-    let page = match search_with_engine(db, &engine, &params, None).await {
+    // Only the few cards shown are read (the counts come with the one pass anyway).
+    let page = match search_with_engine(db, &engine, &params, None, limit.clamp(1, 10)).await {
         Ok(page) => page,
         Err(e) => {
             tracing::error!(error = %e, "search engine failed; the database answers");
             return repo::suggest_products(db, q, limit).await;
         }
     };
-    Ok(page
-        .products
-        .into_iter()
-        .take(limit.clamp(1, 10) as usize)
-        .map(|card| Suggestion {
-            slug: card.slug,
-            name: card.name,
-            price: card.price,
-        })
-        .collect())
+    Ok(page.products.into_iter().map(repo::suggestion_of).collect())
 }
 
 #[cfg(test)]

@@ -465,12 +465,18 @@ impl Page {
 
     /// The session cookie this response set, if any.
     pub fn set_session(&self) -> Option<String> {
+        self.set_cookie("sf_session")
+            .map(|value| format!("sf_session={value}"))
+    }
+
+    /// The value of the cookie `name` this response set, if any.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all("set-cookie")
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("sf_session="))
-            .map(|c| c.split(';').next().unwrap().to_string())
+            .find_map(|c| c.strip_prefix(name)?.strip_prefix('='))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
     }
 
     /// The body without what differs on every response: the CSP nonce (Leptos also
