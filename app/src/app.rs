@@ -15,9 +15,10 @@ use crate::discounts::DiscountPages;
 use crate::journey::JourneyPages;
 use crate::tickets::staff::TicketStaffPages;
 use crate::tickets::TicketPages;
+use crate::ui::stylesheet::PageStyle;
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
 use leptos_router::components::{Router, Routes};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#2b1d14"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <PageStyle options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -81,7 +81,13 @@ pub struct PageCache {
     pages: quick_cache::sync::Cache<(String, String), Arc<KeptPage>, ByBytes>,
     gate: VersionGate,
     secure_cookies: bool,
+    /// Who is rendering a missing page, striped by page and class: when 64 visitors ask for
+    /// one page at once (a cold start, the moment after a price change), one renders and
+    /// the rest wait and take its bytes, instead of 64 renders and compressions side by side.
+    rendering: [tokio::sync::Mutex<()>; RENDER_STRIPES],
 }
+
+const RENDER_STRIPES: usize = 64;
 
 #[derive(Clone)]
 struct ByBytes;
@@ -117,8 +123,32 @@ impl PageCache {
                 ),
                 gate: VersionGate::default(),
                 secure_cookies,
+                rendering: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
             })
         })
+    }
+
+    /// The turn to render `path` for `class`: `Some` to render it now, holding the stripe
+    /// until the page is kept; `None` after waiting for someone else's render of it (or of
+    /// a page sharing its stripe), when the cache should be asked again. Only one wait:
+    /// a page that turns out not to be keepable is then rendered by each visitor at once.
+    async fn turn_to_render(
+        &self,
+        path: &str,
+        class: &str,
+    ) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        use std::hash::{Hash, Hasher};
+        // Fixed keys: every request must pick the same stripe for the same page.
+        let mut hasher = std::hash::DefaultHasher::new();
+        (path, class).hash(&mut hasher);
+        let stripe = &self.rendering[hasher.finish() as usize % RENDER_STRIPES];
+        match stripe.try_lock() {
+            Ok(turn) => Some(turn),
+            Err(_) => {
+                drop(stripe.lock().await);
+                None
+            }
+        }
     }
 
     fn find(&self, path: &str, class: &str, version: Version) -> Option<Arc<KeptPage>> {
@@ -283,8 +313,15 @@ pub async fn serve_kept_pages(
         .get::<RequestContext>()
         .cloned()
         .unwrap_or_default();
+    let mut turn = None;
     if let Some(class) = &lookup.class {
-        if let Some(page) = cache.find(&lookup.path, class, version) {
+        let mut kept = cache.find(&lookup.path, class, version);
+        if kept.is_none() {
+            turn = cache.turn_to_render(&lookup.path, class).await;
+            // Kept meanwhile, by the render waited for or one that ended just before.
+            kept = cache.find(&lookup.path, class, version);
+        }
+        if let Some(page) = kept {
             for (kind, subject, detail) in &page.events {
                 app::journey::record_replayed(&cache.db, &context, kind, subject, detail).await;
             }
@@ -326,6 +363,8 @@ pub async fn serve_kept_pages(
     } else {
         response
     };
+    // Kept (or not keepable): whoever waited for this render may look again.
+    drop(turn);
     // What the visitor's class cookie should say now: personal, or their class after this
     // view (the one the render used, unless the view may have moved them on: then, and
     // when the page used none, it is read from their trail).

@@ -73,12 +73,28 @@ impl PublicOrigin {
     }
 }
 
+/// `'sha256-…'` of the stylesheet every page inlines, once the server has read it.
+static INLINE_STYLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Lets pages carry the built stylesheet inline (see `app::ui::stylesheet`), by its hash:
+/// no other inline style is allowed.
+pub fn allow_inline_style(css: &str) {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(css.as_bytes());
+    let _ = INLINE_STYLE.set(format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    ));
+}
+
 /// The one Content-Security-Policy; `inline_scripts` names the inline scripts allowed
 /// (this response's nonce, or the hashes of a kept page's scripts).
 pub fn content_security_policy(inline_scripts: &str) -> String {
+    let inline_style = INLINE_STYLE.get().map_or("", String::as_str);
     format!(
         "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
+         style-src 'self' {inline_style}; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
          frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
          object-src 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'"
     )

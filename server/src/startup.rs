@@ -107,8 +107,12 @@ impl Application {
         };
         let stripe = config.stripe_provider()?;
         let options = leptos_options(config, local);
+        let pkg_dir = config.site_root.join("pkg");
+        if let Some(css) = routes::assets::built_stylesheet(&pkg_dir, hash_file().as_deref()) {
+            security::allow_inline_style(&css);
+            app::ui::stylesheet::inline_from_now_on(css);
+        }
         if options.hash_files {
-            let pkg_dir = config.site_root.join("pkg");
             if let Some(hash_file) = hash_file() {
                 routes::assets::check_build_assets(&pkg_dir, &hash_file)?;
             }

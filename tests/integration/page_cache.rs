@@ -14,6 +14,7 @@ on_both_backends!(
     what_is_a_visitors_own_is_never_kept,
     kept_pages_still_record_each_visitors_trail,
     a_returning_visitors_class_moves_on_as_their_trail_says,
+    visitors_arriving_at_once_wait_for_one_render,
 );
 
 fn cache_outcome(page: &crate::helpers::Page) -> String {
@@ -277,5 +278,28 @@ async fn a_returning_visitors_class_moves_on_as_their_trail_says(backend: Backen
     assert!(
         persona_seen || guides.len() < 2,
         "reading guides of one persona names it: {held}"
+    );
+}
+
+/// A cold page asked for by many visitors at once (a start, the moment after a price
+/// change) is rendered once: the others wait for those bytes instead of each rendering
+/// and compressing it side by side.
+async fn visitors_arriving_at_once_wait_for_one_render(backend: Backend) {
+    let Some((a, _b)) = two_servers(backend).await else {
+        return;
+    };
+    let pages =
+        futures::future::join_all((0..24).map(|_| a.get("/products/aurelia-duo-dual-boiler")))
+            .await;
+    let outcomes: Vec<String> = pages.iter().map(cache_outcome).collect();
+    assert!(pages.iter().all(|p| p.status == 200));
+    assert_eq!(
+        outcomes.iter().filter(|o| *o == "miss").count(),
+        1,
+        "one render for 24 visitors at once: {outcomes:?}"
+    );
+    assert!(
+        pages.iter().all(|p| p.body == pages[0].body),
+        "everyone got the same page"
     );
 }

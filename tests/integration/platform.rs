@@ -1,6 +1,6 @@
 //! Cross-cutting behaviour: health, sitemap and robots, compression and caching.
 
-use crate::helpers::{spawn_app, spawn_seeded_app, Backend};
+use crate::helpers::{spawn_app, spawn_app_with, spawn_seeded_app, Backend};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -12,6 +12,7 @@ on_both_backends!(
     security_headers_carry_a_per_request_nonce,
     cross_origin_writes_are_refused,
     oversized_request_bodies_are_refused,
+    pages_inline_the_stylesheet_the_policy_names,
 );
 
 async fn health_reports_the_database(backend: Backend) {
@@ -229,4 +230,43 @@ async fn oversized_request_bodies_are_refused(backend: Backend) {
         )
         .await;
     assert_eq!(fine.status, 303);
+}
+
+/// The built stylesheet travels inside each page (no second round trip before the first
+/// paint), and the policy allows exactly that text by its hash: no `'unsafe-inline'`.
+async fn pages_inline_the_stylesheet_the_policy_names(backend: Backend) {
+    use base64::Engine;
+    use sha2::Digest;
+    // One site root for both backends: the server keeps the first stylesheet it reads.
+    let css = ".test-inline-sheet{color:#123456}";
+    let site = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("inline-css-site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/storefront.css"), css).unwrap();
+    let Some(app) =
+        spawn_app_with(backend, &[("LEPTOS_SITE_ROOT", site.display().to_string())]).await
+    else {
+        return;
+    };
+    let page = app.get("/").await;
+    assert!(
+        page.body
+            .contains(&format!("<style id=\"leptos\">{css}</style>")),
+        "the page carries the stylesheet: {}",
+        &page.body[..page.body.len().min(1500)]
+    );
+    assert!(
+        !page.body.contains("rel=\"stylesheet\""),
+        "and no longer links it"
+    );
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    let style_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("style-src"))
+        .expect("a style-src directive");
+    assert_eq!(
+        style_src.trim(),
+        format!("style-src 'self' 'sha256-{hash}'"),
+        "{csp}"
+    );
 }

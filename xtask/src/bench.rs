@@ -16,8 +16,19 @@ const DURATION: &str = "10s";
 /// throughput section (a couple of minutes after the release build), `--search` only the
 /// search section.
 pub fn bench(args: &[String]) -> Result<()> {
+    let started = std::time::Instant::now();
+    let outcome = bench_sections(args);
+    println!(
+        "\nbench: {:.1} min in all (target for the whole run, warm: under 15 min)",
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    outcome
+}
+
+fn bench_sections(args: &[String]) -> Result<()> {
     let pages_only = args.iter().any(|a| a == "--pages");
     let search_only = args.iter().any(|a| a == "--search");
+    let lighthouse_only = args.iter().any(|a| a == "--lighthouse");
     let root = workspace_root();
     ensure_build_tools(true)?;
     if !have("wrk") {
@@ -34,6 +45,9 @@ pub fn bench(args: &[String]) -> Result<()> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
 
+    if lighthouse_only {
+        return lighthouse(&root, &bin, &scratch);
+    }
     if !search_only {
         // 1. Pages against a static file of the same byte size, one server.
         let port = free_port()?;
@@ -158,14 +172,39 @@ pub fn bench(args: &[String]) -> Result<()> {
             "CREATE DATABASE storefront_bench",
         ]))
     };
+    // The search catalogues are kept between runs (`target/bench-data`, and one PostgreSQL
+    // database per size): generating a million products takes minutes, and a warm run only
+    // migrates them and tops them up. The index is rebuilt, and timed, every run.
+    let kept = root.join("target/bench-data");
+    std::fs::create_dir_all(&kept)?;
     for products in ["100000", "1000000"] {
         println!("\nsearch latency at {products} products (20 queries with facets), SQLite:");
-        let sqlite_url = format!("sqlite://{}/search-{products}.db", scratch.display());
+        let sqlite_url = format!("sqlite://{}/search-{products}.db", kept.display());
         bench_search(&bin, &sqlite_url, products)?;
         if have("psql") {
             println!("\nsearch latency at {products} products, PostgreSQL:");
-            fresh_pg()?;
-            bench_search(&bin, &pg_url, products)?;
+            let database = format!("storefront_bench_search_{products}");
+            let exists = Command::new("psql")
+                .arg(&admin)
+                .args([
+                    "-tAc",
+                    &format!("SELECT 1 FROM pg_database WHERE datname = '{database}'"),
+                ])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "1")
+                .unwrap_or(false);
+            if !exists {
+                run_cmd(Command::new("psql").arg(&admin).args([
+                    "-q",
+                    "-c",
+                    &format!("CREATE DATABASE {database}"),
+                ]))?;
+            }
+            let url = match admin.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{database}"),
+                None => admin.clone(),
+            };
+            bench_search(&bin, &url, products)?;
         } else {
             println!(
                 "SKIPPED: PostgreSQL search benchmark (no psql to create the scratch database)"
@@ -234,6 +273,104 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Lighthouse's mobile run (simulated slow 4G, a mid-range phone) on the pages the issue
+/// names, against the release build with the demo store: the three scores and the Largest
+/// Contentful Paint. `cargo xtask bench --lighthouse`.
+fn lighthouse(
+    root: &std::path::Path,
+    bin: &std::path::Path,
+    scratch: &std::path::Path,
+) -> Result<()> {
+    if !crate::tools::ensure_chromium()? {
+        anyhow::bail!("Lighthouse needs Chromium");
+    }
+    let lighthouse = crate::tools::tools_dir().join("node_modules/.bin/lighthouse");
+    if !lighthouse.exists() {
+        crate::tools::ensure_node()?;
+        run_cmd(Command::new("npm").args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            &crate::tools::tools_dir().to_string_lossy(),
+            "lighthouse@12",
+        ]))?;
+    }
+    let port = free_port()?;
+    let storefront = |args: &[&str]| {
+        let mut cmd = Command::new(bin);
+        cmd.args(args)
+            .current_dir(root)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/lighthouse.db", scratch.display()),
+            )
+            .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "error");
+        cmd
+    };
+    run_cmd(&mut storefront(&["seed-demo"]))?;
+    let mut server = storefront(&["serve"])
+        .spawn()
+        .context("starting the server")?;
+    let outcome = (|| -> Result<()> {
+        wait_for_server(port)?;
+        let base = format!("http://127.0.0.1:{port}");
+        let hub = fetch_body(&format!("{base}/learn"))?;
+        let guide = hub
+            .split("href=\"/learn/")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(|slug| format!("/learn/{slug}"))
+            .context("the hub lists a guide")?;
+        println!("\nLighthouse, mobile (Performance / Accessibility / Best Practices, LCP; targets 100 / 100 / 100, LCP < 1.2 s):");
+        for (name, path) in [
+            ("home page", "/".to_string()),
+            (
+                "product page",
+                "/products/aurelia-duo-dual-boiler".to_string(),
+            ),
+            ("category page", "/categories/grinders".to_string()),
+            ("guide", guide),
+            ("cart", "/cart".to_string()),
+        ] {
+            let report = scratch.join("lighthouse.json");
+            run_cmd(
+                Command::new(&lighthouse)
+                    .arg(format!("{base}{path}"))
+                    .args([
+                        "--quiet",
+                        "--only-categories=performance,accessibility,best-practices",
+                        "--output=json",
+                        "--chrome-flags=--headless=new --no-sandbox",
+                    ])
+                    .arg(format!("--output-path={}", report.display()))
+                    .env("CHROME_PATH", "/usr/bin/chromium"),
+            )?;
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report)?)?;
+            let score = |category: &str| {
+                json["categories"][category]["score"]
+                    .as_f64()
+                    .map_or("–".to_string(), |s| format!("{:.0}", s * 100.0))
+            };
+            let lcp = json["audits"]["largest-contentful-paint"]["numericValue"]
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            println!(
+                "  {name:<14} {:>3} / {:>3} / {:>3}   LCP {:.2} s",
+                score("performance"),
+                score("accessibility"),
+                score("best-practices"),
+                lcp / 1000.0
+            );
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    outcome
 }
 
 /// Fills the database at `url` to `products` products and prints its search latencies.

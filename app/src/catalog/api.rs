@@ -194,7 +194,9 @@ pub async fn load_product(
         return Err(AppError::NotFound);
     }
     let db = use_db()?;
-    let Some(product) = repo::find_active_product_by_slug(&db, &slug).await? else {
+    // The product with its pictures, specs, options and variants in one query; what the
+    // page shows around it (categories, related products, guides) side by side after.
+    let Some(page) = repo::find_product_page_by_slug(&db, &slug).await? else {
         // A renamed product answers its old address with a permanent redirect.
         return match super::staff::repo::find_redirected_slug(&db, &slug).await? {
             Some(current) => Err(AppError::Moved {
@@ -203,13 +205,18 @@ pub async fn load_product(
             None => Err(AppError::NotFound),
         };
     };
-    // Independent reads, side by side.
-    let (categories, images, specs, related, (options, variants)) = tokio::try_join!(
+    let currency = Currency::parse(&page.product.currency).unwrap_or(Currency::Usd);
+    let images = page.images()?;
+    let specs = page.specs()?;
+    let (options, variants) = super::variants::repo::options_and_variants_from_json(
+        &page.options_json,
+        &page.variants_json,
+        currency,
+    )?;
+    let product = page.product;
+    let (categories, related) = tokio::try_join!(
         repo::list_categories(&db),
-        repo::list_product_images(&db, product.id),
-        repo::list_product_specs(&db, product.id),
         repo::list_related_products(&db, product.id),
-        super::variants::repo::options_and_variants(&db, product.id),
     )?;
     let picked: Vec<String> = picked
         .into_iter()
@@ -244,7 +251,6 @@ pub async fn load_product(
         stage.max(crate::cards::model::Stage::Consideration),
         persona.as_ref().map(|p| p.slug.as_str()),
     );
-    let currency = Currency::parse(&product.currency).unwrap_or(Currency::Usd);
     crate::journey::record(
         &db,
         &crate::request::RequestContext::current(),

@@ -82,6 +82,44 @@ pub struct ProductRow {
     pub updated_at: i64,
 }
 
+/// What [`find_product_page_by_slug`] reads: the product and its lists as JSON text.
+#[derive(Debug, Clone, FromRow)]
+pub struct ProductPageRow {
+    #[sqlx(flatten)]
+    pub product: ProductRow,
+    /// `[[url, alt], …]`
+    pub images_json: String,
+    /// `[[name, value, unit|null], …]`
+    pub specs_json: String,
+    /// `[[position, name, value|null], …]`, an option's values in order.
+    pub options_json: String,
+    /// `[[id, sku, option1, option2, option3, price_cents, compare_at_cents|null, stock,
+    /// weight_grams|null, image_url], …]`
+    pub variants_json: String,
+}
+
+impl ProductPageRow {
+    pub fn images(&self) -> Result<Vec<ProductImage>, sqlx::Error> {
+        let items: Vec<(String, String)> = decode_json(&self.images_json)?;
+        Ok(items
+            .into_iter()
+            .map(|(url, alt)| ProductImage { url, alt })
+            .collect())
+    }
+
+    pub fn specs(&self) -> Result<Vec<Spec>, sqlx::Error> {
+        let items: Vec<(String, String, Option<String>)> = decode_json(&self.specs_json)?;
+        Ok(items
+            .into_iter()
+            .map(|(name, value, unit)| Spec { name, value, unit })
+            .collect())
+    }
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
 #[derive(Debug, Clone, FromRow)]
 struct SpecRow {
     product_id: i64,
@@ -185,19 +223,52 @@ async fn cards<'q>(
         .collect())
 }
 
-/// An active product by slug; drafts and archived products are not for customers.
-pub async fn find_active_product_by_slug(
+/// A product page's own data in one round trip: the product on sale, its pictures, specs,
+/// options with their values and its variants for sale. The lists come back as JSON arrays
+/// (each item an array in a fixed column order) built by the database, ordered as shown.
+pub async fn find_product_page_by_slug(
     db: &Db,
     slug: &str,
-) -> Result<Option<ProductRow>, sqlx::Error> {
-    sqlx::query_as::<_, ProductRow>(
-        "SELECT id, slug, name, summary, description_md, price_cents, compare_at_cents, currency, \
-            sku, stock, status, category_id, accent_color, updated_at \
-         FROM products WHERE slug = $1 AND status = 'active'",
-    )
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await
+) -> Result<Option<ProductPageRow>, sqlx::Error> {
+    let sql = match db.backend() {
+        // `json_group_array(… ORDER BY …)` needs SQLite 3.44 (the bundled one is newer).
+        Backend::Sqlite => {
+            "SELECT p.id, p.slug, p.name, p.summary, p.description_md, p.price_cents, p.compare_at_cents, \
+                p.currency, p.sku, p.stock, p.status, p.category_id, p.accent_color, p.updated_at, \
+                (SELECT json_group_array(json_array(i.url, i.alt) ORDER BY i.position, i.id) \
+                   FROM product_images i WHERE i.product_id = p.id) AS images_json, \
+                (SELECT json_group_array(json_array(s.name, s.value, s.unit) ORDER BY s.position, s.id) \
+                   FROM product_specs s WHERE s.product_id = p.id) AS specs_json, \
+                (SELECT json_group_array(json_array(o.position, o.name, v.value) ORDER BY o.position, v.position) \
+                   FROM product_options o LEFT JOIN product_option_values v ON v.option_id = o.id \
+                   WHERE o.product_id = p.id) AS options_json, \
+                (SELECT json_group_array(json_array(v.id, v.sku, v.option1, v.option2, v.option3, \
+                        v.price_cents, v.compare_at_cents, v.stock, v.weight_grams, v.image_url) \
+                        ORDER BY v.position, v.id) \
+                   FROM product_variants v WHERE v.product_id = p.id AND v.active = 1) AS variants_json \
+             FROM products p WHERE p.slug = $1 AND p.status = 'active'"
+        }
+        Backend::Postgres => {
+            "SELECT p.id, p.slug, p.name, p.summary, p.description_md, p.price_cents, p.compare_at_cents, \
+                p.currency, p.sku, p.stock, p.status, p.category_id, p.accent_color, p.updated_at, \
+                (SELECT COALESCE(json_agg(json_build_array(i.url, i.alt) ORDER BY i.position, i.id), '[]')::text \
+                   FROM product_images i WHERE i.product_id = p.id) AS images_json, \
+                (SELECT COALESCE(json_agg(json_build_array(s.name, s.value, s.unit) ORDER BY s.position, s.id), '[]')::text \
+                   FROM product_specs s WHERE s.product_id = p.id) AS specs_json, \
+                (SELECT COALESCE(json_agg(json_build_array(o.position, o.name, v.value) ORDER BY o.position, v.position), '[]')::text \
+                   FROM product_options o LEFT JOIN product_option_values v ON v.option_id = o.id \
+                   WHERE o.product_id = p.id) AS options_json, \
+                (SELECT COALESCE(json_agg(json_build_array(v.id, v.sku, v.option1, v.option2, v.option3, \
+                        v.price_cents, v.compare_at_cents, v.stock, v.weight_grams, v.image_url) \
+                        ORDER BY v.position, v.id), '[]')::text \
+                   FROM product_variants v WHERE v.product_id = p.id AND v.active = 1) AS variants_json \
+             FROM products p WHERE p.slug = $1 AND p.status = 'active'"
+        }
+    };
+    sqlx::query_as::<_, ProductPageRow>(sql)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// Any product by slug, whatever its status (the demo picture generator needs drafts too).
@@ -210,22 +281,6 @@ pub async fn find_product_by_slug(db: &Db, slug: &str) -> Result<Option<ProductR
     .bind(slug)
     .fetch_optional(db.pool())
     .await
-}
-
-pub async fn list_product_images(
-    db: &Db,
-    product_id: i64,
-) -> Result<Vec<ProductImage>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT url, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
-    )
-    .bind(product_id)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(url, alt)| ProductImage { url, alt })
-        .collect())
 }
 
 pub async fn list_product_specs(db: &Db, product_id: i64) -> Result<Vec<Spec>, sqlx::Error> {

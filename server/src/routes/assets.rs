@@ -57,6 +57,26 @@ pub async fn publish_build_assets(db: &Db, pkg_dir: &std::path::Path) -> anyhow:
     Ok(published)
 }
 
+/// The built stylesheet's text: `storefront.<hash>.css` as the hash file names it, or
+/// `storefront.css` from a build without hashing. `None` without a build.
+pub fn built_stylesheet(
+    pkg_dir: &std::path::Path,
+    hash_file: Option<&std::path::Path>,
+) -> Option<String> {
+    let name = match hash_file {
+        Some(hash_file) => {
+            let hashes = std::fs::read_to_string(hash_file).ok()?;
+            let hash = hashes.lines().find_map(|line| {
+                let (kind, hash) = line.split_once(':')?;
+                (kind.trim() == "css").then(|| hash.trim().to_string())
+            })?;
+            format!("storefront.{hash}.css")
+        }
+        None => "storefront.css".to_string(),
+    };
+    std::fs::read_to_string(pkg_dir.join(name)).ok()
+}
+
 /// Refuses to start a hashing build whose files are not where pages will ask for them:
 /// every page would lose its CSS and scripts, so it is better to say so at once.
 pub fn check_build_assets(

@@ -16,6 +16,11 @@ pub async fn options_of(db: &Db, product_id: i64) -> Result<Vec<ProductOption>, 
     .bind(product_id)
     .fetch_all(db.pool())
     .await?;
+    Ok(group_options(rows))
+}
+
+/// Rows of (option position, option name, value or none), in order, grouped per option.
+fn group_options(rows: Vec<(i64, String, Option<String>)>) -> Vec<ProductOption> {
     let mut options: Vec<(i64, ProductOption)> = Vec::new();
     for (position, name, value) in rows {
         if options.last().map(|(p, _)| *p) != Some(position) {
@@ -31,7 +36,63 @@ pub async fn options_of(db: &Db, product_id: i64) -> Result<Vec<ProductOption>, 
             option.values.push(value);
         }
     }
-    Ok(options.into_iter().map(|(_, o)| o).collect())
+    options.into_iter().map(|(_, o)| o).collect()
+}
+
+/// A variant as the product page read lists it (see `catalog::repo::ProductPageRow`): id,
+/// sku, option1–3, price, compare-at price, stock, weight, picture.
+type VariantItem = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    String,
+);
+
+/// The options and variants of a product page read's JSON lists, as [`options_and_variants`]
+/// returns them.
+pub fn options_and_variants_from_json(
+    options_json: &str,
+    variants_json: &str,
+    currency: Currency,
+) -> Result<(Vec<ProductOption>, Vec<Variant>), sqlx::Error> {
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let options = group_options(serde_json::from_str(options_json).map_err(decode)?);
+    let items: Vec<VariantItem> = serde_json::from_str(variants_json).map_err(decode)?;
+    let variants = items
+        .into_iter()
+        .map(
+            |(
+                id,
+                sku,
+                o1,
+                o2,
+                o3,
+                price_cents,
+                compare_at_cents,
+                stock,
+                weight_grams,
+                image_url,
+            )| {
+                Variant {
+                    id,
+                    sku,
+                    values: [o1, o2, o3].into_iter().take(options.len()).collect(),
+                    price: Money::new(price_cents, currency),
+                    compare_at: compare_at_cents.map(|c| Money::new(c, currency)),
+                    stock,
+                    weight_grams,
+                    image_url,
+                }
+            },
+        )
+        .collect();
+    Ok((options, variants))
 }
 
 /// The values of the variant a row names, as people read them ("Espresso / 1 kg"), from
