@@ -15,6 +15,7 @@ use crate::discounts::DiscountPages;
 use crate::journey::JourneyPages;
 use crate::tickets::staff::TicketStaffPages;
 use crate::tickets::TicketPages;
+use crate::ui::scripts::IslandScripts;
 use crate::ui::stylesheet::PageStyle;
 use crate::ui::NotFoundPage;
 use leptos::prelude::*;
@@ -33,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#2b1d14"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <PageStyle options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <IslandScripts options/>
                 <MetaTags/>
             </head>
             <body>

@@ -4,6 +4,7 @@
 pub mod compare_tray;
 pub mod form;
 mod islands;
+pub mod scripts;
 pub mod stylesheet;
 
 pub use islands::{CompareToggle, CompareTray, SearchBox, Suggestion};
