@@ -270,6 +270,8 @@ fn ResultsView(results: SearchResults, base: String) -> impl IntoView {
             <div class="listing__body">
                 <FiltersPanel results=results.clone() base=base.clone()/>
                 <section class="listing__results" aria-labelledby="results-count">
+                    // Headings go down one level at a time: the cards' titles are h3.
+                    <h2 class="visually-hidden">"Products"</h2>
                     <div class="toolbar">
                         <p id="results-count" class="toolbar__count" role="status">{count_text}</p>
                         <SortForm params=params.clone() base=base.clone()/>
@@ -447,6 +449,7 @@ fn FiltersPanel(results: SearchResults, base: String) -> impl IntoView {
     let hidden_q = params.q.clone();
     view! {
         <aside class="filters" aria-label="Filters" tabindex="0">
+            <h2 class="visually-hidden">"Filters"</h2>
             <details class="filters__details">
                 <summary>"Filters"</summary>
                 {params.has_filters().then(|| view! { <a class="filters__clear" href=clear_href>"Clear all filters"</a> })}
