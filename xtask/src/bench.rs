@@ -50,78 +50,58 @@ fn bench_sections(args: &[String]) -> Result<()> {
     }
     if !search_only {
         // 1. Pages against a static file of the same byte size, one server.
-        let port = free_port()?;
-        let db_url = format!("sqlite://{}/pages.db", scratch.display());
-        let storefront = |args: &[&str]| {
-            let mut cmd = Command::new(&bin);
-            cmd.args(args)
-                .current_dir(&root)
-                .env("DATABASE_URL", &db_url)
-                .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
-                .env("RUST_LOG", "error");
-            cmd
-        };
-        run_cmd(&mut storefront(&["seed-demo"]))?;
-        let mut server = storefront(&["serve"])
-            .spawn()
-            .context("starting the server")?;
-        let outcome = (|| -> Result<()> {
-            wait_for_server(port)?;
-            let base = format!("http://127.0.0.1:{port}");
-            let hub = fetch_body(&format!("{base}/learn"))?;
-            let guide = hub
-                .split("href=\"/learn/")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .map(|slug| format!("/learn/{slug}"))
-                .context("the hub lists a guide")?;
-            let pages = [
-                (
-                    "product page",
-                    "/products/aurelia-duo-dual-boiler".to_string(),
-                ),
-                ("category page", "/categories/grinders".to_string()),
-                ("search page", "/products?q=espresso".to_string()),
-                ("guide", guide),
-                ("home page", "/".to_string()),
-            ];
-            // A browser's first visit: it asks for brotli or gzip. Each page is measured against
-            // a static file holding the same bytes (so it compresses alike), with the same headers.
-            let first_visit = ["Accept-Encoding: br, gzip"];
-            println!("\npage throughput (wrk, 64 connections, {DURATION}; (a) first visit with Accept-Encoding: br, gzip; (b) returning visitor with its cookies and If-None-Match; (c) the static file with the same headers):");
-            let mut rss_peak = 0;
-            let jar = scratch.join("cookies.txt");
-            for (name, path) in &pages {
-                let page = fetch_body(&format!("{base}{path}"))?;
-                let static_name = "bench-static.html";
-                std::fs::write(root.join("target/site").join(static_name), &page)?;
-                let dynamic = wrk(&format!("{base}{path}"), &first_visit)?;
-                rss_peak = rss_peak.max(rss_kib(server.id()));
-                let file = wrk(&format!("{base}/{static_name}"), &first_visit)?;
-                // A returning visitor: the cookies a browser holds after a few pages, and the
-                // ETag of the page it saw last time (a 304 when nothing changed).
-                let _ = std::fs::remove_file(&jar);
-                let (cookie, etag) = returning_visitor(&format!("{base}{path}"), &jar)?;
-                let returning_headers = [
-                    "Accept-Encoding: br, gzip".to_string(),
-                    format!("Cookie: {cookie}"),
-                    format!("If-None-Match: {etag}"),
+        with_demo_server(
+            &root,
+            &bin,
+            &scratch.join("pages.db"),
+            |base, guide, server| {
+                let pages = [
+                    (
+                        "product page",
+                        "/products/aurelia-duo-dual-boiler".to_string(),
+                    ),
+                    ("category page", "/categories/grinders".to_string()),
+                    ("search page", "/products?q=espresso".to_string()),
+                    ("guide", guide.to_string()),
+                    ("home page", "/".to_string()),
                 ];
-                let returning_headers: Vec<&str> =
-                    returning_headers.iter().map(String::as_str).collect();
-                let returning = wrk(&format!("{base}{path}"), &returning_headers)?;
-                let static_validator = static_validator(&format!("{base}/{static_name}"))?;
-                let static_returning = [
-                    "Accept-Encoding: br, gzip".to_string(),
-                    format!("Cookie: {cookie}"),
-                    static_validator,
-                ];
-                let static_returning: Vec<&str> =
-                    static_returning.iter().map(String::as_str).collect();
-                let file_returning = wrk(&format!("{base}/{static_name}"), &static_returning)?;
-                rss_peak = rss_peak.max(rss_kib(server.id()));
-                let _ = std::fs::remove_file(root.join("target/site").join(static_name));
-                println!(
+                // A browser's first visit: it asks for brotli or gzip. Each page is measured against
+                // a static file holding the same bytes (so it compresses alike), with the same headers.
+                let first_visit = ["Accept-Encoding: br, gzip"];
+                println!("\npage throughput (wrk, 64 connections, {DURATION}; (a) first visit with Accept-Encoding: br, gzip; (b) returning visitor with its cookies and If-None-Match; (c) the static file with the same headers):");
+                let mut rss_peak = 0;
+                let jar = scratch.join("cookies.txt");
+                for (name, path) in &pages {
+                    let page = fetch_body(&format!("{base}{path}"))?;
+                    let static_name = "bench-static.html";
+                    std::fs::write(root.join("target/site").join(static_name), &page)?;
+                    let dynamic = wrk(&format!("{base}{path}"), &first_visit)?;
+                    rss_peak = rss_peak.max(rss_kib(server));
+                    let file = wrk(&format!("{base}/{static_name}"), &first_visit)?;
+                    // A returning visitor: the cookies a browser holds after a few pages, and the
+                    // ETag of the page it saw last time (a 304 when nothing changed).
+                    let _ = std::fs::remove_file(&jar);
+                    let (cookie, etag) = returning_visitor(&format!("{base}{path}"), &jar)?;
+                    let returning_headers = [
+                        "Accept-Encoding: br, gzip".to_string(),
+                        format!("Cookie: {cookie}"),
+                        format!("If-None-Match: {etag}"),
+                    ];
+                    let returning_headers: Vec<&str> =
+                        returning_headers.iter().map(String::as_str).collect();
+                    let returning = wrk(&format!("{base}{path}"), &returning_headers)?;
+                    let static_validator = static_validator(&format!("{base}/{static_name}"))?;
+                    let static_returning = [
+                        "Accept-Encoding: br, gzip".to_string(),
+                        format!("Cookie: {cookie}"),
+                        static_validator,
+                    ];
+                    let static_returning: Vec<&str> =
+                        static_returning.iter().map(String::as_str).collect();
+                    let file_returning = wrk(&format!("{base}/{static_name}"), &static_returning)?;
+                    rss_peak = rss_peak.max(rss_kib(server));
+                    let _ = std::fs::remove_file(root.join("target/site").join(static_name));
+                    println!(
                     "  {name:<14} (a) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static ({} bytes)",
                     dynamic.rps,
                     dynamic.p50,
@@ -131,7 +111,7 @@ fn bench_sections(args: &[String]) -> Result<()> {
                     100.0 * dynamic.rps / file.rps.max(1.0),
                     page.len(),
                 );
-                println!(
+                    println!(
                     "  {:<14} (b) {:>7.0} req/s  p50 {:>8}  p99 {:>8} | static {:>7.0} req/s  p99 {:>8} | {:>3.0} % of static (304s)",
                     "",
                     returning.rps,
@@ -141,16 +121,14 @@ fn bench_sections(args: &[String]) -> Result<()> {
                     file_returning.p99,
                     100.0 * returning.rps / file_returning.rps.max(1.0),
                 );
-            }
-            println!(
+                }
+                println!(
                 "  targets: (a) every page ≥ 50 % of its static file with p99 < 15 ms, (b) ≥ 80 %; server RSS under load: {:.0} MB (target < 100 MB)",
                 rss_peak as f64 / 1024.0
             );
-            Ok(())
-        })();
-        let _ = server.kill();
-        let _ = server.wait();
-        outcome?;
+                Ok(())
+            },
+        )?;
     }
     if pages_only {
         return Ok(());
@@ -298,15 +276,73 @@ fn lighthouse(
             "lighthouse@12",
         ]))?;
     }
+    with_demo_server(
+        root,
+        bin,
+        &scratch.join("lighthouse.db"),
+        |base, guide, _| {
+            println!("\nLighthouse, mobile (Performance / Accessibility / Best Practices, LCP; targets 100 / 100 / 100, LCP < 1.2 s):");
+            for (name, path) in [
+                ("home page", "/".to_string()),
+                (
+                    "product page",
+                    "/products/aurelia-duo-dual-boiler".to_string(),
+                ),
+                ("category page", "/categories/grinders".to_string()),
+                ("guide", guide.to_string()),
+                ("cart", "/cart".to_string()),
+            ] {
+                let report = scratch.join("lighthouse.json");
+                run_cmd(
+                    Command::new(&lighthouse)
+                        .arg(format!("{base}{path}"))
+                        .args([
+                            "--quiet",
+                            "--only-categories=performance,accessibility,best-practices",
+                            "--output=json",
+                            "--chrome-flags=--headless=new --no-sandbox",
+                        ])
+                        .arg(format!("--output-path={}", report.display()))
+                        .env("CHROME_PATH", "/usr/bin/chromium"),
+                )?;
+                let json: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&report)?)?;
+                let score = |category: &str| {
+                    json["categories"][category]["score"]
+                        .as_f64()
+                        .map_or("–".to_string(), |s| format!("{:.0}", s * 100.0))
+                };
+                let lcp = json["audits"]["largest-contentful-paint"]["numericValue"]
+                    .as_f64()
+                    .unwrap_or(f64::NAN);
+                println!(
+                    "  {name:<14} {:>3} / {:>3} / {:>3}   LCP {:.2} s",
+                    score("performance"),
+                    score("accessibility"),
+                    score("best-practices"),
+                    lcp / 1000.0
+                );
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Seeds the demo store into the SQLite file `db`, serves it from the release binary and
+/// runs `measure` with the server's base URL, the address of one guide and its process id;
+/// the server is stopped after, whatever `measure` returned.
+fn with_demo_server(
+    root: &std::path::Path,
+    bin: &std::path::Path,
+    db: &std::path::Path,
+    measure: impl FnOnce(&str, &str, u32) -> Result<()>,
+) -> Result<()> {
     let port = free_port()?;
     let storefront = |args: &[&str]| {
         let mut cmd = Command::new(bin);
         cmd.args(args)
             .current_dir(root)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/lighthouse.db", scratch.display()),
-            )
+            .env("DATABASE_URL", format!("sqlite://{}", db.display()))
             .env("STOREFRONT_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "error");
         cmd
@@ -325,48 +361,7 @@ fn lighthouse(
             .and_then(|rest| rest.split('"').next())
             .map(|slug| format!("/learn/{slug}"))
             .context("the hub lists a guide")?;
-        println!("\nLighthouse, mobile (Performance / Accessibility / Best Practices, LCP; targets 100 / 100 / 100, LCP < 1.2 s):");
-        for (name, path) in [
-            ("home page", "/".to_string()),
-            (
-                "product page",
-                "/products/aurelia-duo-dual-boiler".to_string(),
-            ),
-            ("category page", "/categories/grinders".to_string()),
-            ("guide", guide),
-            ("cart", "/cart".to_string()),
-        ] {
-            let report = scratch.join("lighthouse.json");
-            run_cmd(
-                Command::new(&lighthouse)
-                    .arg(format!("{base}{path}"))
-                    .args([
-                        "--quiet",
-                        "--only-categories=performance,accessibility,best-practices",
-                        "--output=json",
-                        "--chrome-flags=--headless=new --no-sandbox",
-                    ])
-                    .arg(format!("--output-path={}", report.display()))
-                    .env("CHROME_PATH", "/usr/bin/chromium"),
-            )?;
-            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report)?)?;
-            let score = |category: &str| {
-                json["categories"][category]["score"]
-                    .as_f64()
-                    .map_or("–".to_string(), |s| format!("{:.0}", s * 100.0))
-            };
-            let lcp = json["audits"]["largest-contentful-paint"]["numericValue"]
-                .as_f64()
-                .unwrap_or(f64::NAN);
-            println!(
-                "  {name:<14} {:>3} / {:>3} / {:>3}   LCP {:.2} s",
-                score("performance"),
-                score("accessibility"),
-                score("best-practices"),
-                lcp / 1000.0
-            );
-        }
-        Ok(())
+        measure(&base, &guide, server.id())
     })();
     let _ = server.kill();
     let _ = server.wait();
