@@ -14,6 +14,9 @@ const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-
 /// memory grew with its worker and blocking threads. Two arenas held the same page flood
 /// at 62 MB instead of 90 MB. Called before any thread starts; an operator's own
 /// `MALLOC_ARENA_MAX` (glibc's variable, read by glibc itself) wins.
+/// The most threads for blocking work at once (see `main`).
+const BLOCKING_THREADS: usize = 16;
+
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
@@ -22,6 +25,24 @@ fn limit_malloc_arenas() {
             libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
+}
+
+/// glibc hands memory back to the system only from the top of an arena: what a burst of
+/// requests freed below a block still in use stays resident. Measured on the page bench
+/// (64 connections): the arenas held 73 MB while the live heap never passed 20 MB.
+/// `malloc_trim` releases every free page; once a second it costs well under a
+/// millisecond.
+fn return_freed_memory_regularly() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    let _ = std::thread::Builder::new()
+        .name("malloc-trim".into())
+        .spawn(|| loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            // SAFETY: malloc_trim only returns free memory to the system.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        });
 }
 
 pub fn main() -> ExitCode {
@@ -37,6 +58,11 @@ pub fn main() -> ExitCode {
     limit_malloc_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // File reads, compression, searches and password hashing run on blocking threads.
+        // tokio allows 512: 64 visitors of a static file meant 40-odd threads, each with
+        // its stack and buffers, for work two cores do no faster. These all finish, so
+        // more of them only queue.
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
         Ok(rt) => rt,
@@ -86,6 +112,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
+    return_freed_memory_regularly();
     let app = Application::build(config).await?;
     app.run_until_stopped().await
 }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bench;
 pub mod bench_analytics;
 pub mod cli;
+pub mod compression;
 pub mod config;
 pub mod faults;
 pub mod input;

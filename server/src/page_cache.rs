@@ -35,6 +35,7 @@
 //! and a Content-Security-Policy naming its inline scripts by hash (the nonce of the
 //! render that filled it must not be reused as a secret).
 
+use crate::compression::{brotli, gzip, preferred_encoding};
 use app::db::Db;
 use app::request::{PageFacts, RequestContext};
 use axum::body::{Body, Bytes};
@@ -44,7 +45,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::sync::Arc;
 
 pub const PROFILE_COOKIE: &str = "sf_profile";
@@ -435,9 +435,10 @@ impl KeptPage {
             headers.remove(name);
         }
         let body = identity.clone();
-        let (brotli, gzip) = tokio::task::spawn_blocking(move || (brotli5(&body), gzip6(&body)))
-            .await
-            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        let (brotli, gzip) =
+            tokio::task::spawn_blocking(move || (brotli(&body, 5), gzip(&body, 6)))
+                .await
+                .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
         Ok(KeptPage {
             version,
             etag,
@@ -527,48 +528,6 @@ fn etag_matches(request: &HeaderMap, etag: &HeaderValue) -> bool {
         .flat_map(|v| v.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
         .any(|tag| tag == ours || tag == "*")
-}
-
-/// brotli when the browser takes it, else gzip, else none (`q=0` refuses).
-fn preferred_encoding(request: &HeaderMap) -> Option<&'static str> {
-    let accepted: Vec<String> = request
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|item| {
-            let mut parts = item.split(';');
-            let name = parts.next()?.trim().to_ascii_lowercase();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (!refused).then_some(name)
-        })
-        .collect();
-    ["br", "gzip"]
-        .into_iter()
-        .find(|encoding| accepted.iter().any(|a| a == encoding))
-}
-
-fn brotli5(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() / 4);
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
-        let _ = writer.write_all(bytes);
-    }
-    out
-}
-
-fn gzip6(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::new(6),
-    );
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
 }
 
 /// Reads `page_version` for every request, but never more than one query at a time: a
@@ -663,22 +622,6 @@ mod tests {
         assert!(!is_class("decision.Home Barista.chosen"));
         assert!(!is_class("decision.x.y"));
         assert!(!is_class(""));
-    }
-
-    #[test]
-    fn encodings_follow_accept_encoding() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(preferred_encoding(&headers), None);
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, deflate, br"),
-        );
-        assert_eq!(preferred_encoding(&headers), Some("br"));
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("br;q=0, gzip"),
-        );
-        assert_eq!(preferred_encoding(&headers), Some("gzip"));
     }
 
     #[test]

@@ -108,14 +108,13 @@ impl Application {
         let stripe = config.stripe_provider()?;
         let options = leptos_options(config, local);
         let pkg_dir = config.site_root.join("pkg");
-        if let Some(css) = routes::assets::built_stylesheet(&pkg_dir, hash_file().as_deref()) {
+        let assets = app::ui::build_assets::BuildAssets::current(&options);
+        if let Some(css) = routes::assets::built_stylesheet(&pkg_dir, assets) {
             security::allow_inline_style(&css);
             app::ui::stylesheet::inline_from_now_on(css);
         }
         if options.hash_files {
-            if let Some(hash_file) = hash_file() {
-                routes::assets::check_build_assets(&pkg_dir, &hash_file)?;
-            }
+            routes::assets::check_build_assets(&pkg_dir, assets)?;
             let published = routes::assets::publish_build_assets(&db, &pkg_dir).await?;
             tracing::debug!(published, "build assets published for other servers");
         }
@@ -499,9 +498,15 @@ pub fn router(
             security_settings,
             security::security_headers,
         ))
-        // tower-http's default brotli level is its slowest (11), which every browser asks
-        // for; level 4 compresses a 24 KB page in well under a millisecond, a little less
-        // tightly. Build assets come precompressed at the best level (see `/pkg`).
+        // Bodies of known, modest size are compressed whole by a bounded number of
+        // encoders (`compression`); what is larger or unending streams through
+        // tower-http's layer. Its default brotli level is its slowest (11), which every
+        // browser asks for; level 4 is quick and a little less tight. Build assets come
+        // precompressed at the best level (see `/pkg`).
+        .layer(middleware::from_fn_with_state(
+            crate::compression::encoders(),
+            crate::compression::compress_whole_bodies,
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

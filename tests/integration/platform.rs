@@ -7,6 +7,7 @@ on_both_backends!(
     health_reports_the_database,
     sitemap_lists_every_active_product_and_no_drafts,
     pages_are_compressed,
+    rendered_pages_are_compressed_whole,
     seeding_twice_changes_nothing,
     empty_store_shows_real_empty_states,
     security_headers_carry_a_per_request_nonce,
@@ -71,6 +72,49 @@ async fn pages_are_compressed(backend: Backend) {
     }
     let page = app.get("/products").await;
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
+}
+
+/// A page that is not kept (rendered for each visitor) is compressed in one piece: a
+/// declared length, the encoding named, and bytes that decode to the page.
+async fn rendered_pages_are_compressed_whole(backend: Backend) {
+    use std::io::Read;
+    let Some(app) = spawn_seeded_app(backend).await else {
+        return;
+    };
+    for encoding in ["br", "gzip"] {
+        let response = app
+            .client
+            .get(format!("{}/my-research", app.base))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-encoding"], encoding);
+        assert!(headers
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("accept-encoding")));
+        let declared: usize = headers["content-length"].to_str().unwrap().parse().unwrap();
+        let packed = response.bytes().await.unwrap();
+        assert_eq!(packed.len(), declared);
+        let mut page = String::new();
+        match encoding {
+            "br" => brotli::Decompressor::new(&packed[..], 4096)
+                .read_to_string(&mut page)
+                .unwrap(),
+            _ => flate2::read::GzDecoder::new(&packed[..])
+                .read_to_string(&mut page)
+                .unwrap(),
+        };
+        assert!(page.contains("</html>"), "{encoding}: the whole page");
+        assert!(page.contains("research"), "{encoding}");
+    }
+    // Without Accept-Encoding the page is sent as it is.
+    let plain = app.get("/my-research").await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert!(plain.body.contains("</html>"));
 }
 
 async fn seeding_twice_changes_nothing(backend: Backend) {
