@@ -1,6 +1,7 @@
 //! Shared widgets: the page frame, product cards, prices, stock badges, error pages,
 //! and the few interactive islands (search suggestions, compare tray).
 
+pub mod build_assets;
 pub mod compare_tray;
 pub mod form;
 mod islands;

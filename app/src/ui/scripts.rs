@@ -6,6 +6,7 @@
 //! The islands are then hydrated as Leptos's script does: each `<leptos-island>` by its
 //! component's export, nested islands after their parent.
 
+use super::build_assets::BuildAssets;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 
@@ -35,8 +36,8 @@ const LOADER: &str = r#"((pkg, js, wasm) => {
     }
   }
   function start() {
-    import(`/${pkg}/${js}.js`).then(async (mod) => {
-      await mod.default({ module_or_path: `/${pkg}/${wasm}.wasm` });
+    import(`/${pkg}/${js}`).then(async (mod) => {
+      await mod.default({ module_or_path: `/${pkg}/${wasm}` });
       mod.hydrate();
       window.__hydrateIsland = (el, id) => hydrateIsland(el, id, mod);
       await walk(document.body, mod);
@@ -46,31 +47,6 @@ const LOADER: &str = r#"((pkg, js, wasm) => {
   if (document.readyState === "complete") idle(); else addEventListener("load", idle, { once: true });
 })"#;
 
-/// The JS and WASM file names of this build: `storefront.<hash>` as cargo-leptos's hash
-/// file beside the binary names them, else `storefront` (and `storefront_bg` for the WASM
-/// when the build did not name its output), as Leptos itself resolves them.
-fn bundle_names(options: &LeptosOptions) -> (String, String) {
-    let mut js = options.output_name.to_string();
-    let mut wasm = options.output_name.to_string();
-    if options.hash_files {
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .and_then(|file| std::fs::read_to_string(file).ok())
-            .unwrap_or_default();
-        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-            match kind.trim() {
-                "js" => js.push_str(&format!(".{}", hash.trim())),
-                "wasm" => wasm.push_str(&format!(".{}", hash.trim())),
-                _ => {}
-            }
-        }
-    } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-        wasm.push_str("_bg");
-    }
-    (js, wasm)
-}
-
 /// The islands' loader, in place of Leptos's `HydrationScripts` (islands mode).
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
@@ -79,7 +55,8 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let (js, wasm) = bundle_names(&options);
+    let assets = BuildAssets::current(&options);
+    let (js, wasm) = (&assets.js, &assets.wasm);
     let nonce = leptos::nonce::use_nonce();
     let pkg = options.site_pkg_dir.to_string();
     view! {

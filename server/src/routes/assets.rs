@@ -6,6 +6,7 @@
 //! database after, so pages of either build load. Files unpublished for a week are removed.
 
 use app::db::Db;
+use app::ui::build_assets::BuildAssets;
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -57,45 +58,19 @@ pub async fn publish_build_assets(db: &Db, pkg_dir: &std::path::Path) -> anyhow:
     Ok(published)
 }
 
-/// The built stylesheet's text: `storefront.<hash>.css` as the hash file names it, or
-/// `storefront.css` from a build without hashing. `None` without a build.
-pub fn built_stylesheet(
-    pkg_dir: &std::path::Path,
-    hash_file: Option<&std::path::Path>,
-) -> Option<String> {
-    let name = match hash_file {
-        Some(hash_file) => {
-            let hashes = std::fs::read_to_string(hash_file).ok()?;
-            let hash = hashes.lines().find_map(|line| {
-                let (kind, hash) = line.split_once(':')?;
-                (kind.trim() == "css").then(|| hash.trim().to_string())
-            })?;
-            format!("storefront.{hash}.css")
-        }
-        None => "storefront.css".to_string(),
-    };
-    std::fs::read_to_string(pkg_dir.join(name)).ok()
+/// The built stylesheet's text (`None` without a build).
+pub fn built_stylesheet(pkg_dir: &std::path::Path, assets: &BuildAssets) -> Option<String> {
+    std::fs::read_to_string(pkg_dir.join(&assets.css)).ok()
 }
 
 /// Refuses to start a hashing build whose files are not where pages will ask for them:
 /// every page would lose its CSS and scripts, so it is better to say so at once.
-pub fn check_build_assets(
-    pkg_dir: &std::path::Path,
-    hash_file: &std::path::Path,
-) -> anyhow::Result<()> {
-    let hashes = std::fs::read_to_string(hash_file)
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", hash_file.display()))?;
-    for line in hashes.lines() {
-        let Some((kind, hash)) = line.split_once(':') else {
-            continue;
-        };
-        let file = format!("storefront.{}.{}", hash.trim(), kind.trim());
-        if !pkg_dir.join(&file).is_file() {
+pub fn check_build_assets(pkg_dir: &std::path::Path, assets: &BuildAssets) -> anyhow::Result<()> {
+    for file in [&assets.css, &assets.js, &assets.wasm] {
+        if !pkg_dir.join(file).is_file() {
             anyhow::bail!(
-                "{} is missing from {} (named in {}): build again with `cargo leptos build`, or point LEPTOS_SITE_ROOT at the build this binary came from",
-                file,
+                "{file} is missing from {} (named in the build's hash.txt): build again with `cargo leptos build`, or point LEPTOS_SITE_ROOT at the build this binary came from",
                 pkg_dir.display(),
-                hash_file.display()
             );
         }
     }
@@ -164,19 +139,18 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sf-assets-{}", std::process::id()));
         let pkg = dir.join("pkg");
         std::fs::create_dir_all(&pkg).unwrap();
-        let hash_file = dir.join("hash.txt");
-        std::fs::write(
-            &hash_file,
-            "js: AAAAAAAAAAAAAAAAAAAAAA\ncss: BBBBBBBBBBBBBBBBBBBBBB\n",
-        )
-        .unwrap();
+        let assets = app::ui::build_assets::BuildAssets::from_hash_file(
+            "storefront",
+            "js: AAAAAAAAAAAAAAAAAAAAAA\ncss: BBBBBBBBBBBBBBBBBBBBBB\nwasm: CCCCCCCCCCCCCCCCCCCCCC\n",
+        );
         std::fs::write(pkg.join("storefront.AAAAAAAAAAAAAAAAAAAAAA.js"), "js").unwrap();
-        let missing = super::check_build_assets(&pkg, &hash_file).unwrap_err();
+        std::fs::write(pkg.join("storefront.CCCCCCCCCCCCCCCCCCCCCC.wasm"), "wasm").unwrap();
+        let missing = super::check_build_assets(&pkg, &assets).unwrap_err();
         assert!(missing
             .to_string()
             .contains("storefront.BBBBBBBBBBBBBBBBBBBBBB.css is missing"));
         std::fs::write(pkg.join("storefront.BBBBBBBBBBBBBBBBBBBBBB.css"), "css").unwrap();
-        assert!(super::check_build_assets(&pkg, &hash_file).is_ok());
+        assert!(super::check_build_assets(&pkg, &assets).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -39,20 +39,41 @@ fn group_options(rows: Vec<(i64, String, Option<String>)>) -> Vec<ProductOption>
     options.into_iter().map(|(_, o)| o).collect()
 }
 
-/// A variant as the product page read lists it (see `catalog::repo::ProductPageRow`): id,
-/// sku, option1–3, price, compare-at price, stock, weight, picture.
-type VariantItem = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    i64,
-    Option<i64>,
-    String,
-);
+/// A variant as both reads list it: a row of the staff editor's query, or an item of the
+/// product page read's JSON list (see `catalog::repo::ProductPageRow`), whose arrays hold
+/// the same fields in this order. The one mapping to [`Variant`] is [`VariantRow::into_variant`].
+#[derive(Debug, serde::Deserialize, sqlx::FromRow)]
+struct VariantRow {
+    id: i64,
+    sku: String,
+    option1: String,
+    option2: String,
+    option3: String,
+    price_cents: i64,
+    compare_at_cents: Option<i64>,
+    stock: i64,
+    weight_grams: Option<i64>,
+    image_url: String,
+}
+
+impl VariantRow {
+    /// The variant, with as many values as the product has options.
+    fn into_variant(self, option_count: usize, currency: Currency) -> Variant {
+        Variant {
+            id: self.id,
+            sku: self.sku,
+            values: [self.option1, self.option2, self.option3]
+                .into_iter()
+                .take(option_count)
+                .collect(),
+            price: Money::new(self.price_cents, currency),
+            compare_at: self.compare_at_cents.map(|c| Money::new(c, currency)),
+            stock: self.stock,
+            weight_grams: self.weight_grams,
+            image_url: self.image_url,
+        }
+    }
+}
 
 /// The options and variants of a product page read's JSON lists, as [`options_and_variants`]
 /// returns them.
@@ -63,34 +84,10 @@ pub fn options_and_variants_from_json(
 ) -> Result<(Vec<ProductOption>, Vec<Variant>), sqlx::Error> {
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
     let options = group_options(serde_json::from_str(options_json).map_err(decode)?);
-    let items: Vec<VariantItem> = serde_json::from_str(variants_json).map_err(decode)?;
-    let variants = items
+    let rows: Vec<VariantRow> = serde_json::from_str(variants_json).map_err(decode)?;
+    let variants = rows
         .into_iter()
-        .map(
-            |(
-                id,
-                sku,
-                o1,
-                o2,
-                o3,
-                price_cents,
-                compare_at_cents,
-                stock,
-                weight_grams,
-                image_url,
-            )| {
-                Variant {
-                    id,
-                    sku,
-                    values: [o1, o2, o3].into_iter().take(options.len()).collect(),
-                    price: Money::new(price_cents, currency),
-                    compare_at: compare_at_cents.map(|c| Money::new(c, currency)),
-                    stock,
-                    weight_grams,
-                    image_url,
-                }
-            },
-        )
+        .map(|row| row.into_variant(options.len(), currency))
         .collect();
     Ok((options, variants))
 }
@@ -106,25 +103,10 @@ pub fn title_of_row(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
 }
 
 fn variant_from_row(row: &sqlx::any::AnyRow, option_count: usize) -> Result<Variant, sqlx::Error> {
+    use sqlx::FromRow;
     let currency: String = row.try_get("currency")?;
     let currency = Currency::parse(&currency).unwrap_or(Currency::Usd);
-    let values = ["option1", "option2", "option3"]
-        .iter()
-        .take(option_count)
-        .map(|c| row.try_get::<String, _>(*c))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Variant {
-        id: row.try_get("id")?,
-        sku: row.try_get("sku")?,
-        values,
-        price: Money::new(row.try_get("price_cents")?, currency),
-        compare_at: row
-            .try_get::<Option<i64>, _>("compare_at_cents")?
-            .map(|c| Money::new(c, currency)),
-        stock: row.try_get("stock")?,
-        weight_grams: row.try_get("weight_grams")?,
-        image_url: row.try_get("image_url")?,
-    })
+    Ok(VariantRow::from_row(row)?.into_variant(option_count, currency))
 }
 
 /// The product's options and its variants for sale, in the grid's order, each variant with
