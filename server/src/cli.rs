@@ -9,14 +9,14 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: storefront [serve|migrate|seed-demo|reconcile|bench-search [--products N]|bench-checkout|bench-analytics [--events N]]\n       storefront backup FILE | restore FILE   (SQLite stores; stop the server before restoring)\n       storefront admin create --email EMAIL --role admin|marketing|sales [--password-stdin]";
 
+/// The most threads for blocking work at once (see `main`).
+const BLOCKING_THREADS: usize = 16;
+
 /// glibc gives each thread that allocates under contention an arena of its own (up to
 /// eight per core) and keeps what every arena once held, so under load the server's
 /// memory grew with its worker and blocking threads. Two arenas held the same page flood
 /// at 62 MB instead of 90 MB. Called before any thread starts; an operator's own
 /// `MALLOC_ARENA_MAX` (glibc's variable, read by glibc itself) wins.
-/// The most threads for blocking work at once (see `main`).
-const BLOCKING_THREADS: usize = 16;
-
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
